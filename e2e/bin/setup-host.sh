@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that the demo, the lab tests and the benchmark use.
+# Idempotent: does nothing when every tool is already there.
+set -euo pipefail
+need=()
+command -v ip      >/dev/null || need+=(iproute2)
+command -v nft     >/dev/null || need+=(nftables)
+command -v iperf3  >/dev/null || need+=(iperf3)
+command -v lua5.4  >/dev/null || need+=(lua5.4)
+command -v ping    >/dev/null || need+=(iputils-ping)
+command -v socat   >/dev/null || need+=(socat)
+command -v curl    >/dev/null || need+=(curl)
+command -v mvn     >/dev/null || need+=(maven)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup-host: installing ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
