@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Builds the Kubernetes test binaries from published Go modules at pinned versions:
+#   kube-apiserver kube-controller-manager kube-scheduler kubectl  (k8s.io/kubernetes, staging modules at their tags)
+#   etcd (go.etcd.io/etcd/server/v3)  kwok kwokctl (sigs.k8s.io/kwok)  helm (helm.sh/helm/v3)
+# into ${SIMGATE_CACHE:-~/.cache/simgate}/k8s/<k8s-version>/bin and prints that directory as the LAST line of stdout.
+# Progress goes to stderr. Idempotent: a binary is rebuilt only when it is missing or its version stamp differs.
+# Everything (Go module cache, build cache, wrapper modules, binaries) lives outside the repository.
+set -euo pipefail
+
+K8S_VERSION=1.36.3       # k8s.io/kubernetes v1.36.3; staging modules k8s.io/* v0.36.3
+ETCD_VERSION=3.6.16      # matches the etcd v3.6 client of Kubernetes 1.36
+KWOK_VERSION=0.8.0
+HELM_VERSION=3.22.0
+
+CACHE="${SIMGATE_CACHE:-$HOME/.cache/simgate}"
+OUT="$CACHE/k8s/$K8S_VERSION"
+BIN="$OUT/bin"
+WORK="$OUT/work"
+
+step="setup"
+log() { echo "toolchain: $*" >&2; }
+trap 'rc=$?; [ $rc -ne 0 ] && log "FAILED in step: $step (exit $rc)"; exit $rc' EXIT
+
+declare -A WANT=(
+  [kube-apiserver]="k8s v$K8S_VERSION" [kube-controller-manager]="k8s v$K8S_VERSION"
+  [kube-scheduler]="k8s v$K8S_VERSION" [kubectl]="k8s v$K8S_VERSION"
+  [etcd]="etcd v$ETCD_VERSION" [kwok]="kwok v$KWOK_VERSION k8s v$K8S_VERSION"
+  [kwokctl]="kwok v$KWOK_VERSION k8s v$K8S_VERSION" [helm]="helm v$HELM_VERSION"
+  [kwok-stages.yaml]="kwok v$KWOK_VERSION"
+)
+up_to_date() { [ -s "$BIN/$1" ] && [ "$(cat "$BIN/.stamp-$1" 2>/dev/null)" = "${WANT[$1]}" ]; }
+missing() { local n; for n in "$@"; do up_to_date "$n" || return 0; done; return 1; }
+all_up_to_date() { ! missing "${!WANT[@]}"; }
+
+if all_up_to_date; then echo "$BIN"; exit 0; fi
+
+mkdir -p "$BIN" "$WORK"
+# Several test runs may start at once: one builder at a time, the others wait and then find the binaries.
+step="lock $OUT/.lock"
+exec 9>"$OUT/.lock"
+flock 9
+if all_up_to_date; then echo "$BIN"; exit 0; fi
+
+step="go toolchain check"
+command -v go >/dev/null || PATH="/usr/local/go/bin:$PATH"
+command -v go >/dev/null || { log "go not found (need Go >= 1.26 on PATH or in /usr/local/go)"; exit 1; }
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=
+export GOPATH="$CACHE/go" GOMODCACHE="$CACHE/go/pkg/mod" GOCACHE="$CACHE/go-build"
+GOV=$(go env GOVERSION)
+case "$GOV" in go1.2[6-9]*|go1.[3-9]*) ;; *) log "need Go >= 1.26 for Kubernetes $K8S_VERSION, have $GOV"; exit 1 ;; esac
+log "building into $BIN with $GOV (logs of each step below; cold build takes long on few cores)"
+
+# install NAME: moves a freshly built binary into BIN and stamps it.
+install_bin() { mv -f "$WORK/out/$1" "$BIN/$1"; echo "${WANT[$1]}" > "$BIN/.stamp-$1"; log "built $1 (${WANT[$1]})"; }
+mkdir -p "$WORK/out"
+
+# Kubernetes: a wrapper module that requires k8s.io/kubernetes and replaces every staging module (required there
+# at v0.0.0 and replaced by ./staging/src/...) with its published tag v0.X.Y.
+if missing kube-apiserver kube-controller-manager kube-scheduler kubectl; then
+  step="kubernetes wrapper module"
+  d="$WORK/k8s"; rm -rf "$d"; mkdir -p "$d"; cd "$d"
+  kmod=$(go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+  [ -f "$kmod" ] || { log "cannot download k8s.io/kubernetes@v$K8S_VERSION"; exit 1; }
+  { echo "module local/k8sbin"; echo; grep -E '^(go|godebug) ' "$kmod"; } > go.mod
+  staging=$(sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/src/.*#\1#p' "$kmod")
+  [ -n "$staging" ] || { log "no staging replaces found in $kmod"; exit 1; }
+  for m in $staging; do go mod edit "-replace=$m=$m@v0.${K8S_VERSION#1.}"; done
+  log "replaced $(echo "$staging" | wc -w) staging modules with v0.${K8S_VERSION#1.}"
+  step="kubernetes go get"
+  go get $(printf 'k8s.io/kubernetes/cmd/%s@v'"$K8S_VERSION"' ' kube-apiserver kube-controller-manager kube-scheduler kubectl) >&2
+  minor=${K8S_VERSION#1.}; minor=${minor%%.*}
+  ldf="-s -w -X k8s.io/component-base/version.gitVersion=v$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1"
+  ldf+=" -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"
+  ldf+=" -X k8s.io/component-base/version.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  # kubectl reads its own copy of the version variables from client-go
+  ldf+=" -X k8s.io/client-go/pkg/version.gitVersion=v$K8S_VERSION -X k8s.io/client-go/pkg/version.gitMajor=1"
+  ldf+=" -X k8s.io/client-go/pkg/version.gitMinor=$minor -X k8s.io/client-go/pkg/version.gitTreeState=clean"
+  for c in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+    up_to_date "$c" && continue
+    step="go build $c"; log "$step"
+    go build -mod=mod -trimpath -ldflags "$ldf" -o "$WORK/out/$c" "k8s.io/kubernetes/cmd/$c" >&2
+    install_bin "$c"
+  done
+fi
+
+# etcd: its own wrapper module, because go.etcd.io/etcd/server/v3 has replace directives of its own.
+if missing etcd; then
+  step="etcd wrapper module"
+  d="$WORK/etcd"; rm -rf "$d"; mkdir -p "$d"; cd "$d"
+  go mod init local/etcdbin >&2
+  go get "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" >&2
+  step="go build etcd"; log "$step"
+  go build -mod=mod -trimpath -ldflags "-s -w" -o "$WORK/out/etcd" go.etcd.io/etcd/server/v3
+  install_bin etcd
+fi
+
+# kwok, kwokctl, helm: plain `go install module/cmd@version` (no replace directives).
+go_install() { # NAME PACKAGE@VERSION LDFLAGS
+  up_to_date "$1" && return 0
+  step="go install $2"; log "$step"
+  GOBIN="$WORK/out" go install -trimpath -ldflags "-s -w $3" "$2" >&2
+  install_bin "$1"
+}
+kwok_ldf="-X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=$K8S_VERSION"
+go_install kwok "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION" "$kwok_ldf"
+go_install kwokctl "sigs.k8s.io/kwok/cmd/kwokctl@v$KWOK_VERSION" "$kwok_ldf"
+helm_ldf="-X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+go_install helm "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION" "$helm_ldf"
+
+# The kwok controller has no built-in stages: ship kwok's own "fast" node and pod stages (what kwokctl uses by default)
+# next to the binaries, for `kwok --config`.
+if missing kwok-stages.yaml; then
+  step="kwok stages"
+  kdir=$(go mod download -json "sigs.k8s.io/kwok@v$KWOK_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  for f in node/fast/node-initialize.yaml pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+    echo "---"; cat "$kdir/kustomize/stage/$f"
+  done > "$WORK/out/kwok-stages.yaml"
+  install_bin kwok-stages.yaml
+fi
+
+step="final check"
+all_up_to_date || { log "some binaries are still missing in $BIN"; exit 1; }
+rm -rf "$WORK/out"
+echo "$BIN"
