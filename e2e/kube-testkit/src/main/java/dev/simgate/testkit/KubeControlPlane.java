@@ -1,0 +1,498 @@
+package dev.simgate.testkit;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Kubernetes control plane on loopback: etcd and kube-apiserver, plus kube-controller-manager, kube-scheduler
+ * and the kwok controller when asked. Ports are chosen free, state lives in a fresh temporary directory (removed on
+ * close), process logs in {@link #logDir()} (kept). Use it through {@link WithKubeControlPlane} in JUnit 5 tests, or
+ * {@link #start(Options)} / {@link #main(String[])} by hand.
+ */
+public final class KubeControlPlane implements AutoCloseable {
+
+  /** kwok manages (marks Ready, runs pods on) Nodes annotated {@code kwok.x-k8s.io/node: fake}. */
+  public static final String KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node";
+
+  public static final String KWOK_NODE_ANNOTATION_VALUE = "fake";
+
+  /** Always added to requested controllers: it creates the "default" ServiceAccount that pod admission requires. */
+  static final String SERVICE_ACCOUNT_CONTROLLER = "serviceaccount-controller";
+
+  private static final Logger LOG = LoggerFactory.getLogger(KubeControlPlane.class);
+  private static final int START_ATTEMPTS = 3;
+  private static final Set<KubeControlPlane> OPEN = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> OPEN.forEach(KubeControlPlane::close), "kube-control-plane-shutdown"));
+  }
+
+  private final Options options;
+  private final KubeBinaries binaries;
+  private final Path logDir;
+  private final List<ManagedProcess> processes = new CopyOnWriteArrayList<>();
+  private final List<KubernetesClient> clients = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private Path workDir;
+  private Credentials credentials;
+  private String serverUrl;
+  private String adminKubeconfig;
+  private Path kubeconfig;
+  private KubernetesClient client;
+  private Duration startupDuration;
+
+  private KubeControlPlane(Options options, KubeBinaries binaries, Path logDir) {
+    this.options = options;
+    this.binaries = binaries;
+    this.logDir = logDir;
+  }
+
+  /**
+   * Starts a control plane and waits until every component is healthy.
+   *
+   * @throws IllegalStateException when a binary is missing (the message says how to build them)
+   * @throws ControlPlaneStartException when a component does not become ready (the message has its log tail)
+   */
+  public static KubeControlPlane start(Options options) {
+    KubeBinaries binaries = new KubeBinaries(options.binDir());
+    requireBinaries(binaries, options);
+    Path logDir = createLogDir(options.name());
+    for (int attempt = 1; ; attempt++) {
+      KubeControlPlane plane = new KubeControlPlane(options, binaries, logDir);
+      OPEN.add(plane);
+      try {
+        plane.boot();
+        return plane;
+      } catch (ControlPlaneStartException e) {
+        String tails = plane.logTails(40);
+        plane.close();
+        if (e.portClash() && attempt < START_ATTEMPTS) {
+          LOG.atWarn().addKeyValue("attempt", attempt).log("port taken by another process, retrying with new ports");
+          continue;
+        }
+        throw e.withLogTails("Logs: " + logDir + "\n" + tails);
+      } catch (IOException | RuntimeException e) {
+        String tails = plane.logTails(40);
+        plane.close();
+        throw new ControlPlaneStartException(
+            "control plane start failed: " + e + "\nLogs: " + logDir + "\n" + tails, null, e);
+      }
+    }
+  }
+
+  private void boot() throws IOException {
+    long started = System.nanoTime();
+    workDir = Files.createTempDirectory("simgate-kube-");
+    credentials = Credentials.create(workDir);
+    Duration timeout = options.startupTimeout();
+
+    int etcdPort = freePort();
+    int etcdPeerPort = freePort();
+    ManagedProcess etcd = launch("etcd", etcdCommand(etcdPort, etcdPeerPort));
+    Readiness.await(
+        "etcd",
+        URI.create("http://127.0.0.1:" + etcdPort + "/health"),
+        null,
+        body -> body.contains("\"health\":\"true\""),
+        timeout,
+        List.of(etcd));
+
+    int apiPort = freePort();
+    Path certDir = workDir.resolve("apiserver-certs");
+    ManagedProcess apiserver = launch("kube-apiserver", apiserverCommand(etcdPort, apiPort, certDir));
+    Readiness.await(
+        "kube-apiserver",
+        URI.create("https://127.0.0.1:" + apiPort + "/readyz"),
+        credentials.token(Credentials.ADMIN),
+        "ok"::equals,
+        timeout,
+        List.of(etcd, apiserver));
+
+    serverUrl = "https://127.0.0.1:" + apiPort;
+    Path caFile = certDir.resolve("apiserver.crt");
+    String ca = Files.readString(caFile);
+    adminKubeconfig = credentials.kubeconfig(serverUrl, ca, Credentials.ADMIN);
+    kubeconfig = workDir.resolve("kubeconfig");
+    Credentials.writePrivate(kubeconfig, adminKubeconfig);
+    client = newClient(Config.fromKubeconfig(adminKubeconfig));
+
+    if (!options.controllers().isEmpty()) {
+      int port = freePort();
+      Path config = componentKubeconfig(Credentials.CONTROLLER_MANAGER, ca);
+      ManagedProcess kcm = launch("kube-controller-manager", controllerManagerCommand(config, caFile, port));
+      awaitHealthz("kube-controller-manager", "https://127.0.0.1:" + port, kcm);
+    }
+    if (options.scheduler()) {
+      int port = freePort();
+      Path config = componentKubeconfig(Credentials.SCHEDULER, ca);
+      ManagedProcess scheduler = launch("kube-scheduler", schedulerCommand(config, port));
+      awaitHealthz("kube-scheduler", "https://127.0.0.1:" + port, scheduler);
+    }
+    if (options.kwok()) {
+      int port = freePort();
+      Path config = componentKubeconfig(Credentials.KWOK, ca);
+      ManagedProcess kwok = launch("kwok", kwokCommand(config, port));
+      awaitHealthz("kwok", "http://127.0.0.1:" + port, kwok);
+    }
+    startupDuration = Duration.ofNanos(System.nanoTime() - started);
+    LOG.atInfo()
+        .addKeyValue("name", options.name())
+        .addKeyValue("server", serverUrl)
+        .addKeyValue("components", processes.stream().map(ManagedProcess::name).toList())
+        .addKeyValue("startupMillis", startupDuration.toMillis())
+        .addKeyValue("logDir", logDir)
+        .log("Kubernetes control plane ready");
+  }
+
+  private List<String> etcdCommand(int clientPort, int peerPort) {
+    String clientUrl = "http://127.0.0.1:" + clientPort;
+    String peerUrl = "http://127.0.0.1:" + peerPort;
+    return List.of(
+        binaries.etcd().toString(),
+        "--name=default",
+        "--data-dir=" + workDir.resolve("etcd"),
+        "--listen-client-urls=" + clientUrl,
+        "--advertise-client-urls=" + clientUrl,
+        "--listen-peer-urls=" + peerUrl,
+        "--initial-advertise-peer-urls=" + peerUrl,
+        "--initial-cluster=default=" + peerUrl,
+        // a throw-away test store: durability is irrelevant, fsync only slows down a shared disk
+        "--unsafe-no-fsync=true");
+  }
+
+  private List<String> apiserverCommand(int etcdPort, int apiPort, Path certDir) {
+    String saKey = credentials.serviceAccountKey().toString();
+    return List.of(
+        binaries.kubeApiserver().toString(),
+        "--etcd-servers=http://127.0.0.1:" + etcdPort,
+        "--bind-address=127.0.0.1",
+        "--advertise-address=127.0.0.1",
+        "--secure-port=" + apiPort,
+        // kube-apiserver generates a self-signed serving certificate for 127.0.0.1 here; clients trust that file
+        "--cert-dir=" + certDir,
+        "--token-auth-file=" + credentials.tokenFile(),
+        "--authorization-mode=RBAC",
+        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+        "--service-account-key-file=" + saKey,
+        "--service-account-signing-key-file=" + saKey,
+        "--service-cluster-ip-range=10.96.0.0/16",
+        "--allow-privileged=true",
+        // no real endpoint to publish for the "kubernetes" Service of a loopback-only apiserver
+        "--endpoint-reconciler-type=none");
+  }
+
+  private List<String> controllerManagerCommand(Path config, Path caFile, int port) {
+    List<String> controllers = new ArrayList<>(options.controllers());
+    if (!controllers.contains(SERVICE_ACCOUNT_CONTROLLER)) {
+      controllers.add(SERVICE_ACCOUNT_CONTROLLER);
+    }
+    return List.of(
+        binaries.kubeControllerManager().toString(),
+        "--kubeconfig=" + config,
+        "--authentication-kubeconfig=" + config,
+        "--authorization-kubeconfig=" + config,
+        "--leader-elect=false",
+        "--controllers=" + String.join(",", controllers),
+        "--use-service-account-credentials=false",
+        "--service-account-private-key-file=" + credentials.serviceAccountKey(),
+        "--root-ca-file=" + caFile,
+        "--bind-address=127.0.0.1",
+        "--secure-port=" + port,
+        "--cert-dir=" + workDir.resolve("kube-controller-manager-certs"));
+  }
+
+  private List<String> schedulerCommand(Path config, int port) {
+    return List.of(
+        binaries.kubeScheduler().toString(),
+        "--kubeconfig=" + config,
+        "--authentication-kubeconfig=" + config,
+        "--authorization-kubeconfig=" + config,
+        "--leader-elect=false",
+        "--bind-address=127.0.0.1",
+        "--secure-port=" + port,
+        "--cert-dir=" + workDir.resolve("kube-scheduler-certs"));
+  }
+
+  private List<String> kwokCommand(Path config, int port) {
+    return List.of(
+        binaries.kwok().toString(),
+        "--kubeconfig=" + config,
+        "--config=" + binaries.kwokStages(),
+        "--manage-all-nodes=false",
+        "--manage-nodes-with-annotation-selector=" + KWOK_NODE_ANNOTATION + "=" + KWOK_NODE_ANNOTATION_VALUE,
+        "--server-address=127.0.0.1:" + port);
+  }
+
+  private ManagedProcess launch(String name, List<String> command) throws IOException {
+    ManagedProcess process = ManagedProcess.start(name, command, logDir);
+    processes.add(process);
+    return process;
+  }
+
+  private void awaitHealthz(String name, String base, ManagedProcess process) {
+    Readiness.await(
+        name, URI.create(base + "/healthz"), null, "ok"::equals, options.startupTimeout(), List.of(process));
+  }
+
+  private Path componentKubeconfig(String user, String ca) throws IOException {
+    Path file = workDir.resolve(user.replace(':', '-') + ".kubeconfig");
+    Credentials.writePrivate(file, credentials.kubeconfig(serverUrl, ca, user));
+    return file;
+  }
+
+  private KubernetesClient newClient(Config config) {
+    KubernetesClient created = new KubernetesClientBuilder().withConfig(config).build();
+    clients.add(created);
+    return created;
+  }
+
+  /** A cluster-admin client (the user is in {@code system:masters}). */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /**
+   * A client that impersonates {@code user} (and {@code groups}), e.g. {@code
+   * clientAs("system:serviceaccount:simgate-system:simgate-operator")}: requests are authorized as that user by RBAC.
+   * For a service account user without explicit groups, kube-apiserver adds the service account groups. Closed with the
+   * control plane.
+   */
+  public KubernetesClient clientAs(String user, String... groups) {
+    if (user == null || user.isBlank()) {
+      throw new IllegalArgumentException("clientAs: user must not be blank");
+    }
+    Config config = Config.fromKubeconfig(adminKubeconfig);
+    config.setImpersonateUsername(user);
+    config.setImpersonateGroups(groups);
+    return newClient(config);
+  }
+
+  /** The admin kubeconfig file (for kubectl, helm); removed on close. */
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  public Path binDir() {
+    return binaries.dir();
+  }
+
+  public Path kubectl() {
+    return binaries.kubectl();
+  }
+
+  public Path helm() {
+    return binaries.helm();
+  }
+
+  public String serverUrl() {
+    return serverUrl;
+  }
+
+  /** The directory with one log file per process; kept after close. */
+  public Path logDir() {
+    return logDir;
+  }
+
+  /** How long {@link #start(Options)} took until every component was healthy. */
+  public Duration startupDuration() {
+    return startupDuration;
+  }
+
+  /** The last {@code lines} lines of every process log, each under a header naming the full log file. */
+  public String logTails(int lines) {
+    StringBuilder out = new StringBuilder();
+    for (ManagedProcess process : processes) {
+      out.append("----- last ")
+          .append(lines)
+          .append(" lines of ")
+          .append(process.name())
+          .append(process.isAlive() ? "" : " (" + process.exitDescription() + ")")
+          .append(", full log: ")
+          .append(process.log())
+          .append(" -----\n")
+          .append(process.tail(lines))
+          .append('\n');
+    }
+    return out.toString();
+  }
+
+  /** Stops every process (in reverse start order), closes the clients and removes the temporary directory. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    clients.forEach(KubernetesClient::close);
+    processes.reversed().forEach(ManagedProcess::close);
+    if (workDir != null) {
+      deleteRecursively(workDir);
+    }
+    OPEN.remove(this);
+  }
+
+  private static void requireBinaries(KubeBinaries binaries, Options options) {
+    binaries.etcd();
+    binaries.kubeApiserver();
+    binaries.kubectl();
+    if (!options.controllers().isEmpty()) {
+      binaries.kubeControllerManager();
+    }
+    if (options.scheduler()) {
+      binaries.kubeScheduler();
+    }
+    if (options.kwok()) {
+      binaries.kwok();
+      binaries.kwokStages();
+    }
+  }
+
+  private static Path createLogDir(String name) {
+    String configured = System.getProperty("simgate.kube.logs");
+    Path target = Path.of(System.getProperty("user.dir"), "target");
+    Path root =
+        configured != null
+            ? Path.of(configured)
+            : Files.isDirectory(target)
+                ? target.resolve("kube-control-plane")
+                : Path.of(System.getProperty("java.io.tmpdir"), "simgate-kube-logs");
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    try {
+      Files.createDirectories(root);
+      return Files.createTempDirectory(root, name + "-" + stamp + "-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the log directory under " + root, e);
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.atWarn().addKeyValue("dir", dir).log("could not remove the control plane's temporary directory");
+    }
+  }
+
+  /**
+   * Starts a control plane by hand and keeps it running until Ctrl-C. Arguments: {@code --controllers=a,b}, {@code
+   * --scheduler}, {@code --kwok}.
+   */
+  public static void main(String[] args) throws InterruptedException {
+    Options options = Options.defaults().withName("manual");
+    for (String arg : args) {
+      if (arg.startsWith("--controllers=")) {
+        options = options.withControllers(arg.substring("--controllers=".length()).split(","));
+      } else if (arg.equals("--scheduler")) {
+        options = options.withScheduler(true);
+      } else if (arg.equals("--kwok")) {
+        options = options.withKwok(true);
+      } else {
+        throw new IllegalArgumentException(
+            "unknown argument " + arg + " (expected --controllers=a,b --scheduler --kwok)");
+      }
+    }
+    try (KubeControlPlane plane = start(options)) {
+      System.out.printf(
+          "Kubernetes %s control plane at %s (started in %d ms)%nexport KUBECONFIG=%s%nlogs: %s%nCtrl-C stops it.%n",
+          KubeBinaries.KUBERNETES_VERSION,
+          plane.serverUrl(),
+          plane.startupDuration().toMillis(),
+          plane.kubeconfig(),
+          plane.logDir());
+      Thread.currentThread().join();
+    }
+  }
+
+  /**
+   * What to start. {@code controllers} are kube-controller-manager controller names (empty: no controller manager),
+   * e.g. {@code garbage-collector-controller}, {@code daemonset-controller}.
+   */
+  public record Options(
+      String name,
+      List<String> controllers,
+      boolean scheduler,
+      boolean kwok,
+      Path binDir,
+      Duration startupTimeout) {
+
+    public Options {
+      if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
+        throw new IllegalArgumentException("name must match [A-Za-z0-9._-]+, was: " + name);
+      }
+      controllers = List.copyOf(controllers);
+      for (String controller : controllers) {
+        if (controller.isBlank() || controller.contains(",")) {
+          throw new IllegalArgumentException("invalid controller name: '" + controller + "'");
+        }
+      }
+      if (binDir == null) {
+        throw new IllegalArgumentException("binDir must be set");
+      }
+      if (startupTimeout == null || startupTimeout.isNegative() || startupTimeout.isZero()) {
+        throw new IllegalArgumentException("startupTimeout must be positive, was: " + startupTimeout);
+      }
+    }
+
+    /**
+     * apiserver and etcd only, binaries from {@link KubeBinaries#locate()}, a generous startup timeout for busy
+     * machines (system property {@code simgate.kube.startupTimeoutSeconds}, default 240).
+     */
+    public static Options defaults() {
+      long seconds = Long.getLong("simgate.kube.startupTimeoutSeconds", 240);
+      return new Options(
+          "control-plane", List.of(), false, false, KubeBinaries.locate().dir(), Duration.ofSeconds(seconds));
+    }
+
+    public Options withName(String value) {
+      return new Options(value, controllers, scheduler, kwok, binDir, startupTimeout);
+    }
+
+    public Options withControllers(String... value) {
+      return new Options(name, List.of(value), scheduler, kwok, binDir, startupTimeout);
+    }
+
+    public Options withScheduler(boolean value) {
+      return new Options(name, controllers, value, kwok, binDir, startupTimeout);
+    }
+
+    public Options withKwok(boolean value) {
+      return new Options(name, controllers, scheduler, value, binDir, startupTimeout);
+    }
+
+    public Options withBinDir(Path value) {
+      return new Options(name, controllers, scheduler, kwok, value, startupTimeout);
+    }
+
+    public Options withStartupTimeout(Duration value) {
+      return new Options(name, controllers, scheduler, kwok, binDir, value);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package dev.simgate.testkit;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/**
+ * JUnit 5 side of {@link WithKubeControlPlane}: one control plane per test class (nested classes share their
+ * enclosing class's), parameters resolved from it, and the process logs' tails printed when anything fails.
+ */
+public final class KubeControlPlaneExtension
+    implements BeforeAllCallback,
+        AfterAllCallback,
+        ParameterResolver,
+        TestExecutionExceptionHandler,
+        LifecycleMethodExecutionExceptionHandler {
+
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(KubeControlPlaneExtension.class);
+  private static final String KEY = "plane";
+  private static final int TAIL_LINES = 40;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    if (find(context).isPresent()) {
+      return; // a nested class: the enclosing class's control plane serves it
+    }
+    Class<?> testClass = context.getRequiredTestClass();
+    WithKubeControlPlane spec =
+        AnnotationSupport.findAnnotation(testClass, WithKubeControlPlane.class)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        testClass.getName() + " uses KubeControlPlaneExtension without @WithKubeControlPlane"));
+    KubeControlPlane.Options options =
+        KubeControlPlane.Options.defaults()
+            .withName(testClass.getSimpleName())
+            .withControllers(spec.controllers())
+            .withScheduler(spec.scheduler())
+            .withKwok(spec.kwok());
+    context.getStore(NAMESPACE).put(KEY, KubeControlPlane.start(options));
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    KubeControlPlane plane = context.getStore(NAMESPACE).remove(KEY, KubeControlPlane.class);
+    if (plane != null) {
+      plane.close();
+    }
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    Class<?> type = parameter.getParameter().getType();
+    return type == KubernetesClient.class || type == KubeControlPlane.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    KubeControlPlane plane =
+        find(context)
+            .orElseThrow(
+                () -> new ParameterResolutionException("no Kubernetes control plane is running for this test"));
+    return parameter.getParameter().getType() == KubeControlPlane.class ? plane : plane.client();
+  }
+
+  @Override
+  public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+    printLogTails(context, throwable);
+    throw throwable;
+  }
+
+  @Override
+  public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
+    printLogTails(context, throwable);
+    throw throwable;
+  }
+
+  @Override
+  public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
+    printLogTails(context, throwable);
+    throw throwable;
+  }
+
+  @Override
+  public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
+    printLogTails(context, throwable);
+    throw throwable;
+  }
+
+  @Override
+  public void handleAfterAllMethodExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
+    printLogTails(context, throwable);
+    throw throwable;
+  }
+
+  private static void printLogTails(ExtensionContext context, Throwable throwable) {
+    find(context)
+        .ifPresent(
+            plane ->
+                System.err.printf(
+                    "%s failed (%s); Kubernetes control plane logs:%n%s",
+                    context.getDisplayName(), throwable, plane.logTails(TAIL_LINES)));
+  }
+
+  private static Optional<KubeControlPlane> find(ExtensionContext context) {
+    return Optional.ofNullable(context.getStore(NAMESPACE).get(KEY, KubeControlPlane.class));
+  }
+}
