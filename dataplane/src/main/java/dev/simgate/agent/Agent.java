@@ -1,0 +1,251 @@
+package dev.simgate.agent;
+
+import dev.simgate.agent.admin.AdminServer;
+import dev.simgate.agent.admin.AgentMetrics;
+import dev.simgate.agent.config.AgentConfig;
+import dev.simgate.agent.config.ConfigException;
+import dev.simgate.agent.config.ConfigParser;
+import dev.simgate.agent.forward.Dataplane;
+import dev.simgate.agent.forward.ReadableHandle;
+import dev.simgate.agent.host.HostNetwork;
+import dev.simgate.agent.host.InterfaceState;
+import dev.simgate.agent.tap.TapDevice;
+import dev.simgate.agent.udp.UdpSocket;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollIoOps;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's lifecycle: brings up the TAP, host configuration and socket, runs the data plane on
+ * one Netty epoll event loop, applies config changes, and on stop removes everything it created.
+ *
+ * <p>Threads: the event loop owns the packet path; the caller's thread (start, reload via the
+ * watcher, stop via the shutdown hook) does the blocking host work and hands data-plane changes to
+ * the loop as tasks.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+  private static final long LOOP_TIMEOUT_SECONDS = 5;
+
+  private final String nodeName;
+  private final HostNetwork host;
+  private final AtomicLong reloadsApplied = new AtomicLong();
+  private final AtomicLong reloadsRejected = new AtomicLong();
+
+  private volatile boolean ready;
+  private AgentConfig config;
+  private TapDevice tap;
+  private UdpSocket socket;
+  private MultiThreadIoEventLoopGroup group;
+  private IoEventLoop loop;
+  private long loopThreadId;
+  private Dataplane dataplane;
+  private IoRegistration tapRegistration;
+  private IoRegistration socketRegistration;
+  private AdminServer admin;
+  private boolean stopped;
+
+  public Agent(String nodeName, HostNetwork host) {
+    this.nodeName = nodeName;
+    this.host = host;
+  }
+
+  /** Brings everything up; on failure undoes what was done and rethrows. */
+  public synchronized void start(AgentConfig initial) throws IOException {
+    config = initial;
+    try {
+      tap = TapDevice.open(initial.iface().name());
+      host.converge(null, InterfaceState.of(initial));
+      socket = UdpSocket.bind(initial.localAddress(), initial.port());
+      group = new MultiThreadIoEventLoopGroup(1, Thread.ofPlatform().name("simgate-loop").factory(),
+          EpollIoHandler.newFactory());
+      loop = (IoEventLoop) group.next();
+      onLoop(() -> {
+        loopThreadId = Thread.currentThread().threadId();
+        dataplane = new Dataplane(tap.fd(), tap.mac(), socket.fd(), initial);
+        tapRegistration = register(tap.fd(), dataplane::onFramesReadable);
+        socketRegistration = register(socket.fd(), dataplane::onDatagramsReadable);
+        return null;
+      });
+      long sweep = Math.max(1, initial.macAgeing().toSeconds() / 2);
+      loop.scheduleAtFixedRate(dataplane::sweep, sweep, sweep, TimeUnit.SECONDS);
+      var listen = new InetSocketAddress(initial.admin().host(), initial.admin().port());
+      admin = new AdminServer(listen, this::live, () -> ready, this::sample);
+      ready = true;
+      log.atInfo().addKeyValue("interface", tap.name()).addKeyValue("address", initial.iface().address())
+          .addKeyValue("local", initial.localAddress() + ":" + initial.port()).addKeyValue("peers", initial.peers())
+          .addKeyValue("vni", initial.vni()).addKeyValue("admin", admin.address()).log("agent ready");
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /**
+   * Applies a changed config file without recreating the interface. A config that does not parse,
+   * validate or apply is refused with a logged reason and the running one stays in force.
+   */
+  public synchronized void reload(String text) {
+    if (stopped) {
+      return;
+    }
+    try {
+      AgentConfig next = ConfigParser.parse(text, nodeName);
+      if (next.equals(config)) {
+        return;
+      }
+      apply(next);
+      reloadsApplied.incrementAndGet();
+      log.atInfo().addKeyValue("peers", next.peers()).addKeyValue("vni", next.vni())
+          .addKeyValue("address", next.iface().address()).addKeyValue("mtu", next.iface().mtu())
+          .addKeyValue("routes", next.routes()).log("config reloaded");
+    } catch (ConfigException | IOException e) {
+      reloadsRejected.incrementAndGet();
+      log.atWarn().addKeyValue("reason", e.getMessage()).log("config change refused; keeping the running config");
+    }
+  }
+
+  private void apply(AgentConfig next) throws ConfigException, IOException {
+    if (!next.iface().name().equals(config.iface().name())) {
+      throw new ConfigException("interface.name: cannot change from '" + config.iface().name() + "' to '"
+          + next.iface().name() + "' while running (restart the agent)");
+    }
+    if (!next.admin().equals(config.admin())) {
+      throw new ConfigException("admin.listen: cannot change from " + config.admin() + " to " + next.admin()
+          + " while running (restart the agent)");
+    }
+    boolean rebind = !next.localAddress().equals(config.localAddress()) || next.port() != config.port();
+    UdpSocket nextSocket = rebind ? bindForReload(next) : socket;
+    try {
+      host.converge(InterfaceState.of(config), InterfaceState.of(next));
+    } catch (IOException e) {
+      restoreHost();
+      if (rebind) {
+        nextSocket.close();
+      }
+      throw e;
+    }
+    UdpSocket previous = socket;
+    onLoop(() -> {
+      if (rebind) {
+        socketRegistration.cancel();
+        socketRegistration = register(nextSocket.fd(), dataplane::onDatagramsReadable);
+      }
+      dataplane.reconfigure(next, nextSocket.fd());
+      return null;
+    });
+    if (rebind) {
+      socket = nextSocket;
+      previous.close();
+    }
+    config = next;
+  }
+
+  private UdpSocket bindForReload(AgentConfig next) throws ConfigException {
+    try {
+      return UdpSocket.bind(next.localAddress(), next.port());
+    } catch (IOException e) {
+      throw new ConfigException("localAddress/port: " + e.getMessage(), e);
+    }
+  }
+
+  private void restoreHost() {
+    try {
+      host.converge(null, InterfaceState.of(config));
+    } catch (IOException e) {
+      log.atError().addKeyValue("reason", e.getMessage()).log("could not restore the interface configuration");
+    }
+  }
+
+  private IoRegistration register(int fd, Runnable onReadable) throws Exception {
+    IoRegistration registration = loop.register(new ReadableHandle(fd, onReadable)).sync().getNow();
+    registration.submit(EpollIoOps.EPOLLIN);
+    return registration;
+  }
+
+  private <T> T onLoop(Callable<T> task) throws IOException {
+    try {
+      return loop.submit(task).get(LOOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted waiting for the event loop", e);
+    } catch (Exception e) {
+      throw new IOException("event loop task failed: " + e, e);
+    }
+  }
+
+  private boolean live() {
+    try {
+      return onLoop(() -> Boolean.TRUE);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private AgentMetrics.Sample sample() {
+    try {
+      var stats = onLoop(dataplane::stats);
+      var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      return new AgentMetrics.Sample(stats, threads.getThreadAllocatedBytes(loopThreadId), reloadsApplied.get(),
+          reloadsRejected.get(), ready);
+    } catch (IOException e) {
+      throw new IllegalStateException("event loop did not answer: " + e.getMessage(), e);
+    }
+  }
+
+  public boolean isReady() {
+    return ready;
+  }
+
+  /** Stops forwarding and removes everything the agent created. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    ready = false;
+    if (admin != null) {
+      admin.close();
+    }
+    if (group != null) {
+      try {
+        if (dataplane != null) {
+          onLoop(() -> {
+            tapRegistration.cancel();
+            socketRegistration.cancel();
+            return null;
+          });
+        }
+      } catch (IOException e) {
+        log.atWarn().addKeyValue("reason", e.getMessage()).log("event loop did not deregister cleanly");
+      }
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(LOOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      if (dataplane != null) {
+        dataplane.close();
+      }
+    }
+    if (socket != null) {
+      socket.close();
+    }
+    if (tap != null) {
+      host.remove(InterfaceState.of(config));
+      tap.close(); // a non-persistent TAP disappears with its fd, taking its routes along
+      if (host.linkExists(tap.name())) {
+        host.deleteLink(tap.name());
+      }
+      log.atInfo().addKeyValue("interface", tap.name()).addKeyValue("removed", !host.linkExists(tap.name()))
+          .log("agent stopped");
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package dev.simgate.agent.admin;
+
+import dev.simgate.agent.forward.DropReason;
+import dev.simgate.agent.forward.Stats;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.function.ToLongFunction;
+
+/**
+ * Turns one scrape-time copy of the agent's counters into Prometheus snapshots. Label values are
+ * bounded: {@code peer} is a configured peer, {@code reason} a {@link DropReason}, {@code result}
+ * applied|rejected.
+ */
+public final class AgentMetrics {
+
+  /** Everything exported, read at scrape time. */
+  public record Sample(Stats stats, long eventLoopAllocatedBytes, long reloadsApplied, long reloadsRejected,
+      boolean ready) {}
+
+  private AgentMetrics() {}
+
+  public static MetricSnapshots snapshots(Sample sample) {
+    Stats stats = sample.stats();
+    var drops = CounterSnapshot.builder().name("simgate_dropped_packets")
+        .help("Packets dropped, by reason");
+    for (DropReason reason : DropReason.values()) {
+      drops.dataPoint(counter(stats.drops().get(reason), Labels.of("reason", reason.label())));
+    }
+    var reloads = CounterSnapshot.builder().name("simgate_config_reloads")
+        .help("Config file changes seen, by result")
+        .dataPoint(counter(sample.reloadsApplied(), Labels.of("result", "applied")))
+        .dataPoint(counter(sample.reloadsRejected(), Labels.of("result", "rejected")));
+    return MetricSnapshots.of(
+        perPeer(stats, "simgate_rx_packets", "VXLAN datagrams received from a peer and delivered to the TAP",
+            Stats.PeerStats::rxPackets),
+        perPeer(stats, "simgate_rx_bytes", "VXLAN payload bytes (header + inner frame) received from a peer",
+            Stats.PeerStats::rxBytes),
+        perPeer(stats, "simgate_tx_packets", "VXLAN datagrams sent to a peer", Stats.PeerStats::txPackets),
+        perPeer(stats, "simgate_tx_bytes", "VXLAN payload bytes (header + inner frame) sent to a peer",
+            Stats.PeerStats::txBytes),
+        drops.build(),
+        reloads.build(),
+        CounterSnapshot.builder().name("simgate_eventloop_allocated_bytes")
+            .help("Bytes allocated by the event-loop thread (packet path and scrapes)")
+            .dataPoint(counter(sample.eventLoopAllocatedBytes(), Labels.EMPTY)).build(),
+        gauge("simgate_mac_table_entries", "Learned inner MAC to peer entries", stats.macEntries()),
+        gauge("simgate_ready", "1 when the interface is up with its address and the socket is bound",
+            sample.ready() ? 1 : 0));
+  }
+
+  private static CounterSnapshot perPeer(Stats stats, String name, String help,
+      ToLongFunction<Stats.PeerStats> value) {
+    var builder = CounterSnapshot.builder().name(name).help(help);
+    for (Stats.PeerStats peer : stats.peers()) {
+      builder.dataPoint(counter(value.applyAsLong(peer), Labels.of("peer", peer.peer())));
+    }
+    return builder.build();
+  }
+
+  private static CounterDataPointSnapshot counter(long value, Labels labels) {
+    return CounterDataPointSnapshot.builder().value(value).labels(labels).build();
+  }
+
+  private static GaugeSnapshot gauge(String name, String help, double value) {
+    return GaugeSnapshot.builder().name(name).help(help)
+        .dataPoint(GaugeDataPointSnapshot.builder().value(value).build()).build();
+  }
+}

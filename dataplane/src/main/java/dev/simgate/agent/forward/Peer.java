@@ -1,0 +1,16 @@
+package dev.simgate.agent.forward;
+
+import dev.simgate.agent.config.Ipv4;
+
+/** A VPG peer and its traffic counters (plain longs: only the event loop writes them). */
+final class Peer {
+  final Ipv4 address;
+  long rxPackets;
+  long rxBytes;
+  long txPackets;
+  long txBytes;
+
+  Peer(Ipv4 address) {
+    this.address = address;
+  }
+}

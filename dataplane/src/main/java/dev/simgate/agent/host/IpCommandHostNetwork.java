@@ -1,0 +1,109 @@
+package dev.simgate.agent.host;
+
+import dev.simgate.agent.config.Cidr;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link HostNetwork} through iproute2: one {@code ip -batch -} per change, with idempotent verbs
+ * ({@code link set}, {@code addr replace}, {@code route replace}), so running it twice changes
+ * nothing and a partly applied earlier run is simply completed.
+ */
+public final class IpCommandHostNetwork implements HostNetwork {
+  private static final long TIMEOUT_SECONDS = 10;
+
+  @Override
+  public void converge(InterfaceState current, InterfaceState desired) throws IOException {
+    run(convergeCommands(current, desired), false);
+  }
+
+  @Override
+  public void remove(InterfaceState state) {
+    try {
+      run(removeCommands(state), true);
+    } catch (IOException e) {
+      // -force keeps going past routes that are already gone; nothing left to do.
+    }
+  }
+
+  @Override
+  public boolean linkExists(String name) {
+    try {
+      return exec(List.of("ip", "link", "show", "dev", name), "").exitCode == 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void deleteLink(String name) {
+    try {
+      exec(List.of("ip", "link", "del", "dev", name), "");
+    } catch (IOException e) {
+      // best effort
+    }
+  }
+
+  /** The batch that takes the host from {@code current} (may be null) to {@code desired}. */
+  static List<String> convergeCommands(InterfaceState current, InterfaceState desired) {
+    String dev = desired.name();
+    List<String> commands = new ArrayList<>();
+    commands.add("link set dev " + dev + " mtu " + desired.mtu() + " up");
+    if (current != null && !current.address().equals(desired.address())) {
+      commands.add("addr del " + current.address() + " dev " + dev);
+    }
+    commands.add("addr replace " + desired.address() + " dev " + dev);
+    if (current != null) {
+      for (Cidr route : current.routes()) {
+        if (!desired.routes().contains(route)) {
+          commands.add("route del " + route + " dev " + dev);
+        }
+      }
+    }
+    for (Cidr route : desired.routes()) {
+      commands.add("route replace " + route + " dev " + dev);
+    }
+    return commands;
+  }
+
+  static List<String> removeCommands(InterfaceState state) {
+    List<String> commands = new ArrayList<>();
+    for (Cidr route : state.routes()) {
+      commands.add("route del " + route + " dev " + state.name());
+    }
+    commands.add("addr del " + state.address() + " dev " + state.name());
+    return commands;
+  }
+
+  private static void run(List<String> commands, boolean force) throws IOException {
+    List<String> argv = force ? List.of("ip", "-force", "-batch", "-") : List.of("ip", "-batch", "-");
+    Result result = exec(argv, String.join("\n", commands) + "\n");
+    if (result.exitCode != 0 && !force) {
+      throw new IOException("ip -batch failed (exit " + result.exitCode + "): " + result.output.strip()
+          + " [commands: " + String.join("; ", commands) + "]");
+    }
+  }
+
+  private record Result(int exitCode, String output) {}
+
+  private static Result exec(List<String> argv, String input) throws IOException {
+    Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    try {
+      process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().close();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IOException(String.join(" ", argv) + " did not finish in " + TIMEOUT_SECONDS + " s");
+      }
+      return new Result(process.exitValue(), output);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      throw new IOException("interrupted while running " + String.join(" ", argv), e);
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package dev.simgate.agent.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The few libc calls the agent needs, as FFM downcalls that capture {@code errno}.
+ *
+ * <p>Buffers on the packet path are passed as raw addresses ({@code long}), not as
+ * {@link MemorySegment}s: that keeps the hot calls free of slice allocations. Each caller owns an
+ * {@link Errno} (one per thread) whose segment receives the captured state.
+ */
+public final class Libc {
+  public static final int O_RDWR = 2;
+  public static final int O_NONBLOCK = 0x800;
+  public static final int O_CLOEXEC = 0x80000;
+  public static final int F_GETFL = 3;
+  public static final int F_SETFL = 4;
+  public static final int AF_INET = 2;
+  public static final int SOCK_DGRAM = 2;
+  public static final int SOCK_NONBLOCK = 0x800;
+  public static final int SOCK_CLOEXEC = 0x80000;
+  public static final int SOL_SOCKET = 1;
+  public static final int SO_REUSEADDR = 2;
+  public static final int SO_SNDBUFFORCE = 32;
+  public static final int SO_RCVBUFFORCE = 33;
+  public static final int MSG_DONTWAIT = 0x40;
+  public static final int MSG_TRUNC = 0x20;
+  public static final int EINTR = 4;
+  public static final int EAGAIN = 11;
+
+  private static final Linker LINKER = Linker.nativeLinker();
+  private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+  private static final VarHandle ERRNO =
+      CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+  private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+  private static final MethodHandle OPEN =
+      downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), 2);
+  private static final MethodHandle IOCTL =
+      downcall("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), 2);
+  private static final MethodHandle FCNTL =
+      downcall("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), 2);
+  private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
+  private static final MethodHandle READ =
+      downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), -1);
+  private static final MethodHandle WRITE =
+      downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), -1);
+  private static final MethodHandle SOCKET =
+      downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), -1);
+  private static final MethodHandle BIND =
+      downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1);
+  private static final MethodHandle SETSOCKOPT =
+      downcall(
+          "setsockopt",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
+          -1);
+  private static final MethodHandle RECVMMSG =
+      downcall(
+          "recvmmsg",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG),
+          -1);
+  private static final MethodHandle SENDMMSG =
+      downcall("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT), -1);
+  private static final MethodHandle STRERROR =
+      LINKER.downcallHandle(
+          symbol("strerror"),
+          FunctionDescriptor.of(
+              ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, ValueLayout.JAVA_BYTE)), JAVA_INT));
+
+  private Libc() {}
+
+  /** Per-thread holder of the captured errno of the last call. */
+  public static final class Errno {
+    private final MemorySegment state = Arena.ofAuto().allocate(CAPTURE);
+
+    public int value() {
+      return (int) ERRNO.get(state, 0L);
+    }
+
+    MemorySegment segment() {
+      return state;
+    }
+  }
+
+  public static int open(Errno e, MemorySegment path, int flags) {
+    try {
+      return (int) OPEN.invokeExact(e.segment(), path, flags, 0);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  public static int ioctl(Errno e, int fd, long request, MemorySegment arg) {
+    try {
+      return (int) IOCTL.invokeExact(e.segment(), fd, request, arg);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  public static int fcntl(Errno e, int fd, int cmd, int arg) {
+    try {
+      return (int) FCNTL.invokeExact(e.segment(), fd, cmd, arg);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  public static int close(Errno e, int fd) {
+    try {
+      return (int) CLOSE.invokeExact(e.segment(), fd);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  public static long read(Errno e, int fd, long address, long length) {
+    try {
+      return (long) READ.invokeExact(e.segment(), fd, address, length);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  public static long write(Errno e, int fd, long address, long length) {
+    try {
+      return (long) WRITE.invokeExact(e.segment(), fd, address, length);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  public static int socket(Errno e, int domain, int type, int protocol) {
+    try {
+      return (int) SOCKET.invokeExact(e.segment(), domain, type, protocol);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  public static int bind(Errno e, int fd, MemorySegment sockaddr, int length) {
+    try {
+      return (int) BIND.invokeExact(e.segment(), fd, sockaddr, length);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  public static int setsockopt(Errno e, int fd, int level, int option, MemorySegment value, int length) {
+    try {
+      return (int) SETSOCKOPT.invokeExact(e.segment(), fd, level, option, value, length);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  /** recvmmsg(2) with no timeout; {@code vec} is the address of an mmsghdr array. */
+  public static int recvmmsg(Errno e, int fd, long vec, int count, int flags) {
+    try {
+      return (int) RECVMMSG.invokeExact(e.segment(), fd, vec, count, flags, 0L);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  public static int sendmmsg(Errno e, int fd, long vec, int count, int flags) {
+    try {
+      return (int) SENDMMSG.invokeExact(e.segment(), fd, vec, count, flags);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  /** The C library's text for an errno value, for error messages (not for the packet path). */
+  public static String strerror(int errno) {
+    try {
+      MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+      return text.getString(0) + " (errno " + errno + ")";
+    } catch (Throwable t) {
+      return "errno " + errno;
+    }
+  }
+
+  /** A downcall that captures errno; {@code firstVariadic} is the index of the first variadic argument, or -1. */
+  private static MethodHandle downcall(String name, FunctionDescriptor descriptor, int firstVariadic) {
+    return firstVariadic >= 0
+        ? LINKER.downcallHandle(symbol(name), descriptor, Linker.Option.firstVariadicArg(firstVariadic), CAPTURE_ERRNO)
+        : LINKER.downcallHandle(symbol(name), descriptor, CAPTURE_ERRNO);
+  }
+
+  private static MemorySegment symbol(String name) {
+    return LINKER.defaultLookup().find(name).orElseThrow(() -> new IllegalStateException("libc has no " + name));
+  }
+}

@@ -1,0 +1,88 @@
+package dev.simgate.agent.tap;
+
+import dev.simgate.agent.forward.MacAddress;
+import dev.simgate.agent.sys.Libc;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A non-persistent TAP device opened through {@code /dev/net/tun} with FFM. The kernel removes the
+ * link (and its addresses and routes) when the file descriptor is closed.
+ */
+public final class TapDevice implements AutoCloseable {
+  private static final long TUNSETIFF = 0x400454caL;
+  private static final short IFF_TAP = 0x0002;
+  private static final short IFF_NO_PI = 0x1000;
+  private static final int IFREQ_SIZE = 40;
+  private static final int IFNAMSIZ = 16;
+
+  private final int fd;
+  private final String name;
+  private final long mac;
+  private boolean closed;
+
+  private TapDevice(int fd, String name, long mac) {
+    this.fd = fd;
+    this.name = name;
+    this.mac = mac;
+  }
+
+  /** Creates (or attaches to) TAP {@code name} in non-blocking mode; needs CAP_NET_ADMIN. */
+  public static TapDevice open(String name) throws IOException {
+    var errno = new Libc.Errno();
+    try (Arena arena = Arena.ofConfined()) {
+      int fd = Libc.open(errno, arena.allocateFrom("/dev/net/tun"), Libc.O_RDWR | Libc.O_CLOEXEC);
+      if (fd < 0) {
+        throw new IOException("open /dev/net/tun: " + Libc.strerror(errno.value()));
+      }
+      try {
+        MemorySegment ifreq = arena.allocate(IFREQ_SIZE);
+        byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
+        MemorySegment.copy(bytes, 0, ifreq, ValueLayout.JAVA_BYTE, 0, Math.min(bytes.length, IFNAMSIZ - 1));
+        ifreq.set(ValueLayout.JAVA_SHORT, IFNAMSIZ, (short) (IFF_TAP | IFF_NO_PI));
+        if (Libc.ioctl(errno, fd, TUNSETIFF, ifreq) < 0) {
+          throw new IOException("TUNSETIFF " + name + ": " + Libc.strerror(errno.value()));
+        }
+        String actual = ifreq.getString(0, StandardCharsets.US_ASCII);
+        int flags = Libc.fcntl(errno, fd, Libc.F_GETFL, 0);
+        if (flags < 0 || Libc.fcntl(errno, fd, Libc.F_SETFL, flags | Libc.O_NONBLOCK) < 0) {
+          throw new IOException("fcntl O_NONBLOCK: " + Libc.strerror(errno.value()));
+        }
+        return new TapDevice(fd, actual, readMac(actual));
+      } catch (IOException | RuntimeException e) {
+        Libc.close(errno, fd);
+        throw e;
+      }
+    }
+  }
+
+  private static long readMac(String name) throws IOException {
+    return MacAddress.parse(Files.readString(Path.of("/sys/class/net", name, "address")));
+  }
+
+  public int fd() {
+    return fd;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The TAP's own MAC address: frames arriving from a peer with this source are loops. */
+  public long mac() {
+    return mac;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      Libc.close(new Libc.Errno(), fd);
+    }
+  }
+}
