@@ -2,15 +2,17 @@
 -- Reads the kstatus conditions the operator writes (Ready, Reconciling, Stalled) and the top-level
 -- status.observedGeneration. Plain Lua 5.1 (Argo CD runs gopher-lua): no integer division, goto or bit ops.
 
--- Ready=False reasons that need a change by a person (bad references or addresses), not time.
+-- Ready=False reasons that need a person to change an object, not time. The operator also sets Stalled=True with
+-- them; this list keeps such a state Degraded even where only Ready is written (reasons of operator/.../Problem.java).
 local TERMINAL_REASONS = {
   InvalidSpec = true,
-  VpgNotFound = true,
+  VPGNotFound = true,
   NamespaceNotAllowed = true,
-  OutsideDeviceSubnet = true,
-  OverlappingPool = true,
-  OverlappingCidrs = true,
+  PoolOutsideDeviceSubnet = true,
+  PoolOverlap = true,
   PoolExhausted = true,
+  CIDROutsideDeviceSubnet = true,
+  CIDROverlap = true,
 }
 
 local function condition(conditions, type)

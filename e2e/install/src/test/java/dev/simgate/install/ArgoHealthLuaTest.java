@@ -65,15 +65,15 @@ class ArgoHealthLuaTest {
       new State("Stalled", """
           observedGeneration: 3
           conditions:
-            - {type: Ready, status: "False", reason: VpgNotFound, message: "VirtualPrivateGateway soracom-vpg not found"}
-            - {type: Stalled, status: "True", reason: VpgNotFound, message: "VirtualPrivateGateway soracom-vpg not found"}
+            - {type: Ready, status: "False", reason: VPGNotFound, message: "VirtualPrivateGateway soracom-vpg not found"}
+            - {type: Stalled, status: "True", reason: VPGNotFound, message: "VirtualPrivateGateway soracom-vpg not found"}
           """, "Degraded", "VirtualPrivateGateway soracom-vpg not found"),
       new State("Stalled wins over a stale Ready", """
           observedGeneration: 3
           conditions:
             - {type: Ready, status: "True", reason: Ready}
-            - {type: Stalled, status: "True", reason: OutsideDeviceSubnet}
-          """, "Degraded", "OutsideDeviceSubnet"),
+            - {type: Stalled, status: "True", reason: PoolOutsideDeviceSubnet}
+          """, "Degraded", "PoolOutsideDeviceSubnet"),
       new State("Ready False with a terminal reason", """
           observedGeneration: 3
           conditions:
