@@ -1,6 +1,7 @@
 package dev.simgate.install;
 
 import dev.simgate.testkit.KubeBinaries;
+import dev.simgate.testkit.KubeControlPlane;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,14 @@ final class Helm {
   static Command run(String... args) {
     List<String> argv = new ArrayList<>();
     argv.add(binary().toString());
+    argv.addAll(List.of(args));
+    return Command.run(argv);
+  }
+
+  /** helm with the control plane's kubeconfig, for install, upgrade and uninstall. */
+  static Command onCluster(KubeControlPlane controlPlane, String... args) {
+    List<String> argv = new ArrayList<>(List.of(controlPlane.helm().toString(), "--kubeconfig",
+        controlPlane.kubeconfig().toString()));
     argv.addAll(List.of(args));
     return Command.run(argv);
   }
