@@ -1,0 +1,54 @@
+package dev.simgate.operator;
+
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar simgate-operator.jar}: connects with KUBECONFIG or in-cluster config and runs until SIGTERM. */
+@Command(name = "simgate-operator", mixinStandardHelpOptions = true,
+    description = "Reconciles VirtualPrivateGateway, GatePeer and DeviceSubnet into gate peers.")
+public final class Main implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  @Option(names = "--namespace", paramLabel = "NS",
+      defaultValue = "${env:POD_NAMESPACE:-" + OperatorSettings.DEFAULT_NAMESPACE + "}",
+      description = "Namespace of the agent DaemonSets, ConfigMaps and RBAC (default: env POD_NAMESPACE, else ${DEFAULT-VALUE}).")
+  String namespace;
+
+  @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+      description = "Port of /healthz, /readyz and /metrics (default ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    CountDownLatch stopped = new CountDownLatch(1);
+    try (KubernetesClient client = new KubernetesClientBuilder().build();
+        SimGateOperator operator = new SimGateOperator(client, new OperatorSettings(namespace, Clock.systemUTC()),
+            new ReconcileMetrics(registry));
+        HttpEndpoints http = new HttpEndpoints(httpPort, () -> true,
+            () -> operator.runtimeInfo().isStarted() && operator.runtimeInfo().allEventSourcesAreHealthy(), registry)) {
+      Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "shutdown"));
+      operator.start();
+      LOG.atInfo().addKeyValue("server", client.getMasterUrl()).addKeyValue("namespace", namespace)
+          .addKeyValue("httpPort", http.port()).log("simgate operator started");
+      stopped.await();
+      LOG.info("simgate operator stopping");
+    }
+    return 0;
+  }
+}

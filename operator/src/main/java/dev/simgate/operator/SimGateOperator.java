@@ -1,0 +1,40 @@
+package dev.simgate.operator;
+
+import dev.simgate.operator.devicesubnet.DeviceSubnetReconciler;
+import dev.simgate.operator.gatepeer.GatePeerReconciler;
+import dev.simgate.operator.status.EventRecorder;
+import dev.simgate.operator.vpg.VirtualPrivateGatewayReconciler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RuntimeInfo;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+
+/** The three controllers on one JOSDK Operator; used by {@link Main} and, in-process, by the tests. */
+public final class SimGateOperator implements AutoCloseable {
+  private final Operator operator;
+
+  public SimGateOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
+    operator = new Operator(o -> o.withKubernetesClient(client)
+        .withMetrics(metrics)
+        .withCloseClientOnStop(false)
+        .withStopOnInformerErrorDuringStartup(true));
+    EventRecorder events = new EventRecorder(client);
+    operator.register(new VirtualPrivateGatewayReconciler(settings));
+    operator.register(new GatePeerReconciler(settings, events));
+    operator.register(new DeviceSubnetReconciler(settings, events));
+  }
+
+  public SimGateOperator start() {
+    operator.start();
+    return this;
+  }
+
+  public RuntimeInfo runtimeInfo() {
+    return operator.getRuntimeInfo();
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+}

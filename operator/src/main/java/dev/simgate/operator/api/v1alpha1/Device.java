@@ -1,0 +1,37 @@
+package dev.simgate.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** One named SIM. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Device {
+  @JsonPropertyDescription("DNS label (lower-case letters, digits, '-'; at most 63) used as the Service name.")
+  @Required
+  @Size(min = 1, max = 63)
+  @Pattern(Rules.DNS_LABEL)
+  public String name;
+
+  @JsonPropertyDescription("IPv4 address of the SIM on the overlay.")
+  @Required
+  @Size(min = 7, max = 15)
+  @ValidationRule(value = Rules.IPV4_ADDRESS, message = "devices[].address must be an IPv4 address such as 10.128.1.7")
+  public String address;
+
+  @JsonPropertyDescription("IMSI of the SIM (digits), for reference only.")
+  @Size(min = 6, max = 15)
+  @Pattern("^[0-9]+$")
+  public String imsi;
+
+  public Device() {}
+
+  public Device(String name, String address) {
+    this.name = name;
+    this.address = address;
+  }
+}

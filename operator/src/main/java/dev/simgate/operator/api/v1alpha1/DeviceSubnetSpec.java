@@ -1,0 +1,49 @@
+package dev.simgate.operator.api.v1alpha1;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.devices) || self.devices.all(d, self.cidrs.exists(c, isCIDR(c) && isIP(d.address) && cidr(c).containsIP(d.address)))",
+    message = "devices[].address must lie inside one of spec.cidrs",
+    fieldPath = ".devices")
+public class DeviceSubnetSpec {
+  @JsonPropertyDescription("Name of the VirtualPrivateGateway that reaches these SIMs.")
+  @Required
+  @Size(min = 1, max = 253)
+  @Pattern(Rules.DNS_SUBDOMAIN)
+  public String vpgRef;
+
+  @JsonPropertyDescription("IPv4 CIDRs of the SIMs, each inside the VPG's deviceSubnet. Gate nodes route them into the tunnel.")
+  @Required
+  @Size(min = 1, max = 32)
+  @ValidationRule(value = "self.all(c, isCIDR(c) && cidr(c).ip().family() == 4)", message = "cidrs must be IPv4 CIDRs such as 10.128.0.0/16")
+  public List<String> cidrs;
+
+  @JsonPropertyDescription("Pods of this namespace that may reach the SIMs. Unset: all pods of the namespace.")
+  public LabelSelector podSelector;
+
+  @JsonPropertyDescription("Named SIMs, each published as a Service '<name>.<namespace>.svc' resolving to its address. Names and addresses are unique.")
+  @Size(max = 1000)
+  @ValidationRule(value = "self.all(d, self.exists_one(e, e.name == d.name))", message = "devices[].name must be unique")
+  @ValidationRule(value = "self.all(d, self.exists_one(e, e.address == d.address))", message = "devices[].address must be unique")
+  public List<Device> devices = new ArrayList<>();
+
+  public DeviceSubnetSpec() {}
+
+  public DeviceSubnetSpec(String vpgRef, List<String> cidrs, List<Device> devices) {
+    this.vpgRef = vpgRef;
+    this.cidrs = cidrs;
+    this.devices = devices;
+  }
+}

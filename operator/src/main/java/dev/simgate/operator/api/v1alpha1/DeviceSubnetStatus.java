@@ -1,0 +1,22 @@
+package dev.simgate.operator.api.v1alpha1;
+
+import java.util.Objects;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DeviceSubnetStatus extends StatusBase {
+  @JsonPropertyDescription("Named devices published as Services.")
+  public Integer devices;
+
+  @Override
+  public boolean equals(Object o) {
+    return super.equals(o) && o instanceof DeviceSubnetStatus s && Objects.equals(devices, s.devices);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(super.hashCode(), devices);
+  }
+}

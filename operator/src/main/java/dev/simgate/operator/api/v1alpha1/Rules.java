@@ -1,0 +1,11 @@
+package dev.simgate.operator.api.v1alpha1;
+
+/** CEL expressions shared by the resources; Kubernetes 1.31+ provides isIP/isCIDR/cidr()/ip(). */
+final class Rules {
+  static final String IPV4_CIDR = "isCIDR(self) && cidr(self).ip().family() == 4";
+  static final String IPV4_ADDRESS = "isIP(self) && ip(self).family() == 4";
+  static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+  static final String DNS_SUBDOMAIN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+  private Rules() {}
+}

@@ -1,0 +1,57 @@
+package dev.simgate.operator.api.v1alpha1;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class VirtualPrivateGatewaySpec {
+  @JsonPropertyDescription("VXLAN network identifier shared with the VPG (1..16777215). SORACOM uses 10.")
+  @Min(1)
+  @Max(16777215)
+  @Default("10")
+  public Integer vni = 10;
+
+  @JsonPropertyDescription("UDP port of VXLAN on both ends. Default 4789.")
+  @Min(1)
+  @Max(65535)
+  @Default("4789")
+  public Integer port = 4789;
+
+  @JsonPropertyDescription("IPv4 CIDR of the overlay subnet shared by SIMs and gate peers, e.g. 10.128.0.0/9.")
+  @Required
+  @Size(max = 18)
+  @ValidationRule(value = Rules.IPV4_CIDR, message = "deviceSubnet must be an IPv4 CIDR such as 10.128.0.0/9")
+  public String deviceSubnet;
+
+  @JsonPropertyDescription("Outer (underlay) IPv4 addresses of the VPG's own VXLAN endpoints: 1 to 8, unique.")
+  @Required
+  @Size(min = 1, max = 8)
+  @ValidationRule(value = "self.all(p, isIP(p) && ip(p).family() == 4)", message = "peers must be IPv4 addresses")
+  @ValidationRule(value = "self.all(p, self.exists_one(q, q == p))", message = "peers must be unique")
+  public List<@Size(max = 15) String> peers;
+
+  @JsonPropertyDescription("MTU of the gate peers' VXLAN interface. Unset: the agent uses underlay MTU - 50.")
+  @Min(576)
+  @Max(9000)
+  public Integer mtu;
+
+  @JsonPropertyDescription("Namespaces whose DeviceSubnets may use this VPG. Unset: none; {} : all namespaces.")
+  public LabelSelector namespaceSelector;
+
+  public VirtualPrivateGatewaySpec() {}
+
+  public VirtualPrivateGatewaySpec(String deviceSubnet, List<String> peers) {
+    this.deviceSubnet = deviceSubnet;
+    this.peers = peers;
+  }
+}

@@ -1,0 +1,40 @@
+package dev.simgate.operator.api.v1alpha1;
+
+import java.util.Objects;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class VirtualPrivateGatewayStatus extends StatusBase {
+  @JsonPropertyDescription("Number of GatePeers that reference this VPG.")
+  public Integer gatePeers;
+
+  @JsonPropertyDescription("Gate nodes of all those GatePeers.")
+  public Integer nodes;
+
+  @JsonPropertyDescription("Gate nodes whose agent pod is ready.")
+  public Integer readyNodes;
+
+  @JsonPropertyDescription("Number of DeviceSubnets that reference this VPG (in any namespace).")
+  public Integer deviceSubnets;
+
+  @JsonPropertyDescription("Named devices across those DeviceSubnets.")
+  public Integer devices;
+
+  @Override
+  public boolean equals(Object o) {
+    return super.equals(o)
+        && o instanceof VirtualPrivateGatewayStatus s
+        && Objects.equals(gatePeers, s.gatePeers)
+        && Objects.equals(nodes, s.nodes)
+        && Objects.equals(readyNodes, s.readyNodes)
+        && Objects.equals(deviceSubnets, s.deviceSubnets)
+        && Objects.equals(devices, s.devices);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(super.hashCode(), gatePeers, nodes, readyNodes, deviceSubnets, devices);
+  }
+}

@@ -1,0 +1,225 @@
+package dev.simgate.operator.gatepeer;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.simgate.operator.OperatorSettings;
+import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
+import dev.simgate.operator.api.v1alpha1.GatePeer;
+import dev.simgate.operator.api.v1alpha1.GatePeerStatus;
+import dev.simgate.operator.api.v1alpha1.NodeStatus;
+import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
+import dev.simgate.operator.ipam.Ipv4Cidr;
+import dev.simgate.operator.render.Labels;
+import dev.simgate.operator.status.Conditions;
+import dev.simgate.operator.status.EventRecorder;
+import dev.simgate.operator.status.Informers;
+import dev.simgate.operator.validation.CrossChecks;
+import dev.simgate.operator.validation.Problem;
+import dev.simgate.operator.validation.Selectors;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+
+/**
+ * GatePeer: observe (VPG, nodes, DeviceSubnets, other GatePeers, agent pods) → validate across objects → allocate inner
+ * addresses and render → apply the owned objects → status. On a cross-object error the owned objects are left exactly
+ * as they are (the workflow is not run) and the recorded node addresses are kept.
+ */
+@Workflow(explicitInvocation = true, dependents = {
+    @Dependent(name = "serviceaccount", type = AgentServiceAccountDependent.class),
+    @Dependent(name = "role", type = AgentRoleDependent.class),
+    @Dependent(name = "rolebinding", type = AgentRoleBindingDependent.class, dependsOn = {"serviceaccount", "role"}),
+    @Dependent(name = "configmap", type = AgentConfigMapDependent.class),
+    @Dependent(name = "daemonset", type = AgentDaemonSetDependent.class, dependsOn = {"configmap", "rolebinding"}),
+})
+@ControllerConfiguration(name = "gatepeer", fieldManager = "simgate-operator")
+public class GatePeerReconciler implements Reconciler<GatePeer> {
+  static final String VPGS = "vpgs";
+  static final String NODES = "nodes";
+  static final String DEVICE_SUBNETS = "devicesubnets";
+  static final String SIBLINGS = "sibling-gatepeers";
+  static final String AGENT_PODS = "agent-pods";
+
+  private final OperatorSettings settings;
+  private final Conditions conditions;
+  private final EventRecorder events;
+
+  public GatePeerReconciler(OperatorSettings settings, EventRecorder events) {
+    this.settings = settings;
+    this.conditions = new Conditions(settings.clock());
+    this.events = events;
+  }
+
+  @Override
+  public List<EventSource<?, GatePeer>> prepareEventSources(EventSourceContext<GatePeer> context) {
+    var vpgs = InformerEventSourceConfiguration.from(VirtualPrivateGateway.class, GatePeer.class)
+        .withName(VPGS)
+        .withSecondaryToPrimaryMapper(Informers.<VirtualPrivateGateway, GatePeer>toPrimaries(context,
+            vpg -> gp -> vpg.getMetadata().getName().equals(gp.getSpec().vpgRef)))
+        .build();
+    var nodes = InformerEventSourceConfiguration.from(Node.class, GatePeer.class)
+        .withName(NODES)
+        .withSecondaryToPrimaryMapper(Informers.toAllPrimaries(context))
+        // kubelet heartbeats change conditions only; what matters is labels, addresses and annotations.
+        .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getMetadata().getLabels(), previous.getMetadata().getLabels())
+            || !Objects.equals(next.getMetadata().getAnnotations(), previous.getMetadata().getAnnotations())
+            || !Objects.equals(addresses(next), addresses(previous)))
+        .build();
+    var subnets = InformerEventSourceConfiguration.from(DeviceSubnet.class, GatePeer.class)
+        .withName(DEVICE_SUBNETS)
+        .withSecondaryToPrimaryMapper(Informers.<DeviceSubnet, GatePeer>toPrimaries(context,
+            ds -> gp -> ds.getSpec().vpgRef.equals(gp.getSpec().vpgRef)))
+        .build();
+    var siblings = InformerEventSourceConfiguration.from(GatePeer.class, GatePeer.class)
+        .withName(SIBLINGS)
+        .withSecondaryToPrimaryMapper(Informers.<GatePeer, GatePeer>toPrimaries(context,
+            other -> gp -> other.getSpec().vpgRef.equals(gp.getSpec().vpgRef)
+                && !other.getMetadata().getName().equals(gp.getMetadata().getName())))
+        .build();
+    var pods = InformerEventSourceConfiguration.from(Pod.class, GatePeer.class)
+        .withName(AGENT_PODS)
+        .withNamespaces(settings.namespace())
+        .withLabelSelector(Labels.NAME + "=" + Labels.AGENT)
+        .withSecondaryToPrimaryMapper(pod -> Optional.ofNullable(pod.getMetadata().getLabels())
+            .map(l -> l.get(Labels.GATE_PEER))
+            .map(name -> Set.of(new ResourceID(name)))
+            .orElse(Set.of()))
+        .build();
+    return List.of(
+        new InformerEventSource<>(vpgs, context),
+        new InformerEventSource<>(nodes, context),
+        new InformerEventSource<>(subnets, context),
+        new InformerEventSource<>(siblings, context),
+        new InformerEventSource<>(pods, context));
+  }
+
+  private static Object addresses(Node node) {
+    return node.getStatus() == null ? null : node.getStatus().getAddresses();
+  }
+
+  @Override
+  public UpdateControl<GatePeer> reconcile(GatePeer peer, Context<GatePeer> context) {
+    String vpgName = peer.getSpec().vpgRef;
+    VirtualPrivateGateway vpg = Informers.named(context, VirtualPrivateGateway.class, VPGS)
+        .get(new ResourceID(vpgName)).orElse(null);
+    List<GatePeer> all = context.getPrimaryCache().list().toList();
+    Optional<Problem> problem = CrossChecks.gatePeer(peer, vpg, all);
+    long generation = peer.getMetadata().getGeneration();
+    GatePeerStatus previous = peer.getStatus() == null ? new GatePeerStatus() : peer.getStatus();
+    GatePeerStatus next;
+    if (problem.isPresent()) {
+      next = copyNodes(previous);
+      next.conditions = conditions.stalled(generation, problem.get().reason(), problem.get().message(), previous.conditions);
+    } else {
+      GatePeerPlan plan = plan(peer, vpg, all, context);
+      context.managedWorkflowAndDependentResourceContext().put(GatePeerPlan.KEY, plan);
+      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
+          .throwAggregateExceptionIfErrorsPresent();
+      next = status(plan, readyNodes(peer, context), generation, previous);
+    }
+    next.observedGeneration = generation;
+    events.readyChanged(peer, previous.conditions, next.conditions);
+    if (next.equals(previous)) {
+      return UpdateControl.noUpdate();
+    }
+    GatePeer fresh = new GatePeer();
+    fresh.getMetadata().setName(peer.getMetadata().getName());
+    fresh.setStatus(next);
+    return UpdateControl.patchStatus(fresh);
+  }
+
+  private GatePeerPlan plan(GatePeer peer, VirtualPrivateGateway vpg, List<GatePeer> all, Context<GatePeer> context) {
+    String vpgName = peer.getSpec().vpgRef;
+    List<Node> nodes = Informers.named(context, Node.class, NODES)
+        .list(n -> Selectors.matches(peer.getSpec().nodeSelector, n.getMetadata().getLabels()))
+        .toList();
+    List<Ipv4Cidr> routes = Informers.named(context, DeviceSubnet.class, DEVICE_SUBNETS)
+        .list(ds -> vpgName.equals(ds.getSpec().vpgRef) && ds.getStatus() != null
+            && Conditions.isTrue(ds.getStatus().conditions, Conditions.READY))
+        .flatMap(ds -> ds.getSpec().cidrs.stream())
+        .map(Ipv4Cidr::parse)
+        .toList();
+    Set<String> reserved = all.stream()
+        .filter(other -> vpgName.equals(other.getSpec().vpgRef)
+            && !other.getMetadata().getName().equals(peer.getMetadata().getName())
+            && other.getStatus() != null)
+        .flatMap(other -> other.getStatus().nodes.stream())
+        .map(NodeStatus::innerAddress)
+        .filter(Objects::nonNull)
+        .collect(Collectors.toSet());
+    return GatePeerPlanner.plan(peer, settings.namespace(), vpg, nodes, routes, reserved);
+  }
+
+  /** Node name → whether the GatePeer's agent pod on that node is Ready. */
+  private Map<String, Boolean> readyNodes(GatePeer peer, Context<GatePeer> context) {
+    String name = peer.getMetadata().getName();
+    return Informers.named(context, Pod.class, AGENT_PODS)
+        .list(p -> name.equals(p.getMetadata().getLabels().get(Labels.GATE_PEER)) && p.getSpec().getNodeName() != null)
+        .collect(Collectors.toMap(p -> p.getSpec().getNodeName(), GatePeerReconciler::isReady, (a, b) -> a || b));
+  }
+
+  private static boolean isReady(Pod pod) {
+    return pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private GatePeerStatus status(GatePeerPlan plan, Map<String, Boolean> podReady, long generation, GatePeerStatus previous) {
+    GatePeerStatus status = new GatePeerStatus();
+    for (NodeStatus n : plan.nodes()) {
+      boolean serving = n.message() == null;
+      boolean ready = serving && podReady.getOrDefault(n.name(), false);
+      String message = serving && !ready ? "agent pod not ready" : n.message();
+      status.nodes.add(new NodeStatus(n.name(), n.outerAddress(), n.innerAddress(), ready, message));
+    }
+    int desired = status.nodes.size();
+    int allocated = (int) status.nodes.stream().filter(n -> n.innerAddress() != null).count();
+    int ready = (int) status.nodes.stream().filter(NodeStatus::ready).count();
+    status.desiredNodes = desired;
+    status.allocatedNodes = allocated;
+    status.readyNodes = ready;
+    if (!plan.unallocated().isEmpty()) {
+      status.conditions = conditions.stalled(generation, "PoolExhausted",
+          "innerAddressPool " + plan.spec().innerAddressPool + " has no free address for nodes " + plan.unallocated()
+              + "; " + allocated + "/" + desired + " nodes have an inner address", previous.conditions);
+    } else if (!plan.missingOuter().isEmpty()) {
+      status.conditions = conditions.stalled(generation, "OuterAddressMissing",
+          "nodes " + plan.missingOuter() + " have no usable outer address", previous.conditions);
+    } else if (desired == 0) {
+      status.conditions = conditions.reconciling(generation, "NoNodesSelected",
+          "no node matches spec.nodeSelector", previous.conditions);
+    } else if (ready < desired) {
+      status.conditions = conditions.reconciling(generation, "AgentsNotReady",
+          ready + "/" + desired + " agents ready", previous.conditions);
+    } else {
+      status.conditions = conditions.ready(generation, "AgentsReady",
+          ready + "/" + desired + " agents ready", previous.conditions);
+    }
+    return status;
+  }
+
+  private static GatePeerStatus copyNodes(GatePeerStatus previous) {
+    GatePeerStatus status = new GatePeerStatus();
+    status.nodes.addAll(previous.nodes);
+    status.desiredNodes = previous.desiredNodes;
+    status.allocatedNodes = previous.allocatedNodes;
+    status.readyNodes = previous.readyNodes;
+    return status;
+  }
+}

@@ -1,0 +1,131 @@
+package dev.simgate.operator.validation;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
+import dev.simgate.operator.api.v1alpha1.GatePeer;
+import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
+import dev.simgate.operator.ipam.Ipv4Cidr;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+/**
+ * Rules that need more than one object. Conflicts between two objects are blamed on the younger one (by
+ * creationTimestamp, then name), so the one already serving keeps serving.
+ */
+public final class CrossChecks {
+  private CrossChecks() {}
+
+  /** Orders objects by age, oldest first; ties broken by namespace/name so the order is total. */
+  public static final Comparator<HasMetadata> OLDEST_FIRST = Comparator
+      .comparing((HasMetadata o) -> String.valueOf(o.getMetadata().getCreationTimestamp()))
+      .thenComparing(o -> String.valueOf(o.getMetadata().getNamespace()))
+      .thenComparing(o -> o.getMetadata().getName());
+
+  public static Optional<Problem> gatePeer(GatePeer peer, VirtualPrivateGateway vpg, Collection<GatePeer> all) {
+    if (vpg == null) {
+      return Optional.of(new Problem(Problem.VPG_NOT_FOUND,
+          "spec.vpgRef: VirtualPrivateGateway '" + peer.getSpec().vpgRef + "' does not exist"));
+    }
+    Ipv4Cidr deviceSubnet;
+    Ipv4Cidr pool;
+    try {
+      deviceSubnet = Ipv4Cidr.parse(vpg.getSpec().deviceSubnet);
+      pool = Ipv4Cidr.parse(peer.getSpec().innerAddressPool);
+    } catch (IllegalArgumentException e) {
+      return Optional.of(new Problem(Problem.INVALID_SPEC, e.getMessage()));
+    }
+    if (!deviceSubnet.contains(pool)) {
+      return Optional.of(new Problem(Problem.POOL_OUTSIDE_DEVICE_SUBNET,
+          "spec.innerAddressPool " + pool + " is not inside deviceSubnet " + deviceSubnet
+              + " of VirtualPrivateGateway '" + vpg.getMetadata().getName() + "'"));
+    }
+    for (GatePeer other : all) {
+      if (isSame(other, peer) || !peer.getSpec().vpgRef.equals(other.getSpec().vpgRef)
+          || OLDEST_FIRST.compare(other, peer) > 0) {
+        continue;
+      }
+      Optional<Ipv4Cidr> otherPool = parse(other.getSpec().innerAddressPool);
+      if (otherPool.isPresent() && otherPool.get().overlaps(pool)) {
+        return Optional.of(new Problem(Problem.POOL_OVERLAP,
+            "spec.innerAddressPool " + pool + " overlaps innerAddressPool " + otherPool.get()
+                + " of GatePeer '" + other.getMetadata().getName() + "' on the same VirtualPrivateGateway"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * @param namespaceLabels labels of the DeviceSubnet's namespace, null when the namespace is not known
+   * @param peers GatePeers of the cluster (their pools must not overlap device CIDRs)
+   * @param subnets DeviceSubnets of the cluster
+   */
+  public static Optional<Problem> deviceSubnet(DeviceSubnet subnet, VirtualPrivateGateway vpg,
+      Map<String, String> namespaceLabels, Collection<GatePeer> peers, Collection<DeviceSubnet> subnets) {
+    String vpgName = subnet.getSpec().vpgRef;
+    if (vpg == null) {
+      return Optional.of(new Problem(Problem.VPG_NOT_FOUND,
+          "spec.vpgRef: VirtualPrivateGateway '" + vpgName + "' does not exist"));
+    }
+    String namespace = subnet.getMetadata().getNamespace();
+    if (!Selectors.matches(vpg.getSpec().namespaceSelector, namespaceLabels)) {
+      return Optional.of(new Problem(Problem.NAMESPACE_NOT_ALLOWED,
+          "namespace '" + namespace + "' is not selected by spec.namespaceSelector of VirtualPrivateGateway '"
+              + vpgName + "'"));
+    }
+    Ipv4Cidr deviceSubnet;
+    try {
+      deviceSubnet = Ipv4Cidr.parse(vpg.getSpec().deviceSubnet);
+    } catch (IllegalArgumentException e) {
+      return Optional.of(new Problem(Problem.INVALID_SPEC, e.getMessage()));
+    }
+    for (String text : subnet.getSpec().cidrs) {
+      Optional<Ipv4Cidr> cidr = parse(text);
+      if (cidr.isEmpty()) {
+        return Optional.of(new Problem(Problem.INVALID_SPEC, "spec.cidrs: '" + text + "' is not an IPv4 CIDR"));
+      }
+      if (!deviceSubnet.contains(cidr.get())) {
+        return Optional.of(new Problem(Problem.CIDR_OUTSIDE_DEVICE_SUBNET,
+            "spec.cidrs: " + cidr.get() + " is not inside deviceSubnet " + deviceSubnet
+                + " of VirtualPrivateGateway '" + vpgName + "'"));
+      }
+      for (GatePeer peer : peers) {
+        Optional<Ipv4Cidr> pool = parse(peer.getSpec().innerAddressPool);
+        if (vpgName.equals(peer.getSpec().vpgRef) && pool.isPresent() && pool.get().overlaps(cidr.get())) {
+          return Optional.of(new Problem(Problem.CIDR_OVERLAP,
+              "spec.cidrs: " + cidr.get() + " overlaps innerAddressPool " + pool.get() + " of GatePeer '"
+                  + peer.getMetadata().getName() + "'"));
+        }
+      }
+      for (DeviceSubnet other : subnets) {
+        if (isSame(other, subnet) || !vpgName.equals(other.getSpec().vpgRef) || OLDEST_FIRST.compare(other, subnet) > 0) {
+          continue;
+        }
+        for (String otherText : other.getSpec().cidrs) {
+          Optional<Ipv4Cidr> otherCidr = parse(otherText);
+          if (otherCidr.isPresent() && otherCidr.get().overlaps(cidr.get())) {
+            return Optional.of(new Problem(Problem.CIDR_OVERLAP,
+                "spec.cidrs: " + cidr.get() + " overlaps " + otherCidr.get() + " of DeviceSubnet "
+                    + other.getMetadata().getNamespace() + "/" + other.getMetadata().getName()));
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isSame(HasMetadata a, HasMetadata b) {
+    return a.getMetadata().getName().equals(b.getMetadata().getName())
+        && java.util.Objects.equals(a.getMetadata().getNamespace(), b.getMetadata().getNamespace());
+  }
+
+  private static Optional<Ipv4Cidr> parse(String text) {
+    try {
+      return Optional.of(Ipv4Cidr.parse(text));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package dev.simgate.operator.vpg;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import dev.simgate.operator.OperatorSettings;
+import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
+import dev.simgate.operator.api.v1alpha1.GatePeer;
+import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
+import dev.simgate.operator.api.v1alpha1.VirtualPrivateGatewayStatus;
+import dev.simgate.operator.status.Conditions;
+import dev.simgate.operator.status.Informers;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+
+/** VirtualPrivateGateway: owns nothing; its status summarises the GatePeers and DeviceSubnets that use it. */
+@ControllerConfiguration(name = "virtualprivategateway", fieldManager = "simgate-operator")
+public class VirtualPrivateGatewayReconciler implements Reconciler<VirtualPrivateGateway> {
+  static final String GATE_PEERS = "gatepeers";
+  static final String DEVICE_SUBNETS = "devicesubnets";
+
+  private final Conditions conditions;
+
+  public VirtualPrivateGatewayReconciler(OperatorSettings settings) {
+    this.conditions = new Conditions(settings.clock());
+  }
+
+  @Override
+  public List<EventSource<?, VirtualPrivateGateway>> prepareEventSources(EventSourceContext<VirtualPrivateGateway> context) {
+    var peers = InformerEventSourceConfiguration.from(GatePeer.class, VirtualPrivateGateway.class)
+        .withName(GATE_PEERS)
+        .withSecondaryToPrimaryMapper(gp -> Set.of(new ResourceID(gp.getSpec().vpgRef)))
+        .build();
+    var subnets = InformerEventSourceConfiguration.from(DeviceSubnet.class, VirtualPrivateGateway.class)
+        .withName(DEVICE_SUBNETS)
+        .withSecondaryToPrimaryMapper(ds -> Set.of(new ResourceID(ds.getSpec().vpgRef)))
+        .build();
+    return List.of(new InformerEventSource<>(peers, context), new InformerEventSource<>(subnets, context));
+  }
+
+  @Override
+  public UpdateControl<VirtualPrivateGateway> reconcile(VirtualPrivateGateway vpg, Context<VirtualPrivateGateway> context) {
+    String name = vpg.getMetadata().getName();
+    List<GatePeer> peers = Informers.named(context, GatePeer.class, GATE_PEERS)
+        .list(gp -> name.equals(gp.getSpec().vpgRef)).toList();
+    List<DeviceSubnet> subnets = Informers.named(context, DeviceSubnet.class, DEVICE_SUBNETS)
+        .list(ds -> name.equals(ds.getSpec().vpgRef)).toList();
+    VirtualPrivateGatewayStatus previous = vpg.getStatus() == null ? new VirtualPrivateGatewayStatus() : vpg.getStatus();
+    VirtualPrivateGatewayStatus next = new VirtualPrivateGatewayStatus();
+    next.gatePeers = peers.size();
+    next.nodes = peers.stream().mapToInt(gp -> gp.getStatus() == null ? 0 : gp.getStatus().nodes.size()).sum();
+    next.readyNodes = peers.stream()
+        .mapToInt(gp -> gp.getStatus() == null ? 0 : Objects.requireNonNullElse(gp.getStatus().readyNodes, 0)).sum();
+    next.deviceSubnets = subnets.size();
+    next.devices = subnets.stream()
+        .mapToInt(ds -> ds.getStatus() == null ? 0 : Objects.requireNonNullElse(ds.getStatus().devices, 0)).sum();
+    long generation = vpg.getMetadata().getGeneration();
+    String summary = next.readyNodes + "/" + next.nodes + " gate nodes ready in " + next.gatePeers + " GatePeers; "
+        + next.devices + " devices in " + next.deviceSubnets + " DeviceSubnets";
+    next.conditions = next.readyNodes > 0
+        ? conditions.ready(generation, "GateNodesReady", summary, previous.conditions)
+        : conditions.reconciling(generation, "NoReadyGateNodes", summary, previous.conditions);
+    next.observedGeneration = generation;
+    if (next.equals(previous)) {
+      return UpdateControl.noUpdate();
+    }
+    VirtualPrivateGateway fresh = new VirtualPrivateGateway();
+    fresh.getMetadata().setName(name);
+    fresh.setStatus(next);
+    return UpdateControl.patchStatus(fresh);
+  }
+}
