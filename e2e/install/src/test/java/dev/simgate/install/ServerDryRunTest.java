@@ -81,6 +81,51 @@ class ServerDryRunTest {
     assertThat(dryRun.stderr()).contains("vnii");
   }
 
+  @Test
+  void agentPodsAreAdmittedOnlyWithThePrivilegedLevel() {
+    kubectl.apply("""
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: baseline-only
+          labels:
+            pod-security.kubernetes.io/enforce: baseline
+        """);
+    for (String namespace : List.of("simgate-system", "baseline-only")) {
+      // Without kube-controller-manager no "default" ServiceAccount appears by itself.
+      kubectl.run(null, "-n", namespace, "create", "serviceaccount", "default").requireSuccess();
+    }
+
+    assertDryRunAccepts(agentShapedPod("simgate-system"));
+    Command rejected = kubectl.dryRun(agentShapedPod("baseline-only"));
+    assertThat(rejected.exitCode()).as(rejected.describe()).isNotZero();
+    assertThat(rejected.stderr()).contains("violates PodSecurity", "hostNetwork", "NET_ADMIN", "hostPath");
+  }
+
+  /** A pod with what the operator's agent DaemonSet needs: host network, NET_ADMIN, /dev/net/tun from the host. */
+  private static String agentShapedPod(String namespace) {
+    return """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: agent-shape
+          namespace: %s
+        spec:
+          hostNetwork: true
+          dnsPolicy: ClusterFirstWithHostNet
+          containers:
+            - name: agent
+              image: simgate/agent:0.1.0
+              securityContext:
+                allowPrivilegeEscalation: false
+                capabilities: {drop: [ALL], add: [NET_ADMIN]}
+              volumeMounts: [{name: tun, mountPath: /dev/net/tun}]
+          volumes:
+            - name: tun
+              hostPath: {path: /dev/net/tun, type: CharDevice}
+        """.formatted(namespace);
+  }
+
   private static void assertDryRunAccepts(String yaml) {
     List<JsonNode> objects = Manifests.parse(yaml);
     Command dryRun = kubectl.dryRun(yaml);
