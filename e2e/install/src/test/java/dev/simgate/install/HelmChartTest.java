@@ -87,10 +87,9 @@ class HelmChartTest {
     assertThat(pod.at("/tolerations/0/key").asText()).isEqualTo("node-role.kubernetes.io/control-plane");
     assertThat(pod.at("/imagePullSecrets/0/name").asText()).isEqualTo("registry-credentials");
     assertThat(Manifests.env(deployment, "SIMGATE_LOG_LEVEL")).contains("debug");
-    assertThat(Manifests.env(deployment, "SIMGATE_HTTP_PORT")).contains("9090");
+    assertThat(container.at("/args").toString()).contains("--http-port=9090");
     assertThat(Manifests.env(deployment, "SIMGATE_AGENT_IMAGE")).contains("registry.example.com/simgate/agent:0.1.1");
     assertThat(Manifests.env(deployment, "SIMGATE_AGENT_IMAGE_PULL_POLICY")).contains("Always");
-    assertThat(Manifests.env(deployment, "SIMGATE_AGENT_PRIORITY_CLASS_NAME")).contains("system-node-critical");
     assertThat(Manifests.env(deployment, "SIMGATE_EXTRA")).contains("yes");
 
     JsonNode monitor = Manifests.single(objects, "ServiceMonitor");

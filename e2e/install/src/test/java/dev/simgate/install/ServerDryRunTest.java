@@ -102,7 +102,7 @@ class ServerDryRunTest {
     assertThat(rejected.stderr()).contains("violates PodSecurity", "hostNetwork", "NET_ADMIN", "hostPath");
   }
 
-  /** A pod with what the operator's agent DaemonSet needs: host network, NET_ADMIN, /dev/net/tun from the host. */
+  /** A pod shaped like the operator's agent DaemonSet: host network, NET_ADMIN, /dev/net/tun from the host. */
   private static String agentShapedPod(String namespace) {
     return """
         apiVersion: v1
@@ -113,6 +113,7 @@ class ServerDryRunTest {
         spec:
           hostNetwork: true
           dnsPolicy: ClusterFirstWithHostNet
+          priorityClassName: system-node-critical
           containers:
             - name: agent
               image: simgate/agent:0.1.0
