@@ -1,0 +1,71 @@
+package dev.simgate.operator.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.simgate.operator.Fixtures;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+
+class AgentResourcesTest {
+  /** Asserts the agent's security posture field by field; shared with the integration test on the stored object. */
+  public static void assertAgentDaemonSet(DaemonSet ds, String gatePeer, String namespace) {
+    String name = "simgate-" + gatePeer;
+    assertThat(ds.getMetadata().getName()).isEqualTo(name);
+    assertThat(ds.getMetadata().getNamespace()).isEqualTo(namespace);
+    assertThat(ds.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
+    assertThat(ds.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    var pod = ds.getSpec().getTemplate().getSpec();
+    assertThat(pod.getHostNetwork()).isTrue();
+    assertThat(pod.getDnsPolicy()).isEqualTo("ClusterFirstWithHostNet");
+    assertThat(pod.getServiceAccountName()).isEqualTo(name);
+    assertThat(pod.getNodeSelector()).isEqualTo(Map.of(Fixtures.GATE_LABEL, "true"));
+    assertThat(pod.getContainers()).hasSize(1);
+    var c = pod.getContainers().getFirst();
+    assertThat(c.getImage()).isEqualTo("simgate/agent:0.1.0");
+    assertThat(c.getArgs()).containsExactly("--config", "/etc/simgate/agent.yaml");
+    var sc = c.getSecurityContext();
+    assertThat(sc.getPrivileged()).isFalse();
+    assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(sc.getCapabilities().getAdd()).containsExactly("NET_ADMIN");
+    var nodeName = c.getEnv().stream().filter(e -> e.getName().equals("NODE_NAME")).findFirst().orElseThrow();
+    assertThat(nodeName.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
+    assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(c.getLivenessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(9464);
+    assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(c.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(9464);
+    var tun = pod.getVolumes().stream().filter(v -> v.getHostPath() != null).findFirst().orElseThrow();
+    assertThat(tun.getHostPath().getPath()).isEqualTo("/dev/net/tun");
+    assertThat(tun.getHostPath().getType()).isEqualTo("CharDevice");
+    assertThat(c.getVolumeMounts()).anySatisfy(m -> {
+      assertThat(m.getName()).isEqualTo(tun.getName());
+      assertThat(m.getMountPath()).isEqualTo("/dev/net/tun");
+    });
+    var config = pod.getVolumes().stream().filter(v -> v.getConfigMap() != null).findFirst().orElseThrow();
+    assertThat(config.getConfigMap().getName()).isEqualTo(name);
+    assertThat(pod.getVolumes()).noneMatch(v -> v.getHostPath() != null && !v.getHostPath().getPath().equals("/dev/net/tun"));
+  }
+
+  @Test
+  void daemonSetHasTheAgreedSecurityPosture() {
+    var peer = Fixtures.gatePeer("gp", "vpg", "10.255.255.0/24");
+    assertAgentDaemonSet(AgentResources.daemonSet("gp", "simgate-system", peer.getSpec()), "gp", "simgate-system");
+  }
+
+  @Test
+  void roleGrantsReadOfItsOwnConfigMapOnly() {
+    var role = AgentResources.role("gp", "simgate-system");
+    assertThat(role.getRules()).singleElement().satisfies(r -> {
+      assertThat(r.getResources()).containsExactly("configmaps");
+      assertThat(r.getResourceNames()).containsExactly("simgate-gp");
+      assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
+    });
+    var binding = AgentResources.roleBinding("gp", "simgate-system");
+    assertThat(binding.getRoleRef().getName()).isEqualTo("simgate-gp");
+    assertThat(binding.getSubjects()).singleElement()
+        .satisfies(s -> assertThat(s.getName()).isEqualTo("simgate-gp"));
+  }
+}
