@@ -32,8 +32,10 @@ class HelmLifecycleTest {
     kubectl.run(null, "label", "namespace", "simgate-system", "pod-security.kubernetes.io/enforce=privileged")
         .requireSuccess();
 
-    Helm.onCluster(controlPlane, "install", "simgate", Repo.CHART.toString(), "--namespace", "simgate-system")
-        .requireSuccess();
+    String notes = Helm.onCluster(controlPlane, "install", "simgate", Repo.CHART.toString(),
+        "--namespace", "simgate-system").requireSuccess();
+    assertThat(notes).contains("kubectl -n simgate-system rollout status deployment/simgate-operator")
+        .doesNotContain("WARNING");
 
     assertThat(client.apps().deployments().inNamespace("simgate-system").withName("simgate-operator").get()).isNotNull();
     assertThat(client.rbac().clusterRoles().withName("simgate-operator").get()).isNotNull();
@@ -58,6 +60,20 @@ class HelmLifecycleTest {
     assertThat(crd(client, VPG_CRD)).as("CRDs are kept on uninstall").isNotNull();
     assertThat(client.genericKubernetesResources("simgate.dev/v1alpha1", "VirtualPrivateGateway")
         .withName("soracom-vpg").get()).as("users' resources survive uninstall").isNotNull();
+  }
+
+  @Test
+  void installWarnsWhenTheNamespaceIsNotPrivileged(KubeControlPlane controlPlane) {
+    Kubectl kubectl = new Kubectl(controlPlane);
+    kubectl.run(null, "create", "namespace", "gates").requireSuccess();
+    kubectl.run(null, "label", "namespace", "gates", "pod-security.kubernetes.io/enforce=baseline").requireSuccess();
+
+    // --dry-run=server renders against the cluster (NOTES.txt looks the namespace up) and creates nothing.
+    String notes = Helm.onCluster(controlPlane, "install", "simgate", Repo.CHART.toString(), "--namespace", "gates",
+        "--dry-run=server").requireSuccess();
+
+    assertThat(notes).contains("WARNING: namespace gates has Pod Security enforce level \"baseline\"")
+        .contains("kubectl label namespace gates pod-security.kubernetes.io/enforce=privileged --overwrite");
   }
 
   private static CustomResourceDefinition crd(KubernetesClient client, String name) {
