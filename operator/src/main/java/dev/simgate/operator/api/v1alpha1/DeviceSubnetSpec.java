@@ -26,15 +26,15 @@ public class DeviceSubnetSpec {
 
   @JsonPropertyDescription("IPv4 CIDRs of the SIMs, each inside the VPG's deviceSubnet. Gate nodes route them into the tunnel.")
   @Required
-  @Size(min = 1, max = 32)
+  @Size(min = 1, max = 16)
   @ValidationRule(value = "self.all(c, isCIDR(c) && cidr(c).ip().family() == 4)", message = "cidrs must be IPv4 CIDRs such as 10.128.0.0/16")
-  public List<String> cidrs;
+  public List<@Size(min = 9, max = 18) String> cidrs;
 
   @JsonPropertyDescription("Pods of this namespace that may reach the SIMs. Unset: all pods of the namespace.")
   public LabelSelector podSelector;
 
-  @JsonPropertyDescription("Named SIMs, each published as a Service '<name>.<namespace>.svc' resolving to its address. Names and addresses are unique.")
-  @Size(max = 1000)
+  @JsonPropertyDescription("Named SIMs, each published as a Service '<name>.<namespace>.svc' resolving to its address. Names and addresses are unique; at most 500 per DeviceSubnet.")
+  @Size(max = 500)
   @ValidationRule(value = "self.all(d, self.exists_one(e, e.name == d.name))", message = "devices[].name must be unique")
   @ValidationRule(value = "self.all(d, self.exists_one(e, e.address == d.address))", message = "devices[].address must be unique")
   public List<Device> devices = new ArrayList<>();

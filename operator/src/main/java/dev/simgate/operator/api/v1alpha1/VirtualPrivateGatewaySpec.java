@@ -38,7 +38,7 @@ public class VirtualPrivateGatewaySpec {
   @Size(min = 1, max = 8)
   @ValidationRule(value = "self.all(p, isIP(p) && ip(p).family() == 4)", message = "peers must be IPv4 addresses")
   @ValidationRule(value = "self.all(p, self.exists_one(q, q == p))", message = "peers must be unique")
-  public List<@Size(max = 15) String> peers;
+  public List<@Size(min = 7, max = 15) String> peers;
 
   @JsonPropertyDescription("MTU of the gate peers' VXLAN interface. Unset: the agent uses underlay MTU - 50.")
   @Min(576)

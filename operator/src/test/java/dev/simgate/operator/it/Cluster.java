@@ -1,0 +1,56 @@
+package dev.simgate.operator.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+/** Installation steps the integration tests share: CRDs from crds/, the operator ClusterRole from contract 3. */
+final class Cluster {
+  static final Path CRDS = Path.of(System.getProperty("simgate.crds.dir", "../crds"));
+  static final Path RULES = CRDS.resolveSibling("charts/simgate/files/operator-rules.yaml");
+
+  private Cluster() {}
+
+  static void installCrds(KubernetesClient client) throws IOException {
+    try (var files = Files.list(CRDS)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
+        try (InputStream in = Files.newInputStream(file)) {
+          var crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+          client.resource(crd).serverSideApply();
+        }
+      }
+    }
+    for (CustomResourceDefinition crd : client.apiextensions().v1().customResourceDefinitions().list().getItems()) {
+      client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+          .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
+              && c.getStatus().getConditions().stream()
+                  .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+              30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  static List<PolicyRule> operatorRules() {
+    try (InputStream in = Files.newInputStream(RULES)) {
+      PolicyRule[] rules = Serialization.unmarshal(in, PolicyRule[].class);
+      return List.of(rules);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static ConditionFactory await() {
+    return Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions();
+  }
+}
