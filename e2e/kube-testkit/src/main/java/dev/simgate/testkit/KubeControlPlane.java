@@ -40,6 +40,9 @@ public final class KubeControlPlane implements AutoCloseable {
   /** Always added to requested controllers: it creates the "default" ServiceAccount that pod admission requires. */
   static final String SERVICE_ACCOUNT_CONTROLLER = "serviceaccount-controller";
 
+  /** When asked for, kube-apiserver keeps tainting new Nodes not-ready (this controller lifts the taint). */
+  static final String NODE_LIFECYCLE_CONTROLLER = "node-lifecycle-controller";
+
   private static final Logger LOG = LoggerFactory.getLogger(KubeControlPlane.class);
   private static final int START_ATTEMPTS = 3;
   private static final Set<KubeControlPlane> OPEN = ConcurrentHashMap.newKeySet();
@@ -185,7 +188,7 @@ public final class KubeControlPlane implements AutoCloseable {
 
   private List<String> apiserverCommand(int etcdPort, int apiPort, Path certDir) {
     String saKey = credentials.serviceAccountKey().toString();
-    return List.of(
+    List<String> command = new ArrayList<>(List.of(
         binaries.kubeApiserver().toString(),
         "--etcd-servers=http://127.0.0.1:" + etcdPort,
         "--bind-address=127.0.0.1",
@@ -201,7 +204,13 @@ public final class KubeControlPlane implements AutoCloseable {
         "--service-cluster-ip-range=10.96.0.0/16",
         "--allow-privileged=true",
         // no real endpoint to publish for the "kubernetes" Service of a loopback-only apiserver
-        "--endpoint-reconciler-type=none");
+        "--endpoint-reconciler-type=none"));
+    if (!options.controllers().contains(NODE_LIFECYCLE_CONTROLLER)) {
+      // New Nodes get a not-ready:NoSchedule taint that only the node lifecycle controller removes, once the node is
+      // Ready. Without that controller (no kubelets heartbeat here) the taint would block scheduling forever.
+      command.add("--disable-admission-plugins=TaintNodesByCondition");
+    }
+    return command;
   }
 
   private List<String> controllerManagerCommand(Path config, Path caFile, int port) {
