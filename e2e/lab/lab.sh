@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# SimGate network-namespace lab: an emulated SORACOM VPG (Linux kernel VXLAN with proxy ARP), SIMs
+# routed behind it, and a gate node that runs the agent (or, for the benchmark baseline, a kernel
+# VXLAN device). Everything lives in namespaces named <prefix>-<role>; `down` removes them all.
+#
+#   lab.sh up PREFIX [--vpgs 1|2] [--node-vxlan kernel] [--spoofer] [--vni N]
+#   lab.sh down PREFIX
+#   lab.sh exec PREFIX ROLE CMD...     run CMD in <prefix>-<role> (node, vpg1, vpg2, sim1, sim2, spoofer, ul)
+#   lab.sh agent-config PREFIX [--vpgs 1|2] [--vni N]    print the agent's YAML for this lab
+#
+# Addresses (documentation range underlay, SORACOM default device subnet):
+#   underlay 198.51.100.0/24: vpg1 .1, node .2, vpg2 .3, spoofer .66 (bridge in <prefix>-ul)
+#   overlay 10.128.0.0/9: node 10.128.255.254, vpg1 10.128.0.1, vpg2 10.128.0.2,
+#                         sim1 10.128.1.1 (behind vpg1), sim2 10.128.2.1 (behind vpg2), spoofer 10.128.9.9
+set -euo pipefail
+
+UNDERLAY=198.51.100
+NODE_OUTER=$UNDERLAY.2
+NODE_INNER=10.128.255.254
+DEVICE_PREFIX=9
+PORT=4789
+MTU=1450
+
+usage() { sed -n '2,14p' "$0" >&2; exit 2; }
+
+ns() { echo "$PREFIX-$1"; }
+inns() { local n; n=$(ns "$1"); shift; ip netns exec "$n" "$@"; }
+
+add_ns() {
+  local n; n=$(ns "$1")
+  ip netns add "$n"
+  ip -n "$n" link set lo up
+  inns "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+}
+
+# Joins namespace ROLE to the underlay bridge with outer address ADDR.
+attach_underlay() {
+  local role=$1 addr=$2 port="p-$1"
+  ip -n "$(ns ul)" link add "$port" type veth peer name ul0 netns "$(ns "$role")"
+  ip -n "$(ns ul)" link set "$port" master br0 up
+  ip -n "$(ns "$role")" addr add "$addr/24" dev ul0
+  ip -n "$(ns "$role")" link set ul0 up
+}
+
+# Kernel VXLAN device DEV in ROLE, replicating to each given outer IP like gate_init_vxlan.sh.
+add_vxlan() {
+  local role=$1 dev=$2 local_ip=$3 inner=$4 vni=$5; shift 5
+  local n; n=$(ns "$role")
+  ip -n "$n" link add "$dev" type vxlan id "$vni" local "$local_ip" dstport $PORT srcport $PORT $PORT dev ul0
+  ip -n "$n" link set "$dev" mtu $MTU
+  for dst in "$@"; do
+    inns "$role" bridge fdb append 00:00:00:00:00:00 dev "$dev" dst "$dst"
+  done
+  ip -n "$n" addr add "$inner/$DEVICE_PREFIX" dev "$dev"
+  # Inside one kernel, veth and vxlan hand packets on with the inner TCP/UDP checksum unfinished
+  # (CHECKSUM_PARTIAL); a physical NIC would complete it on the wire. A user-space VTEP receives
+  # the raw bytes, so have the kernel finish inner checksums before encapsulating, as hardware would.
+  inns "$role" ethtool -K "$dev" tx off >/dev/null
+  ip -n "$n" link set "$dev" up
+}
+
+# VPG number I with outer .OUTER, inner INNER and one SIM (simI, SIM_ADDR) routed behind it.
+add_vpg() {
+  local i=$1 outer=$2 inner=$3 sim_addr=$4 vni=$5
+  local vpg="vpg$i" sim="sim$i"
+  add_ns "$vpg"
+  attach_underlay "$vpg" "$outer"
+  add_vxlan "$vpg" vx0 "$outer" "$inner" "$vni" "$NODE_OUTER"
+  inns "$vpg" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.vx0.proxy_arp=1 net.ipv4.neigh.vx0.proxy_delay=0
+  add_ns "$sim"
+  ip -n "$(ns "$vpg")" link add "$sim" type veth peer name eth0 netns "$(ns "$sim")"
+  ip -n "$(ns "$vpg")" link set "$sim" mtu $MTU up
+  inns "$vpg" sysctl -qw "net.ipv4.conf.$sim.proxy_arp=1" "net.ipv4.neigh.$sim.proxy_delay=0"
+  ip -n "$(ns "$vpg")" route add "$sim_addr/32" dev "$sim"
+  ip -n "$(ns "$sim")" link set eth0 mtu $MTU up
+  ip -n "$(ns "$sim")" addr add "$sim_addr/32" dev eth0
+  ip -n "$(ns "$sim")" route add default dev eth0
+}
+
+peers_for() { if [ "$1" = 2 ]; then echo "$UNDERLAY.1 $UNDERLAY.3"; else echo "$UNDERLAY.1"; fi; }
+
+up() {
+  local vpgs=1 node_vxlan="" spoofer="" vni=10
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --vpgs) vpgs=$2; shift 2 ;;
+      --node-vxlan) node_vxlan=$2; shift 2 ;;
+      --spoofer) spoofer=1; shift ;;
+      --vni) vni=$2; shift 2 ;;
+      *) usage ;;
+    esac
+  done
+  if ! command -v ethtool >/dev/null; then
+    echo "lab.sh: installing ethtool" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ethtool >/dev/null \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ethtool >/dev/null; }
+  fi
+  trap 'down >/dev/null 2>&1 || true' ERR
+  add_ns ul
+  ip -n "$(ns ul)" link add br0 type bridge
+  ip -n "$(ns ul)" link set br0 up
+  add_ns node
+  attach_underlay node "$NODE_OUTER"
+  add_vpg 1 "$UNDERLAY.1" 10.128.0.1 10.128.1.1 "$vni"
+  if [ "$vpgs" = 2 ]; then
+    add_vpg 2 "$UNDERLAY.3" 10.128.0.2 10.128.2.1 "$vni"
+  fi
+  if [ -n "$spoofer" ]; then
+    # Not a VPG peer: sends well-formed VXLAN with the right VNI, which the agent must refuse.
+    add_ns spoofer
+    attach_underlay spoofer "$UNDERLAY.66"
+    add_vxlan spoofer vx0 "$UNDERLAY.66" 10.128.9.9 "$vni" "$NODE_OUTER"
+  fi
+  if [ "$node_vxlan" = kernel ]; then
+    # Benchmark baseline: the node is a classic gate peer built the way gate_init_vxlan.sh does.
+    # shellcheck disable=SC2046
+    add_vxlan node simgate0 "$NODE_OUTER" "$NODE_INNER" "$vni" $(peers_for "$vpgs")
+  fi
+  trap - ERR
+}
+
+down() {
+  local n
+  for n in $(ip netns list | awk '{print $1}' | grep -E "^${PREFIX}-(ul|node|vpg[0-9]|sim[0-9]|spoofer)$" || true); do
+    # Kill whatever still runs inside (agents, iperf3 servers), then remove the namespace.
+    for pid in $(ip netns pids "$n" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+    ip netns del "$n" 2>/dev/null || true
+  done
+}
+
+agent_config() {
+  local vpgs=1 vni=10
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --vpgs) vpgs=$2; shift 2 ;;
+      --vni) vni=$2; shift 2 ;;
+      *) usage ;;
+    esac
+  done
+  local peers; peers=$(peers_for "$vpgs" | sed 's/ /, /')
+  cat <<YAML
+vni: $vni
+port: $PORT
+localAddress: $NODE_OUTER
+peers: [$peers]
+interface:
+  name: simgate0
+  address: $NODE_INNER/$DEVICE_PREFIX
+  mtu: $MTU
+routes: []
+admin:
+  listen: 127.0.0.1:9464
+YAML
+}
+
+[ $# -ge 2 ] || usage
+cmd=$1 PREFIX=$2; shift 2
+[[ "$PREFIX" =~ ^[a-z][a-z0-9]{0,11}$ ]] || { echo "lab.sh: prefix must be 1-12 of [a-z0-9], starting with a letter" >&2; exit 2; }
+case "$cmd" in
+  up) [ "$(id -u)" = 0 ] || { echo "lab.sh: needs root (network namespaces)" >&2; exit 1; }; up "$@" ;;
+  down) down ;;
+  exec) [ $# -ge 2 ] || usage; role=$1; shift; inns "$role" "$@" ;;
+  agent-config) agent_config "$@" ;;
+  *) usage ;;
+esac
