@@ -14,13 +14,11 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,7 +106,9 @@ public final class KubeControlPlane implements AutoCloseable {
 
   private void boot() throws IOException {
     long started = System.nanoTime();
-    workDir = Files.createTempDirectory("simgate-kube-");
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    StaleRuns.reap(tmp);
+    workDir = StaleRuns.createWorkDir(tmp);
     credentials = Credentials.create(workDir);
     Duration timeout = options.startupTimeout();
 
@@ -357,7 +357,7 @@ public final class KubeControlPlane implements AutoCloseable {
     clients.forEach(KubernetesClient::close);
     processes.reversed().forEach(ManagedProcess::close);
     if (workDir != null) {
-      deleteRecursively(workDir);
+      StaleRuns.deleteRecursively(workDir);
     }
     OPEN.remove(this);
   }
@@ -399,14 +399,6 @@ public final class KubeControlPlane implements AutoCloseable {
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.atWarn().addKeyValue("dir", dir).log("could not remove the control plane's temporary directory");
     }
   }
 
