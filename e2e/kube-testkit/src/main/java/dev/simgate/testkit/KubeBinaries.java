@@ -48,7 +48,7 @@ public record KubeBinaries(Path dir) {
       throw new IllegalStateException(
           "Kubernetes test binary missing: "
               + file
-              + ". Build the binaries (once; about 25 min cold on 2 cores) with: "
+              + ". Build the binaries (once; about 9 min cold on 2 cores) with: "
               + BUILD_COMMAND
               + "   (from the repository root; it prints the directory as its last line; set SIMGATE_K8S_BIN"
               + " or -Dsimgate.k8s.bin to use another directory)");

@@ -218,31 +218,31 @@ public final class KubeControlPlane implements AutoCloseable {
     if (!controllers.contains(SERVICE_ACCOUNT_CONTROLLER)) {
       controllers.add(SERVICE_ACCOUNT_CONTROLLER);
     }
-    return List.of(
-        binaries.kubeControllerManager().toString(),
-        "--kubeconfig=" + config,
-        "--authentication-kubeconfig=" + config,
-        "--authorization-kubeconfig=" + config,
-        "--leader-elect=false",
+    List<String> command = componentCommand(binaries.kubeControllerManager(), config, port);
+    command.addAll(List.of(
         "--controllers=" + String.join(",", controllers),
         "--use-service-account-credentials=false",
         "--service-account-private-key-file=" + credentials.serviceAccountKey(),
-        "--root-ca-file=" + caFile,
-        "--bind-address=127.0.0.1",
-        "--secure-port=" + port,
-        "--cert-dir=" + workDir.resolve("kube-controller-manager-certs"));
+        "--root-ca-file=" + caFile));
+    return command;
   }
 
   private List<String> schedulerCommand(Path config, int port) {
-    return List.of(
-        binaries.kubeScheduler().toString(),
+    return componentCommand(binaries.kubeScheduler(), config, port);
+  }
+
+  /** What kube-controller-manager and kube-scheduler share: credentials, no leader election, a loopback health port. */
+  private List<String> componentCommand(Path binary, Path config, int port) {
+    String name = binary.getFileName().toString();
+    return new ArrayList<>(List.of(
+        binary.toString(),
         "--kubeconfig=" + config,
         "--authentication-kubeconfig=" + config,
         "--authorization-kubeconfig=" + config,
         "--leader-elect=false",
         "--bind-address=127.0.0.1",
         "--secure-port=" + port,
-        "--cert-dir=" + workDir.resolve("kube-scheduler-certs"));
+        "--cert-dir=" + workDir.resolve(name + "-certs")));
   }
 
   private List<String> kwokCommand(Path config, int port) {

@@ -74,45 +74,42 @@ public final class KubeControlPlaneExtension
 
   @Override
   public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
-    printLogTails(context, throwable);
-    throw throwable;
+    throw withLogTailsPrinted(context, throwable);
   }
 
   @Override
   public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable throwable)
       throws Throwable {
-    printLogTails(context, throwable);
-    throw throwable;
+    throw withLogTailsPrinted(context, throwable);
   }
 
   @Override
   public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable throwable)
       throws Throwable {
-    printLogTails(context, throwable);
-    throw throwable;
+    throw withLogTailsPrinted(context, throwable);
   }
 
   @Override
   public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable throwable)
       throws Throwable {
-    printLogTails(context, throwable);
-    throw throwable;
+    throw withLogTailsPrinted(context, throwable);
   }
 
   @Override
   public void handleAfterAllMethodExecutionException(ExtensionContext context, Throwable throwable)
       throws Throwable {
-    printLogTails(context, throwable);
-    throw throwable;
+    throw withLogTailsPrinted(context, throwable);
   }
 
-  private static void printLogTails(ExtensionContext context, Throwable throwable) {
+  /** Prints the tails of the process logs (the failure may be the cluster's) and hands the failure back unchanged. */
+  private static Throwable withLogTailsPrinted(ExtensionContext context, Throwable throwable) {
     find(context)
         .ifPresent(
             plane ->
                 System.err.printf(
                     "%s failed (%s); Kubernetes control plane logs:%n%s",
                     context.getDisplayName(), throwable, plane.logTails(TAIL_LINES)));
+    return throwable;
   }
 
   private static Optional<KubeControlPlane> find(ExtensionContext context) {
