@@ -3,6 +3,7 @@ package dev.simgate.install;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +60,33 @@ class HelmChartTest {
 
     JsonNode service = Manifests.single(objects, "Service");
     assertThat(service.at("/spec/selector")).isEqualTo(deployment.at("/spec/selector/matchLabels"));
+  }
+
+  @Test
+  void renderedCrdsEqualCrdsFolderExceptTheAddedMetadata() {
+    List<JsonNode> rendered = Manifests.ofKind(Manifests.parse(Helm.template().requireSuccess()),
+        "CustomResourceDefinition");
+
+    assertThat(rendered).hasSize(Repo.CRD_FILES.length);
+    for (String file : Repo.CRD_FILES) {
+      JsonNode source = Manifests.parse(Repo.CRDS.resolve(file)).getFirst();
+      String name = source.at("/metadata/name").asText();
+      ObjectNode crd = rendered.stream().filter(c -> c.at("/metadata/name").asText().equals(name)).findFirst()
+          .orElseThrow(() -> new AssertionError("CRD " + name + " not rendered")).deepCopy();
+      ObjectNode metadata = (ObjectNode) crd.get("metadata");
+      metadata.remove(List.of("labels", "annotations"));
+      ((ObjectNode) source.get("metadata")).fields().forEachRemaining(f -> metadata.set(f.getKey(), f.getValue()));
+      // Numbers compare by value: fabric8 writes `maximum: 9000.0`, Helm's toYaml writes `maximum: 9000`.
+      assertThat(crd.equals(HelmChartTest::sameValue, source))
+          .as("%s rendered through the chart's template:\n%s\nsource:\n%s", file, crd, source).isTrue();
+    }
+  }
+
+  private static int sameValue(JsonNode a, JsonNode b) {
+    if (a.isNumber() && b.isNumber()) {
+      return a.decimalValue().compareTo(b.decimalValue());
+    }
+    return a.equals(b) ? 0 : 1;
   }
 
   @Test
