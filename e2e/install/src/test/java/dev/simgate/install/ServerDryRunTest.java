@@ -102,6 +102,25 @@ class ServerDryRunTest {
     assertThat(rejected.stderr()).contains("violates PodSecurity", "hostNetwork", "NET_ADMIN", "hostPath");
   }
 
+  @Test
+  void operatorPodFitsTheRestrictedLevel() throws IOException {
+    kubectl.apply("""
+        apiVersion: v1
+        kind: Namespace
+        metadata:
+          name: restricted-only
+          labels:
+            pod-security.kubernetes.io/enforce: restricted
+        """);
+    kubectl.run(null, "-n", "restricted-only", "create", "serviceaccount", "simgate-operator").requireSuccess();
+    JsonNode deployment = Manifests.single(Manifests.parse(Helm.template().requireSuccess()), "Deployment");
+    ObjectNode pod = Manifests.YAML.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
+    pod.putObject("metadata").put("name", "operator-shape").put("namespace", "restricted-only");
+    pod.set("spec", deployment.at("/spec/template/spec"));
+
+    assertDryRunAccepts(Manifests.YAML.writeValueAsString(pod));
+  }
+
   /** A pod shaped like the operator's agent DaemonSet: host network, NET_ADMIN, /dev/net/tun from the host. */
   private static String agentShapedPod(String namespace) {
     return """
