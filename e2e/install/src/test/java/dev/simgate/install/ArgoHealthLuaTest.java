@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -98,7 +99,7 @@ class ArgoHealthLuaTest {
         .as("lua5.4 is needed to test the Argo CD health checks: apt-get install lua5.4 (e2e/bin/setup-host.sh)")
         .isTrue();
     JsonNode data = Manifests.parse(Repo.ARGOCD_CM).getFirst().get("data");
-    scriptsByKind = new java.util.HashMap<>();
+    scriptsByKind = new HashMap<>();
     for (String kind : EXAMPLE_OF_KIND.keySet()) {
       JsonNode script = data.get("resource.customizations.health.simgate.dev_" + kind);
       assertThat(script).as("argocd-cm key for %s", kind).isNotNull();

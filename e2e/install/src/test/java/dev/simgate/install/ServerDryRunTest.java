@@ -8,7 +8,6 @@ import dev.simgate.testkit.KubeControlPlane;
 import dev.simgate.testkit.WithKubeControlPlane;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
