@@ -1,0 +1,163 @@
+package dev.simgate.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged agent ({@code java -jar simgate-agent.jar --config FILE}) running in a lab's node
+ * namespace, with its admin endpoint read through curl inside that namespace.
+ */
+public final class AgentProcess implements AutoCloseable {
+  private final Lab lab;
+  private final Process process;
+  private final Path config;
+  private final Path log;
+
+  private AgentProcess(Lab lab, Process process, Path config, Path log) {
+    this.lab = lab;
+    this.process = process;
+    this.config = config;
+    this.log = log;
+  }
+
+  /** Starts the agent with {@code yaml} as its config file and waits until /readyz says ready. */
+  public static AgentProcess start(Lab lab, String yaml) throws IOException {
+    Path jar = agentJar();
+    Path dir = Files.createTempDirectory("simgate-agent-");
+    Path config = dir.resolve("agent.yaml");
+    Files.writeString(config, yaml);
+    Path log = dir.resolve("agent.log");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process process = lab.start("node", log, java, "-jar", jar.toString(), "--config", config.toString(),
+        "--reload-interval", "PT0.2S");
+    var agent = new AgentProcess(lab, process, config, log);
+    try {
+      agent.awaitReady(Duration.ofSeconds(30));
+    } catch (IOException | RuntimeException e) {
+      agent.close();
+      throw e;
+    }
+    return agent;
+  }
+
+  /** The agent jar built by the dataplane module; fails clearly when it was not built. */
+  public static Path agentJar() {
+    String configured = System.getProperty("simgate.agent.jar");
+    Path jar = configured != null ? Path.of(configured) : Path.of("dataplane/target/simgate-agent.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException("agent jar missing at " + jar.toAbsolutePath().normalize()
+          + ": build it first with `mvn -pl dataplane -DskipTests package` (or run the reactor: mvn -pl dataplane,e2e/lab verify)");
+    }
+    return jar.toAbsolutePath().normalize();
+  }
+
+  private void awaitReady(Duration timeout) throws IOException {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IOException("agent exited with " + process.exitValue() + ": " + log());
+      }
+      if (lab.exec("node", "curl", "-sf", "-o", "/dev/null", "http://127.0.0.1:9464/readyz").ok()) {
+        return;
+      }
+      sleep(100);
+    }
+    throw new IOException("agent not ready after " + timeout + ": " + log());
+  }
+
+  public Path configFile() {
+    return config;
+  }
+
+  /** Rewrites the config file the agent watches (atomically, as a ConfigMap update would appear). */
+  public void writeConfig(String yaml) throws IOException {
+    Path next = config.resolveSibling("agent.yaml.next");
+    Files.writeString(next, yaml);
+    Files.move(next, config, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Every sample of /metrics, keyed by series ({@code name{labels}}). */
+  public Map<String, Double> metrics() throws IOException {
+    String text = lab.run("node", "curl", "-sf", "http://127.0.0.1:9464/metrics");
+    Map<String, Double> samples = new HashMap<>();
+    for (String line : text.split("\n")) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      int space = line.lastIndexOf(' ');
+      samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+    }
+    return samples;
+  }
+
+  /** One series' value; fails if the agent does not export it. */
+  public double metric(String series) throws IOException {
+    Double value = metrics().get(series);
+    if (value == null) {
+      throw new IllegalStateException("agent exports no series " + series);
+    }
+    return value;
+  }
+
+  public String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Sends SIGTERM and waits for the agent to exit; returns its exit code. */
+  public int terminate(Duration timeout) throws IOException {
+    process.destroy(); // SIGTERM: `ip netns exec` exec()s the JVM, so this reaches the agent itself
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IOException("agent did not exit within " + timeout + " of SIGTERM: " + log());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Convenience: counters are exported as doubles but are whole numbers. */
+  public static Map<String, Double> delta(Map<String, Double> before, Map<String, Double> after) {
+    Map<String, Double> delta = new HashMap<>();
+    after.forEach((series, value) -> delta.put(series, value - before.getOrDefault(series, 0.0)));
+    return delta;
+  }
+}

@@ -1,0 +1,185 @@
+package dev.simgate.lab;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running instance of {@code e2e/lab/lab.sh}: network namespaces with a unique prefix, removed
+ * by {@link #close()} and, should the JVM die first, by a shutdown hook.
+ *
+ * <p>Roles: {@code node} (runs the agent), {@code vpg1}/{@code vpg2} (kernel VXLAN VPG peers),
+ * {@code sim1}/{@code sim2} (SIMs behind them), {@code spoofer} (VXLAN from a non-peer),
+ * {@code ul} (the underlay bridge). Addresses are in {@link #SIM1} etc.
+ */
+public final class Lab implements AutoCloseable {
+  public static final String NODE_OUTER = "198.51.100.2";
+  public static final String VPG1_OUTER = "198.51.100.1";
+  public static final String VPG2_OUTER = "198.51.100.3";
+  public static final String NODE_INNER = "10.128.255.254";
+  public static final String SIM1 = "10.128.1.1";
+  public static final String SIM2 = "10.128.2.1";
+  private static final long COMMAND_TIMEOUT_SECONDS = 120;
+
+  private final Path script;
+  private final String prefix;
+  private final int vpgs;
+  private final Thread cleanup;
+  private boolean closed;
+
+  /** What to build. */
+  public record Options(int vpgs, boolean spoofer, boolean kernelNode) {
+    public static Options agent(int vpgs) {
+      return new Options(vpgs, false, false);
+    }
+
+    public Options withSpoofer() {
+      return new Options(vpgs, true, kernelNode);
+    }
+  }
+
+  /** The output of a command run in a namespace. */
+  public record Result(int exitCode, String output) {
+    public boolean ok() {
+      return exitCode == 0;
+    }
+  }
+
+  private Lab(Path script, String prefix, int vpgs) {
+    this.script = script;
+    this.prefix = prefix;
+    this.vpgs = vpgs;
+    this.cleanup = Thread.ofPlatform().unstarted(this::down);
+    Runtime.getRuntime().addShutdownHook(cleanup);
+  }
+
+  /** Builds a lab; fails (with the reason) if not root or if lab.sh fails. */
+  public static Lab up(Options options) throws IOException {
+    requireRoot();
+    Path script = script();
+    String prefix = "sg" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+    List<String> argv = new ArrayList<>(List.of("bash", script.toString(), "up", prefix, "--vpgs", "" + options.vpgs()));
+    if (options.spoofer()) {
+      argv.add("--spoofer");
+    }
+    if (options.kernelNode()) {
+      argv.addAll(List.of("--node-vxlan", "kernel"));
+    }
+    Lab lab = new Lab(script, prefix, options.vpgs());
+    Result result = execute(argv);
+    if (!result.ok()) {
+      lab.close();
+      throw new IOException("lab.sh up failed (exit " + result.exitCode() + "): " + result.output());
+    }
+    return lab;
+  }
+
+  public static void requireRoot() throws IOException {
+    Result id = execute(List.of("id", "-u"));
+    if (!id.output().strip().equals("0")) {
+      throw new IllegalStateException("the SimGate lab needs root (network namespaces, TAP devices); "
+          + "run the tests as root, as CI does (uid is " + id.output().strip() + ")");
+    }
+  }
+
+  static Path script() {
+    String configured = System.getProperty("simgate.lab.script");
+    Path script = configured != null ? Path.of(configured) : Path.of("e2e/lab/lab.sh");
+    if (!Files.isRegularFile(script)) {
+      throw new IllegalStateException("lab.sh not found at " + script.toAbsolutePath()
+          + " (set -Dsimgate.lab.script=/path/to/e2e/lab/lab.sh)");
+    }
+    return script.toAbsolutePath().normalize();
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  /** The namespace name of {@code role}. */
+  public String namespace(String role) {
+    return prefix + "-" + role;
+  }
+
+  /** The agent YAML (standalone shape) for this lab's node. */
+  public String agentConfig() throws IOException {
+    Result result = execute(List.of("bash", script.toString(), "agent-config", prefix, "--vpgs", "" + vpgs));
+    if (!result.ok()) {
+      throw new IOException("lab.sh agent-config failed: " + result.output());
+    }
+    return result.output();
+  }
+
+  /** Runs a command in a namespace and waits for it. */
+  public Result exec(String role, String... command) throws IOException {
+    return execute(inNamespace(role, command));
+  }
+
+  /** Like {@link #exec} but fails unless the command succeeds. */
+  public String run(String role, String... command) throws IOException {
+    Result result = exec(role, command);
+    if (!result.ok()) {
+      throw new IOException(String.join(" ", command) + " in " + role + " failed (exit " + result.exitCode()
+          + "): " + result.output());
+    }
+    return result.output();
+  }
+
+  /** Starts a long-running command in a namespace, output to {@code log}. */
+  public Process start(String role, Path log, String... command) throws IOException {
+    return new ProcessBuilder(inNamespace(role, command)).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+  }
+
+  private List<String> inNamespace(String role, String... command) {
+    List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", namespace(role)));
+    argv.addAll(List.of(command));
+    return argv;
+  }
+
+  static Result execute(List<String> argv) throws IOException {
+    Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    process.getOutputStream().close();
+    try {
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IOException(String.join(" ", argv) + " timed out");
+      }
+      return new Result(process.exitValue(), output);
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted: " + String.join(" ", argv), e);
+    }
+  }
+
+  private void down() {
+    try {
+      execute(List.of("bash", script.toString(), "down", prefix));
+    } catch (IOException e) {
+      System.err.println("lab " + prefix + ": cleanup failed: " + e.getMessage());
+    }
+  }
+
+  /** Removes every namespace of this lab (and kills what still runs in them). */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    down();
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or about to: it does the same
+    }
+  }
+}
