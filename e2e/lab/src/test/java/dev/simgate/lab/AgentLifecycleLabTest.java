@@ -1,0 +1,89 @@
+package dev.simgate.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Config reload without recreating the interface, refusal of a bad config, and clean exit on SIGTERM. */
+class AgentLifecycleLabTest {
+  private static final String APPLIED = "simgate_config_reloads_total{result=\"applied\"}";
+  private static final String REJECTED = "simgate_config_reloads_total{result=\"rejected\"}";
+  private static final String TX_VPG2 = "simgate_tx_packets_total{peer=\"" + Lab.VPG2_OUTER + "\"}";
+
+  private Lab lab;
+  private AgentProcess agent;
+
+  @AfterEach
+  void down() {
+    if (agent != null) {
+      agent.close();
+    }
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  @Test
+  void aChangedConfigIsAppliedInPlaceAndABadOneIsRefused() throws IOException {
+    lab = Lab.up(Lab.Options.agent(2));
+    String config = lab.agentConfig();
+    // Start with VPG peer 1 only: nothing is sent to peer 2.
+    String onePeer = config.replace("peers: [198.51.100.1, 198.51.100.3]", "peers: [198.51.100.1]");
+    agent = AgentProcess.start(lab, onePeer);
+    var traffic = new Traffic(lab);
+    String ifindex = ifindex();
+    assertThat(agent.metrics()).doesNotContainKey(TX_VPG2);
+
+    String changed = config.replace("mtu: 1450", "mtu: 1400").replace("routes: []", "routes: [192.0.2.0/24]");
+    agent.writeConfig(changed);
+    await().atMost(Duration.ofSeconds(10)).until(() -> agent.metric(APPLIED) == 1);
+    assertThat(link()).contains("mtu 1400");
+    assertThat(lab.run("node", "ip", "route", "show", "192.0.2.0/24")).contains("dev simgate0");
+    assertThat(ifindex()).as("interface not recreated").isEqualTo(ifindex);
+    assertThat(traffic.ping("node", Lab.SIM2, 3)).as("SIM behind the new peer reachable").isTrue();
+    assertThat(agent.metric(TX_VPG2)).isPositive();
+
+    agent.writeConfig(changed.replace("vni: 10", "vni: 0").replace("mtu: 1400", "mtu: 1300"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> agent.metric(REJECTED) == 1);
+    assertThat(agent.log()).contains("config change refused").contains("vni: 0 is out of range 1..16777215");
+    assertThat(link()).contains("mtu 1400");
+    assertThat(traffic.ping("node", Lab.SIM1, 2)).as("old config still forwards").isTrue();
+    assertThat(agent.metric(APPLIED)).isEqualTo(1);
+  }
+
+  @Test
+  void sigtermRemovesTheInterfaceAndItsRoutes() throws IOException {
+    lab = Lab.up(Lab.Options.agent(1));
+    agent = AgentProcess.start(lab, lab.agentConfig().replace("routes: []", "routes: [192.0.2.0/24]"));
+    assertThat(link()).contains("simgate0");
+    assertThat(lab.run("node", "ip", "route", "show", "192.0.2.0/24")).contains("dev simgate0");
+
+    agent.terminate(Duration.ofSeconds(15));
+
+    assertThat(lab.exec("node", "ip", "link", "show", "dev", "simgate0").ok()).as("simgate0 still exists").isFalse();
+    assertThat(lab.run("node", "ip", "route", "show", "192.0.2.0/24")).isBlank();
+    assertThat(lab.run("node", "ss", "-Hlun", "sport = :4789")).as("socket still bound").isBlank();
+    assertThat(agent.log()).contains("agent stopped").contains("removed=\"true\"");
+  }
+
+  @Test
+  void anInvalidConfigAtStartIsRefusedNamingTheKey() throws IOException {
+    lab = Lab.up(Lab.Options.agent(1));
+    String bad = lab.agentConfig().replace("address: 10.128.255.254/9", "address: 10.128.255.254/33");
+    var error = org.assertj.core.api.Assertions.catchThrowable(() -> agent = AgentProcess.start(lab, bad));
+    assertThat(error).hasMessageContaining("interface.address: '10.128.255.254/33' is not an IPv4 CIDR");
+    assertThat(lab.exec("node", "ip", "link", "show", "dev", "simgate0").ok()).isFalse();
+  }
+
+  private String link() throws IOException {
+    return lab.run("node", "ip", "-o", "link", "show", "dev", "simgate0");
+  }
+
+  private String ifindex() throws IOException {
+    return link().split(":")[0];
+  }
+}
