@@ -95,6 +95,7 @@ public final class Dataplane {
       SockaddrIn.write(peerNames, (long) i * SockaddrIn.SIZE, address.bits(), config.port());
     }
     macs.remapPeers(oldToNew);
+    macs.setAgeing(config.macAgeing().toNanos());
     if (config.vni() != vni) {
       macs.clear();
     }

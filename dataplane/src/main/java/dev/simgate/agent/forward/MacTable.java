@@ -19,7 +19,7 @@ public final class MacTable {
   private final long[] lastSeen;
   private final int mask;
   private final int maxEntries;
-  private final long ageingNanos;
+  private long ageingNanos;
   private int size;
 
   /**
@@ -68,6 +68,11 @@ public final class MacTable {
       return NO_PEER;
     }
     return peers[slot];
+  }
+
+  /** Changes the ageing time (config reload); applies to existing entries too. */
+  public void setAgeing(long nanos) {
+    this.ageingNanos = nanos;
   }
 
   /** Forgets expired entries. */
