@@ -13,8 +13,9 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * JUnit 5 side of {@link WithKubeControlPlane}: one control plane per test class (nested classes share their
- * enclosing class's), parameters resolved from it, and the process logs' tails printed when anything fails.
+ * JUnit 5 side of {@link WithKubeControlPlane}: one control plane per test class (a nested class shares its enclosing
+ * class's unless annotated itself), parameters resolved from it, and the process logs' tails printed when anything
+ * fails.
  */
 public final class KubeControlPlaneExtension
     implements BeforeAllCallback,
@@ -30,10 +31,10 @@ public final class KubeControlPlaneExtension
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    if (find(context).isPresent()) {
-      return; // a nested class: the enclosing class's control plane serves it
-    }
     Class<?> testClass = context.getRequiredTestClass();
+    if (!AnnotationSupport.isAnnotated(testClass, WithKubeControlPlane.class) && find(context).isPresent()) {
+      return; // a nested class without its own annotation: the enclosing class's control plane serves it
+    }
     WithKubeControlPlane spec =
         AnnotationSupport.findAnnotation(testClass, WithKubeControlPlane.class)
             .orElseThrow(

@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** kube-apiserver + etcd only: schema validation, RBAC with impersonation, and the stamped binaries. */
@@ -35,6 +37,13 @@ class ApiServerTest {
           .withPlural("ranges")
           .withNamespaced(true)
           .build();
+
+  private static KubeControlPlane enclosingPlane;
+
+  @BeforeAll
+  static void rememberThePlane(KubeControlPlane plane) {
+    enclosingPlane = plane;
+  }
 
   @Test
   void aCelRuleOfACrdRejectsAViolatingObjectWithTheRulesMessage(KubernetesClient client) {
@@ -106,6 +115,25 @@ class ApiServerTest {
     String out = run(plane.helm().toString(), "--kubeconfig", plane.kubeconfig().toString(),
         "list", "--all-namespaces", "-o", "json");
     assertThat(out.strip()).isEqualTo("[]");
+  }
+
+  @Nested
+  class NestedWithoutItsOwnAnnotation {
+    @Test
+    void sharesTheEnclosingControlPlane(KubeControlPlane plane) {
+      assertThat(plane).isSameAs(enclosingPlane);
+    }
+  }
+
+  @Nested
+  @WithKubeControlPlane
+  class NestedWithItsOwnAnnotation {
+    @Test
+    void getsAControlPlaneOfItsOwn(KubeControlPlane plane, KubernetesClient client) {
+      assertThat(plane).isNotSameAs(enclosingPlane);
+      assertThat(plane.serverUrl()).isNotEqualTo(enclosingPlane.serverUrl());
+      assertThat(client.namespaces().withName("rbac-test").get()).isNull();
+    }
   }
 
   private static GenericKubernetesResource range(String name, int min, int max) {
