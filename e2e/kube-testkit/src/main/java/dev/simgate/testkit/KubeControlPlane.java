@@ -118,7 +118,6 @@ public final class KubeControlPlane implements AutoCloseable {
     Readiness.await(
         "etcd",
         URI.create("http://127.0.0.1:" + etcdPort + "/health"),
-        null,
         body -> body.contains("\"health\":\"true\""),
         timeout,
         List.of(etcd));
@@ -129,7 +128,6 @@ public final class KubeControlPlane implements AutoCloseable {
     Readiness.await(
         "kube-apiserver",
         URI.create("https://127.0.0.1:" + apiPort + "/readyz"),
-        credentials.token(Credentials.ADMIN),
         "ok"::equals,
         timeout,
         List.of(etcd, apiserver));
@@ -263,7 +261,7 @@ public final class KubeControlPlane implements AutoCloseable {
 
   private void awaitHealthz(String name, String base, ManagedProcess process) {
     Readiness.await(
-        name, URI.create(base + "/healthz"), null, "ok"::equals, options.startupTimeout(), List.of(process));
+        name, URI.create(base + "/healthz"), "ok"::equals, options.startupTimeout(), List.of(process));
   }
 
   private Path componentKubeconfig(String user, String ca) throws IOException {

@@ -20,8 +20,8 @@ final class Readiness {
 
   private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
 
-  // The probes only read health endpoints of processes this JVM just started on loopback, whose serving certificates
-  // are self-signed at startup; there is nothing to authenticate, so the probe trusts any certificate.
+  // The probes only read health endpoints (open to anonymous users) of processes this JVM just started on loopback,
+  // whose serving certificates are self-signed at startup; no secret is sent, so the probe trusts any certificate.
   private static final HttpClient PROBE_CLIENT =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -34,14 +34,12 @@ final class Readiness {
   /**
    * Waits until {@code url} answers 200 with a body accepted by {@code body}.
    *
-   * @param bearerToken sent as Authorization when not null
    * @param watched processes whose death aborts the wait
    * @throws ControlPlaneStartException on timeout or when a watched process died
    */
   static void await(
       String what,
       URI url,
-      String bearerToken,
       Predicate<String> body,
       Duration timeout,
       List<ManagedProcess> watched) {
@@ -55,12 +53,8 @@ final class Readiness {
         }
       }
       try {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5));
-        if (bearerToken != null) {
-          request.header("Authorization", "Bearer " + bearerToken);
-        }
-        HttpResponse<String> response =
-            PROBE_CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> response = PROBE_CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200 && body.test(response.body())) {
           return;
         }
