@@ -15,7 +15,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
  */
 public final class DeviceResources {
   /** Tells the EndpointSlice controller that these slices are not its own. */
-  public static final String SLICE_MANAGER = "simgate.dev/operator";
+  public static final String SLICE_MANAGER = "operator.simgate.dev";
 
   private DeviceResources() {}
 

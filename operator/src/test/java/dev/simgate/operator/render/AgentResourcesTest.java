@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import dev.simgate.operator.Fixtures;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 
-class AgentResourcesTest {
+public class AgentResourcesTest {
   /** Asserts the agent's security posture field by field; shared with the integration test on the stored object. */
   public static void assertAgentDaemonSet(DaemonSet ds, String gatePeer, String namespace) {
     String name = "simgate-" + gatePeer;
