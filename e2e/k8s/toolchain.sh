@@ -121,4 +121,5 @@ fi
 step="final check"
 all_up_to_date || { log "some binaries are still missing in $BIN"; exit 1; }
 rm -rf "$WORK/out"
+log "all binaries ready in ${SECONDS}s"
 echo "$BIN"
