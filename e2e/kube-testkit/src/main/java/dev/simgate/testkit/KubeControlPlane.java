@@ -158,6 +158,12 @@ public final class KubeControlPlane implements AutoCloseable {
       ManagedProcess kwok = launch("kwok", kwokCommand(config, port));
       awaitHealthz("kwok", "http://127.0.0.1:" + port, kwok);
     }
+    // a component that lost its port to another process may die just after that process answered its probe
+    for (ManagedProcess process : processes) {
+      if (!process.isAlive()) {
+        throw new ControlPlaneStartException(process.exitDescription() + " during startup", process);
+      }
+    }
     startupDuration = Duration.ofNanos(System.nanoTime() - started);
     LOG.atInfo()
         .addKeyValue("name", options.name())
