@@ -24,24 +24,23 @@ class AgentLabTest {
   private static final String RX_VPG1 = "simgate_rx_packets_total{peer=\"" + Lab.VPG1_OUTER + "\"}";
   private static final String TX_VPG1 = "simgate_tx_packets_total{peer=\"" + Lab.VPG1_OUTER + "\"}";
 
+  private AgentInLab env;
   private Lab lab;
   private AgentProcess agent;
   private Traffic traffic;
 
   @BeforeAll
   void up() throws IOException {
-    lab = Lab.up(Lab.Options.agent(1).withSpoofer());
-    agent = AgentProcess.start(lab, lab.agentConfig());
-    traffic = new Traffic(lab);
+    env = AgentInLab.start(Lab.Options.agent(1).withSpoofer());
+    lab = env.lab();
+    agent = env.agent();
+    traffic = env.traffic();
   }
 
   @AfterAll
   void down() {
-    if (agent != null) {
-      agent.close();
-    }
-    if (lab != null) {
-      lab.close();
+    if (env != null) {
+      env.close();
     }
   }
 

@@ -14,27 +14,31 @@ class AgentLifecycleLabTest {
   private static final String REJECTED = "simgate_config_reloads_total{result=\"rejected\"}";
   private static final String TX_VPG2 = "simgate_tx_packets_total{peer=\"" + Lab.VPG2_OUTER + "\"}";
 
+  private AgentInLab env;
   private Lab lab;
   private AgentProcess agent;
 
   @AfterEach
   void down() {
-    if (agent != null) {
-      agent.close();
-    }
-    if (lab != null) {
+    if (env != null) {
+      env.close();
+    } else if (lab != null) {
       lab.close();
     }
   }
 
+  private void start(int vpgs, java.util.function.UnaryOperator<String> edit) throws IOException {
+    env = AgentInLab.start(Lab.Options.agent(vpgs), edit);
+    lab = env.lab();
+    agent = env.agent();
+  }
+
   @Test
   void aChangedConfigIsAppliedInPlaceAndABadOneIsRefused() throws IOException {
-    lab = Lab.up(Lab.Options.agent(2));
-    String config = lab.agentConfig();
     // Start with VPG peer 1 only: nothing is sent to peer 2.
-    String onePeer = config.replace("peers: [198.51.100.1, 198.51.100.3]", "peers: [198.51.100.1]");
-    agent = AgentProcess.start(lab, onePeer);
-    var traffic = new Traffic(lab);
+    start(2, c -> c.replace("peers: [198.51.100.1, 198.51.100.3]", "peers: [198.51.100.1]"));
+    String config = lab.agentConfig();
+    var traffic = env.traffic();
     String ifindex = ifindex();
     assertThat(agent.metrics()).doesNotContainKey(TX_VPG2);
 
@@ -57,8 +61,7 @@ class AgentLifecycleLabTest {
 
   @Test
   void sigtermRemovesTheInterfaceAndItsRoutes() throws IOException {
-    lab = Lab.up(Lab.Options.agent(1));
-    agent = AgentProcess.start(lab, lab.agentConfig().replace("routes: []", "routes: [192.0.2.0/24]"));
+    start(1, c -> c.replace("routes: []", "routes: [192.0.2.0/24]"));
     assertThat(link()).contains("simgate0");
     assertThat(lab.run("node", "ip", "route", "show", "192.0.2.0/24")).contains("dev simgate0");
 
@@ -74,7 +77,7 @@ class AgentLifecycleLabTest {
   void anInvalidConfigAtStartIsRefusedNamingTheKey() throws IOException {
     lab = Lab.up(Lab.Options.agent(1));
     String bad = lab.agentConfig().replace("address: 10.128.255.254/9", "address: 10.128.255.254/33");
-    var error = org.assertj.core.api.Assertions.catchThrowable(() -> agent = AgentProcess.start(lab, bad));
+    var error = org.assertj.core.api.Assertions.catchThrowable(() -> AgentProcess.start(lab, bad));
     assertThat(error).hasMessageContaining("interface.address: '10.128.255.254/33' is not an IPv4 CIDR");
     assertThat(lab.exec("node", "ip", "link", "show", "dev", "simgate0").ok()).isFalse();
   }

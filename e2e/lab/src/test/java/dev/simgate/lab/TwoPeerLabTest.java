@@ -19,24 +19,21 @@ class TwoPeerLabTest {
   private static final String TX_VPG1 = "simgate_tx_packets_total{peer=\"" + Lab.VPG1_OUTER + "\"}";
   private static final String TX_VPG2 = "simgate_tx_packets_total{peer=\"" + Lab.VPG2_OUTER + "\"}";
 
-  private Lab lab;
+  private AgentInLab env;
   private AgentProcess agent;
   private Traffic traffic;
 
   @BeforeAll
   void up() throws IOException {
-    lab = Lab.up(Lab.Options.agent(2));
-    agent = AgentProcess.start(lab, lab.agentConfig());
-    traffic = new Traffic(lab);
+    env = AgentInLab.start(Lab.Options.agent(2));
+    agent = env.agent();
+    traffic = env.traffic();
   }
 
   @AfterAll
   void down() {
-    if (agent != null) {
-      agent.close();
-    }
-    if (lab != null) {
-      lab.close();
+    if (env != null) {
+      env.close();
     }
   }
 

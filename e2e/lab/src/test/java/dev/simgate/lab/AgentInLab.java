@@ -1,0 +1,32 @@
+package dev.simgate.lab;
+
+import java.io.IOException;
+import java.util.function.UnaryOperator;
+
+/** A lab with the agent running on its node; closing stops the agent, then removes the lab. */
+record AgentInLab(Lab lab, AgentProcess agent, Traffic traffic) implements AutoCloseable {
+
+  static AgentInLab start(Lab.Options options) throws IOException {
+    return start(options, UnaryOperator.identity());
+  }
+
+  /** Starts the agent with the lab's config as changed by {@code edit}. */
+  static AgentInLab start(Lab.Options options, UnaryOperator<String> edit) throws IOException {
+    Lab lab = Lab.up(options);
+    try {
+      return new AgentInLab(lab, AgentProcess.start(lab, edit.apply(lab.agentConfig())), new Traffic(lab));
+    } catch (IOException | RuntimeException e) {
+      lab.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      agent.close();
+    } finally {
+      lab.close();
+    }
+  }
+}
