@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,12 +33,6 @@ public final class KubeControlPlane implements AutoCloseable {
   public static final String KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node";
 
   public static final String KWOK_NODE_ANNOTATION_VALUE = "fake";
-
-  /** Always added to requested controllers: it creates the "default" ServiceAccount that pod admission requires. */
-  static final String SERVICE_ACCOUNT_CONTROLLER = "serviceaccount-controller";
-
-  /** When asked for, kube-apiserver keeps tainting new Nodes not-ready (this controller lifts the taint). */
-  static final String NODE_LIFECYCLE_CONTROLLER = "node-lifecycle-controller";
 
   private static final Logger LOG = LoggerFactory.getLogger(KubeControlPlane.class);
   private static final int START_ATTEMPTS = 3;
@@ -110,11 +103,12 @@ public final class KubeControlPlane implements AutoCloseable {
     StaleRuns.reap(tmp);
     workDir = StaleRuns.createWorkDir(tmp);
     credentials = Credentials.create(workDir);
+    ComponentCommands commands = new ComponentCommands(binaries, options, credentials, workDir);
     Duration timeout = options.startupTimeout();
 
     int etcdPort = freePort();
     int etcdPeerPort = freePort();
-    ManagedProcess etcd = launch("etcd", etcdCommand(etcdPort, etcdPeerPort));
+    ManagedProcess etcd = launch("etcd", commands.etcd(etcdPort, etcdPeerPort));
     Readiness.await(
         "etcd",
         URI.create("http://127.0.0.1:" + etcdPort + "/health"),
@@ -124,7 +118,7 @@ public final class KubeControlPlane implements AutoCloseable {
 
     int apiPort = freePort();
     Path certDir = workDir.resolve("apiserver-certs");
-    ManagedProcess apiserver = launch("kube-apiserver", apiserverCommand(etcdPort, apiPort, certDir));
+    ManagedProcess apiserver = launch("kube-apiserver", commands.apiserver(etcdPort, apiPort, certDir));
     Readiness.await(
         "kube-apiserver",
         URI.create("https://127.0.0.1:" + apiPort + "/readyz"),
@@ -143,19 +137,19 @@ public final class KubeControlPlane implements AutoCloseable {
     if (!options.controllers().isEmpty()) {
       int port = freePort();
       Path config = componentKubeconfig(Credentials.CONTROLLER_MANAGER, ca);
-      ManagedProcess kcm = launch("kube-controller-manager", controllerManagerCommand(config, caFile, port));
+      ManagedProcess kcm = launch("kube-controller-manager", commands.controllerManager(config, caFile, port));
       awaitHealthz("kube-controller-manager", "https://127.0.0.1:" + port, kcm);
     }
     if (options.scheduler()) {
       int port = freePort();
       Path config = componentKubeconfig(Credentials.SCHEDULER, ca);
-      ManagedProcess scheduler = launch("kube-scheduler", schedulerCommand(config, port));
+      ManagedProcess scheduler = launch("kube-scheduler", commands.scheduler(config, port));
       awaitHealthz("kube-scheduler", "https://127.0.0.1:" + port, scheduler);
     }
     if (options.kwok()) {
       int port = freePort();
       Path config = componentKubeconfig(Credentials.KWOK, ca);
-      ManagedProcess kwok = launch("kwok", kwokCommand(config, port));
+      ManagedProcess kwok = launch("kwok", commands.kwok(config, port));
       awaitHealthz("kwok", "http://127.0.0.1:" + port, kwok);
     }
     // a component that lost its port to another process may die just after that process answered its probe
@@ -172,91 +166,6 @@ public final class KubeControlPlane implements AutoCloseable {
         .addKeyValue("startupMillis", startupDuration.toMillis())
         .addKeyValue("logDir", logDir)
         .log("Kubernetes control plane ready");
-  }
-
-  private List<String> etcdCommand(int clientPort, int peerPort) {
-    String clientUrl = "http://127.0.0.1:" + clientPort;
-    String peerUrl = "http://127.0.0.1:" + peerPort;
-    return List.of(
-        binaries.etcd().toString(),
-        "--name=default",
-        "--data-dir=" + workDir.resolve("etcd"),
-        "--listen-client-urls=" + clientUrl,
-        "--advertise-client-urls=" + clientUrl,
-        "--listen-peer-urls=" + peerUrl,
-        "--initial-advertise-peer-urls=" + peerUrl,
-        "--initial-cluster=default=" + peerUrl,
-        // a throw-away test store: durability is irrelevant, fsync only slows down a shared disk
-        "--unsafe-no-fsync=true");
-  }
-
-  private List<String> apiserverCommand(int etcdPort, int apiPort, Path certDir) {
-    String saKey = credentials.serviceAccountKey().toString();
-    List<String> command = new ArrayList<>(List.of(
-        binaries.kubeApiserver().toString(),
-        "--etcd-servers=http://127.0.0.1:" + etcdPort,
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
-        "--secure-port=" + apiPort,
-        // kube-apiserver generates a self-signed serving certificate for 127.0.0.1 here; clients trust that file
-        "--cert-dir=" + certDir,
-        "--token-auth-file=" + credentials.tokenFile(),
-        "--authorization-mode=RBAC",
-        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-        "--service-account-key-file=" + saKey,
-        "--service-account-signing-key-file=" + saKey,
-        "--service-cluster-ip-range=10.96.0.0/16",
-        "--allow-privileged=true",
-        // no real endpoint to publish for the "kubernetes" Service of a loopback-only apiserver
-        "--endpoint-reconciler-type=none"));
-    if (!options.controllers().contains(NODE_LIFECYCLE_CONTROLLER)) {
-      // New Nodes get a not-ready:NoSchedule taint that only the node lifecycle controller removes, once the node is
-      // Ready. Without that controller (no kubelets heartbeat here) the taint would block scheduling forever.
-      command.add("--disable-admission-plugins=TaintNodesByCondition");
-    }
-    return command;
-  }
-
-  private List<String> controllerManagerCommand(Path config, Path caFile, int port) {
-    List<String> controllers = new ArrayList<>(options.controllers());
-    if (!controllers.contains(SERVICE_ACCOUNT_CONTROLLER)) {
-      controllers.add(SERVICE_ACCOUNT_CONTROLLER);
-    }
-    List<String> command = componentCommand(binaries.kubeControllerManager(), config, port);
-    command.addAll(List.of(
-        "--controllers=" + String.join(",", controllers),
-        "--use-service-account-credentials=false",
-        "--service-account-private-key-file=" + credentials.serviceAccountKey(),
-        "--root-ca-file=" + caFile));
-    return command;
-  }
-
-  private List<String> schedulerCommand(Path config, int port) {
-    return componentCommand(binaries.kubeScheduler(), config, port);
-  }
-
-  /** What kube-controller-manager and kube-scheduler share: credentials, no leader election, a loopback health port. */
-  private List<String> componentCommand(Path binary, Path config, int port) {
-    String name = binary.getFileName().toString();
-    return new ArrayList<>(List.of(
-        binary.toString(),
-        "--kubeconfig=" + config,
-        "--authentication-kubeconfig=" + config,
-        "--authorization-kubeconfig=" + config,
-        "--leader-elect=false",
-        "--bind-address=127.0.0.1",
-        "--secure-port=" + port,
-        "--cert-dir=" + workDir.resolve(name + "-certs")));
-  }
-
-  private List<String> kwokCommand(Path config, int port) {
-    return List.of(
-        binaries.kwok().toString(),
-        "--kubeconfig=" + config,
-        "--config=" + binaries.kwokStages(),
-        "--manage-all-nodes=false",
-        "--manage-nodes-with-annotation-selector=" + KWOK_NODE_ANNOTATION + "=" + KWOK_NODE_ANNOTATION_VALUE,
-        "--server-address=127.0.0.1:" + port);
   }
 
   private ManagedProcess launch(String name, List<String> command) throws IOException {
