@@ -13,6 +13,7 @@ import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
 import dev.simgate.operator.status.Conditions;
 import dev.simgate.operator.status.EventRecorder;
 import dev.simgate.operator.status.Informers;
+import dev.simgate.operator.status.StatusPatch;
 import dev.simgate.operator.validation.CrossChecks;
 import dev.simgate.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -112,13 +113,6 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
     }
     next.observedGeneration = generation;
     events.readyChanged(subnet, previous.conditions, next.conditions);
-    if (next.equals(previous)) {
-      return UpdateControl.noUpdate();
-    }
-    DeviceSubnet fresh = new DeviceSubnet();
-    fresh.getMetadata().setName(subnet.getMetadata().getName());
-    fresh.getMetadata().setNamespace(subnet.getMetadata().getNamespace());
-    fresh.setStatus(next);
-    return UpdateControl.patchStatus(fresh);
+    return StatusPatch.ifChanged(subnet, previous, next, DeviceSubnet::new);
   }
 }

@@ -18,6 +18,7 @@ import dev.simgate.operator.render.Labels;
 import dev.simgate.operator.status.Conditions;
 import dev.simgate.operator.status.EventRecorder;
 import dev.simgate.operator.status.Informers;
+import dev.simgate.operator.status.StatusPatch;
 import dev.simgate.operator.validation.CrossChecks;
 import dev.simgate.operator.validation.Problem;
 import dev.simgate.operator.validation.Selectors;
@@ -134,13 +135,7 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
     }
     next.observedGeneration = generation;
     events.readyChanged(peer, previous.conditions, next.conditions);
-    if (next.equals(previous)) {
-      return UpdateControl.noUpdate();
-    }
-    GatePeer fresh = new GatePeer();
-    fresh.getMetadata().setName(peer.getMetadata().getName());
-    fresh.setStatus(next);
-    return UpdateControl.patchStatus(fresh);
+    return StatusPatch.ifChanged(peer, previous, next, GatePeer::new);
   }
 
   private GatePeerPlan plan(GatePeer peer, VirtualPrivateGateway vpg, List<GatePeer> all, Context<GatePeer> context) {

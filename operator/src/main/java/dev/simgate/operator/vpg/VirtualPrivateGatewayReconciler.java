@@ -11,6 +11,7 @@ import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGatewayStatus;
 import dev.simgate.operator.status.Conditions;
 import dev.simgate.operator.status.Informers;
+import dev.simgate.operator.status.StatusPatch;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -69,12 +70,6 @@ public class VirtualPrivateGatewayReconciler implements Reconciler<VirtualPrivat
         ? conditions.ready(generation, "GateNodesReady", summary, previous.conditions)
         : conditions.reconciling(generation, "NoReadyGateNodes", summary, previous.conditions);
     next.observedGeneration = generation;
-    if (next.equals(previous)) {
-      return UpdateControl.noUpdate();
-    }
-    VirtualPrivateGateway fresh = new VirtualPrivateGateway();
-    fresh.getMetadata().setName(name);
-    fresh.setStatus(next);
-    return UpdateControl.patchStatus(fresh);
+    return StatusPatch.ifChanged(vpg, previous, next, VirtualPrivateGateway::new);
   }
 }
