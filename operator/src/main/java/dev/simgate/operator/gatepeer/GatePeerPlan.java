@@ -1,6 +1,7 @@
 package dev.simgate.operator.gatepeer;
 
 import java.util.List;
+import java.util.Map;
 
 import dev.simgate.operator.api.v1alpha1.GatePeerSpec;
 import dev.simgate.operator.api.v1alpha1.NodeStatus;
@@ -13,9 +14,10 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
  * @param nodes selected nodes; ready is false here, the reconciler fills it in from the agent pods
  * @param unallocated nodes left without an inner address because the pool is exhausted
  * @param missingOuter nodes without a usable outer address
+ * @param claimed nodes left out because an older GatePeer runs its agent there, with that GatePeer's name
  */
 public record GatePeerPlan(String gatePeer, String namespace, GatePeerSpec spec, String agentYaml,
-    List<NodeStatus> nodes, List<String> unallocated, List<String> missingOuter) {
+    List<NodeStatus> nodes, List<String> unallocated, List<String> missingOuter, Map<String, String> claimed) {
   static final String KEY = "simgate.gatePeerPlan";
 
   static GatePeerPlan of(Context<?> context) {

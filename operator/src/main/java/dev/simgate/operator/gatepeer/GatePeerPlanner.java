@@ -30,9 +30,11 @@ public final class GatePeerPlanner {
    * @param selectedNodes nodes matching the GatePeer's nodeSelector
    * @param routes device CIDRs of the ready DeviceSubnets on the VPG
    * @param reserved inner addresses held by other GatePeers of the same VPG
+   * @param claimed selected nodes that an older GatePeer already runs its agent on, with that GatePeer's name: two
+   *     agents on one node would fight over port 9464 and the host's routes, so these nodes are left out
    */
   public static GatePeerPlan plan(GatePeer peer, String namespace, VirtualPrivateGateway vpg,
-      Collection<Node> selectedNodes, Collection<Ipv4Cidr> routes, Set<String> reserved) {
+      Collection<Node> selectedNodes, Collection<Ipv4Cidr> routes, Set<String> reserved, Map<String, String> claimed) {
     Map<String, String> recorded = new HashMap<>();
     if (peer.getStatus() != null) {
       peer.getStatus().nodes.stream()
@@ -41,8 +43,10 @@ public final class GatePeerPlanner {
     }
     Map<String, Node> byName = new TreeMap<>();
     selectedNodes.forEach(n -> byName.put(n.getMetadata().getName(), n));
+    Set<String> eligible = new java.util.TreeSet<>(byName.keySet());
+    eligible.removeAll(claimed.keySet());
     var allocation = InnerAddressAllocator.allocate(
-        Ipv4Cidr.parse(peer.getSpec().innerAddressPool), byName.keySet(), recorded, reserved);
+        Ipv4Cidr.parse(peer.getSpec().innerAddressPool), eligible, recorded, reserved);
 
     OuterAddress source = peer.getSpec().outerAddress == null ? new OuterAddress() : peer.getSpec().outerAddress;
     List<NodeStatus> nodes = new ArrayList<>();
@@ -52,7 +56,9 @@ public final class GatePeerPlanner {
       Optional<String> outer = outerAddress(node, source);
       String inner = allocation.assigned().get(name);
       String message = null;
-      if (outer.isEmpty()) {
+      if (claimed.containsKey(name)) {
+        message = "node already runs the agent of GatePeer '" + claimed.get(name) + "'";
+      } else if (outer.isEmpty()) {
         missingOuter.add(name);
         message = "no outer address: " + describe(source) + " is missing or not an IPv4 address";
       } else if (inner == null) {
@@ -64,7 +70,7 @@ public final class GatePeerPlanner {
     });
     String yaml = AgentConfigRenderer.render(vpg.getSpec(), peer.getSpec().interfaceName, routes, endpoints);
     return new GatePeerPlan(peer.getMetadata().getName(), namespace, peer.getSpec(), yaml, List.copyOf(nodes),
-        allocation.unallocated(), List.copyOf(new LinkedHashSet<>(missingOuter)));
+        allocation.unallocated(), List.copyOf(new LinkedHashSet<>(missingOuter)), Map.copyOf(claimed));
   }
 
   static Optional<String> outerAddress(Node node, OuterAddress source) {

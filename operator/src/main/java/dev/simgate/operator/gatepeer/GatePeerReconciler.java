@@ -157,7 +157,15 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
         .map(NodeStatus::innerAddress)
         .filter(Objects::nonNull)
         .collect(Collectors.toSet());
-    return GatePeerPlanner.plan(peer, settings.namespace(), vpg, nodes, routes, reserved);
+    List<GatePeer> older = all.stream().filter(other -> CrossChecks.OLDEST_FIRST.compare(other, peer) < 0).toList();
+    Map<String, String> claimed = new java.util.TreeMap<>();
+    for (Node node : nodes) {
+      older.stream()
+          .filter(other -> Selectors.matches(other.getSpec().nodeSelector, node.getMetadata().getLabels()))
+          .findFirst()
+          .ifPresent(other -> claimed.put(node.getMetadata().getName(), other.getMetadata().getName()));
+    }
+    return GatePeerPlanner.plan(peer, settings.namespace(), vpg, nodes, routes, reserved, claimed);
   }
 
   /** Node name → whether the GatePeer's agent pod on that node is Ready. */
@@ -183,7 +191,7 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
       String message = serving && !ready ? "agent pod not ready" : n.message();
       status.nodes.add(new NodeStatus(n.name(), n.outerAddress(), n.innerAddress(), ready, message));
     }
-    int desired = status.nodes.size();
+    int desired = (int) status.nodes.stream().filter(n -> !plan.claimed().containsKey(n.name())).count();
     int allocated = (int) status.nodes.stream().filter(n -> n.innerAddress() != null).count();
     int ready = (int) status.nodes.stream().filter(NodeStatus::ready).count();
     status.desiredNodes = desired;
@@ -193,6 +201,10 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
       status.conditions = conditions.stalled(generation, "PoolExhausted",
           "innerAddressPool " + plan.spec().innerAddressPool + " has no free address for nodes " + plan.unallocated()
               + "; " + allocated + "/" + desired + " nodes have an inner address", previous.conditions);
+    } else if (!plan.claimed().isEmpty()) {
+      status.conditions = conditions.stalled(generation, "NodeConflict",
+          "nodes " + plan.claimed().keySet() + " already run the agent of another GatePeer " + new java.util.TreeSet<>(plan.claimed().values())
+              + "; a node can be the gate peer of one GatePeer only", previous.conditions);
     } else if (!plan.missingOuter().isEmpty()) {
       status.conditions = conditions.stalled(generation, "OuterAddressMissing",
           "nodes " + plan.missingOuter() + " have no usable outer address", previous.conditions);

@@ -25,7 +25,7 @@ class GatePeerPlannerTest {
     var without = Fixtures.node("b", "192.0.2.2", true);
 
     var plan = GatePeerPlanner.plan(peer, "ns", Fixtures.vpg("vpg"), List.of(withAnnotation, without),
-        List.of(Ipv4Cidr.parse("10.128.0.0/16")), Set.of());
+        List.of(Ipv4Cidr.parse("10.128.0.0/16")), Set.of(), Map.of());
 
     assertThat(plan.missingOuter()).containsExactly("b");
     assertThat(plan.nodes()).extracting(NodeStatus::name, NodeStatus::outerAddress, NodeStatus::innerAddress)
@@ -35,5 +35,21 @@ class GatePeerPlannerTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> config = new YAMLMapper().readValue(plan.agentYaml(), Map.class);
     assertThat((Map<String, Object>) config.get("nodes")).containsOnlyKeys("a");
+  }
+
+  @Test
+  void nodesClaimedByAnOlderGatePeerGetNoAddressAndNoConfig() throws Exception {
+    var peer = Fixtures.gatePeer("gp", "vpg", "10.255.255.0/24");
+    var plan = GatePeerPlanner.plan(peer, "ns", Fixtures.vpg("vpg"),
+        List.of(Fixtures.node("a", "192.0.2.1", true), Fixtures.node("b", "192.0.2.2", true)),
+        List.of(), Set.of(), Map.of("a", "older"));
+
+    assertThat(plan.claimed()).containsEntry("a", "older");
+    assertThat(plan.nodes().getFirst().innerAddress()).isNull();
+    assertThat(plan.nodes().getFirst().message()).contains("GatePeer 'older'");
+    assertThat(plan.nodes().get(1).innerAddress()).isEqualTo("10.255.255.1");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> config = new YAMLMapper().readValue(plan.agentYaml(), Map.class);
+    assertThat((Map<String, Object>) config.get("nodes")).containsOnlyKeys("b");
   }
 }

@@ -351,6 +351,18 @@ class OperatorScenarioTest {
     assertThat(admin.configMaps().inNamespace(NS).withName("simgate-gp2").get()).isNull();
     assertThat(ready(gatePeer("gp1").getStatus().conditions).getStatus()).isEqualTo("True");
     admin.resources(GatePeer.class).withName("gp2").delete();
+
+    // A GatePeer (even of another VPG) selecting nodes that already run gp1's agent is refused those nodes.
+    admin.resource(Fixtures.vpg("vpg-b")).create();
+    admin.resource(Fixtures.gatePeer("gp3", "vpg-b", "10.254.0.0/24")).create();
+    assertStalled(GatePeer.class, null, "gp3", "NodeConflict");
+    assertThat(gatePeer("gp3").getStatus().nodes).allSatisfy(n -> {
+      assertThat(n.innerAddress()).isNull();
+      assertThat(n.message()).contains("gp1");
+    });
+    assertThat(ready(gatePeer("gp1").getStatus().conditions).getStatus()).isEqualTo("True");
+    admin.resources(GatePeer.class).withName("gp3").delete();
+    admin.resources(VirtualPrivateGateway.class).withName("vpg-b").delete();
   }
 
   static <T extends HasMetadata> void assertStalled(Class<T> type, String namespace, String name, String reason) {
