@@ -25,7 +25,7 @@ declare -A WANT=(
   [kube-apiserver]="k8s v$K8S_VERSION" [kube-controller-manager]="k8s v$K8S_VERSION"
   [kube-scheduler]="k8s v$K8S_VERSION" [kubectl]="k8s v$K8S_VERSION"
   [etcd]="etcd v$ETCD_VERSION" [kwok]="kwok v$KWOK_VERSION k8s v$K8S_VERSION"
-  [kwokctl]="kwok v$KWOK_VERSION k8s v$K8S_VERSION" [helm]="helm v$HELM_VERSION"
+  [kwokctl]="kwok v$KWOK_VERSION k8s v$K8S_VERSION" [helm]="helm v$HELM_VERSION kube-defaults"
   [kwok-stages.yaml]="kwok v$KWOK_VERSION"
 )
 up_to_date() { [ -s "$BIN/$1" ] && [ "$(cat "$BIN/.stamp-$1" 2>/dev/null)" = "${WANT[$1]}" ]; }
@@ -105,6 +105,17 @@ kwok_ldf="-X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION -X sigs.k8s.io/kw
 go_install kwok "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION" "$kwok_ldf"
 go_install kwokctl "sigs.k8s.io/kwok/cmd/kwokctl@v$KWOK_VERSION" "$kwok_ldf"
 helm_ldf="-X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+# Helm's Makefile stamps the default Kubernetes version of `helm template`/`helm lint` from its client-go (v0.X -> 1.X);
+# without it helm assumes 1.20 and rejects charts with a newer kubeVersion.
+if ! up_to_date helm; then
+  step="helm kube version"
+  hmod=$(go mod download -json "helm.sh/helm/v3@v$HELM_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+  hkube=$(sed -n 's#^[[:space:]]*k8s.io/client-go v0\.\([0-9]*\)\..*#\1#p' "$hmod" | head -n 1)
+  [ -n "$hkube" ] || { log "cannot read client-go version from $hmod"; exit 1; }
+  for pkg in chartutil lint/rules; do
+    helm_ldf+=" -X helm.sh/helm/v3/pkg/$pkg.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/$pkg.k8sVersionMinor=$hkube"
+  done
+fi
 go_install helm "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION" "$helm_ldf"
 
 # The kwok controller has no built-in stages: ship kwok's own "fast" node and pod stages (what kwokctl uses by default)
