@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 /** The CRDs from crds/ on a real kube-apiserver: what can be judged in one object is rejected, naming the field. */
 @WithKubeControlPlane
 class SchemaValidationTest {
+  private static final int MAX_DEVICES = 500;
   private static int counter;
 
   @BeforeAll
@@ -119,6 +120,29 @@ class SchemaValidationTest {
     var badName = Fixtures.deviceSubnet("factory", name(), "vpg");
     badName.getSpec().devices = List.of(new Device("Pump_1", "10.128.0.1"));
     assertRejected(client, badName, "spec.devices[0].name");
+  }
+
+  /** The largest DeviceSubnet the schema allows must pass the CEL rules within the API server's runtime cost limit. */
+  @Test
+  void largestDeviceSubnetIsAccepted(KubernetesClient client) {
+    var subnet = Fixtures.deviceSubnet("factory", name(), "vpg");
+    List<String> cidrs = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      cidrs.add("10.%d.0.0/16".formatted(128 + i));
+    }
+    List<Device> devices = new ArrayList<>();
+    for (int i = 0; i < MAX_DEVICES; i++) {
+      String name = ("device-" + i + "-" + "x".repeat(63)).substring(0, 63);
+      devices.add(new Device(name, "10.%d.%d.%d".formatted(143, 100 + i / 250, 1 + i % 250)));
+    }
+    subnet.getSpec().cidrs = cidrs;
+    subnet.getSpec().devices = devices;
+    assertThat(client.resource(subnet).create().getSpec().devices).hasSize(MAX_DEVICES);
+    var tooMany = Fixtures.deviceSubnet("factory", name(), "vpg");
+    tooMany.getSpec().cidrs = cidrs;
+    tooMany.getSpec().devices = new ArrayList<>(devices);
+    tooMany.getSpec().devices.add(new Device("one-too-many", "10.143.255.1"));
+    assertRejected(client, tooMany, "spec.devices", "at most " + MAX_DEVICES);
   }
 
   @Test
