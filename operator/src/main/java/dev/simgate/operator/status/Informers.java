@@ -1,6 +1,5 @@
 package dev.simgate.operator.status;
 
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -35,9 +34,5 @@ public final class Informers {
   public static <R extends HasMetadata, P extends HasMetadata> SecondaryToPrimaryMapper<R> toAllPrimaries(
       EventSourceContext<P> context) {
     return secondary -> context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
-  }
-
-  public static <R extends HasMetadata> Set<ResourceID> none(R ignored) {
-    return Set.of();
   }
 }

@@ -11,7 +11,6 @@ import java.util.Map;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import dev.simgate.operator.Fixtures;
 import dev.simgate.operator.OperatorSettings;
@@ -28,12 +27,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
- * Not part of the default run (it is a measurement, not a check): {@code mvn -pl operator verify -Dtest=ScaleBenchmark
- * -Dsimgate.bench=true [-Dsimgate.bench.nodes=200 -Dsimgate.bench.subnets=10]}. Creates N kwok gate nodes and D
+ * A measurement, not part of the default run (surefire runs only *Test classes): {@code mvn -pl operator verify
+ * -Dtest=ScaleBenchmark [-Dsimgate.bench.nodes=200 -Dsimgate.bench.subnets=10]}. Creates N kwok gate nodes and D
  * DeviceSubnets of 500 devices each, and prints how long until every GatePeer agent and every DeviceSubnet is Ready,
  * and the test JVM's heap after GC (operator plus test client).
  */
-@EnabledIfSystemProperty(named = "simgate.bench", matches = "true", disabledReason = "a benchmark: run with -Dsimgate.bench=true")
 @WithKubeControlPlane(controllers = {"daemonset-controller"}, scheduler = true, kwok = true)
 class ScaleBenchmark {
   @Test
