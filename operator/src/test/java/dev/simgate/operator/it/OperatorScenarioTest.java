@@ -221,8 +221,11 @@ class OperatorScenarioTest {
 
   @Test
   @Order(3)
-  void statusIsPatchedOnlyWhenItChanges() {
+  void nothingIsRewrittenWhenNothingChanged() {
     String version = gatePeer("gp1").getMetadata().getResourceVersion();
+    String cm = version(ConfigMap.class, NS, AGENT);
+    long ds = dsGeneration();
+    String svc = version(Service.class, "factory", "pump-1");
     double reconciled = reconciliations("gatepeer", "success");
     // An annotation on the VPG reaches the GatePeer controller through its VPG watch without changing any outcome.
     admin.resources(VirtualPrivateGateway.class).withName("vpg").edit(v -> {
@@ -231,6 +234,14 @@ class OperatorScenarioTest {
     });
     Cluster.await().untilAsserted(() -> assertThat(reconciliations("gatepeer", "success")).isGreaterThan(reconciled));
     assertThat(gatePeer("gp1").getMetadata().getResourceVersion()).isEqualTo(version);
+    assertThat(version(ConfigMap.class, NS, AGENT)).isEqualTo(cm);
+    assertThat(dsGeneration()).isEqualTo(ds);
+    assertThat(version(Service.class, "factory", "pump-1")).isEqualTo(svc);
+  }
+
+  /** The DaemonSet controller keeps updating status; the spec (generation) is what the operator writes. */
+  static long dsGeneration() {
+    return admin.apps().daemonSets().inNamespace(NS).withName(AGENT).get().getMetadata().getGeneration();
   }
 
   @Test
@@ -304,7 +315,7 @@ class OperatorScenarioTest {
   void crossObjectErrorsSetReasonRecordAnEventAndLeaveRunningObjectsAlone() {
     Cluster.await().untilAsserted(() -> assertThat(ready(gatePeer("gp1").getStatus().conditions).getStatus()).isEqualTo("True"));
     String cm = version(ConfigMap.class, NS, AGENT);
-    String ds = version(DaemonSet.class, NS, AGENT);
+    long ds = dsGeneration();
     String svc = version(Service.class, "factory", "pump-1");
     String slice = version(EndpointSlice.class, "factory", "pump-1");
 
@@ -323,7 +334,7 @@ class OperatorScenarioTest {
     assertStalled(DeviceSubnet.class, "factory", "sims", "VPGNotFound");
     assertStalled(DeviceSubnet.class, "other", "sims", "NamespaceNotAllowed");
     assertThat(version(ConfigMap.class, NS, AGENT)).isEqualTo(cm);
-    assertThat(version(DaemonSet.class, NS, AGENT)).isEqualTo(ds);
+    assertThat(dsGeneration()).isEqualTo(ds);
     assertThat(version(Service.class, "factory", "pump-1")).isEqualTo(svc);
     assertThat(version(EndpointSlice.class, "factory", "pump-1")).isEqualTo(slice);
     assertThat(admin.services().inNamespace("other").list().getItems()).isEmpty();
@@ -388,6 +399,17 @@ class OperatorScenarioTest {
   @Test
   @Order(8)
   void deletingTheResourcesRemovesWhatTheyOwned() {
+    // A device that leaves the list loses its Service and EndpointSlice; the others stay.
+    admin.resources(DeviceSubnet.class).inNamespace("factory").withName("sims").edit(s -> {
+      s.getSpec().devices.removeIf(d -> d.name.equals("meter-7"));
+      return s;
+    });
+    Cluster.await().untilAsserted(() -> {
+      assertThat(admin.services().inNamespace("factory").list().getItems())
+          .extracting(svc -> svc.getMetadata().getName()).containsExactly("pump-1");
+      assertThat(admin.discovery().v1().endpointSlices().inNamespace("factory").list().getItems())
+          .extracting(slice -> slice.getMetadata().getName()).containsExactly("pump-1");
+    });
     admin.resources(DeviceSubnet.class).inNamespace("factory").withName("sims").delete();
     admin.resources(GatePeer.class).withName("gp1").delete();
     Cluster.await().untilAsserted(() -> {
