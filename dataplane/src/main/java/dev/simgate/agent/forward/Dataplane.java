@@ -38,7 +38,7 @@ public final class Dataplane {
   static final int SLOT = 9216;
 
   private final Arena arena = Arena.ofShared();
-  private final Libc.Errno errno = new Libc.Errno();
+  private final Libc.ThreadErrno errno = new Libc.ThreadErrno();
   private final int tapFd;
   private final long ownMac;
   private final MacTable macs;
@@ -108,7 +108,7 @@ public final class Dataplane {
   /** VXLAN → TAP. Called by the event loop when the UDP socket is readable. */
   public void onDatagramsReadable() {
     for (int round = 0; round < BUDGET; round++) {
-      int count = Libc.recvmmsg(errno, udpFd, rx.address(0), BATCH, Libc.MSG_DONTWAIT);
+      int count = Libc.recvmmsg(udpFd, rx.address(0), BATCH, Libc.MSG_DONTWAIT);
       if (count <= 0) {
         return; // EAGAIN: drained. Other errors: level-triggered epoll will call again.
       }
@@ -157,7 +157,7 @@ public final class Dataplane {
     }
     macs.learn(source, peer, now);
     int frame = length - VxlanHeader.LENGTH;
-    if (Libc.write(errno, tapFd, rxSlots.address() + slot + VxlanHeader.LENGTH, frame) != frame) {
+    if (Libc.write(tapFd, rxSlots.address() + slot + VxlanHeader.LENGTH, frame) != frame) {
       drops[DropReason.TAP_WRITE_FAILED.ordinal()]++;
       return;
     }
@@ -175,7 +175,7 @@ public final class Dataplane {
       boolean drained = false;
       while (frames < BATCH) {
         long slot = (long) frames * SLOT;
-        long read = Libc.read(errno, tapFd, txSlots.address() + slot + VxlanHeader.LENGTH, SLOT - VxlanHeader.LENGTH);
+        long read = Libc.read(tapFd, txSlots.address() + slot + VxlanHeader.LENGTH, SLOT - VxlanHeader.LENGTH);
         if (read <= 0) {
           drained = true;
           break;
@@ -212,7 +212,7 @@ public final class Dataplane {
   private void send(int messages) {
     int sent = 0;
     while (sent < messages) {
-      int count = Libc.sendmmsg(errno, udpFd, tx.address(sent), messages - sent, Libc.MSG_DONTWAIT);
+      int count = Libc.sendmmsg(udpFd, tx.address(sent), messages - sent, Libc.MSG_DONTWAIT);
       if (count > 0) {
         for (int m = sent; m < sent + count; m++) {
           Peer to = peers[txPeer[m]];

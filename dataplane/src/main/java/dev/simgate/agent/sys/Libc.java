@@ -17,9 +17,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * The few libc calls the agent needs, as FFM downcalls that capture {@code errno}.
  *
- * <p>Buffers on the packet path are passed as raw addresses ({@code long}), not as
- * {@link MemorySegment}s: that keeps the hot calls free of slice allocations. Each caller owns an
- * {@link Errno} (one per thread) whose segment receives the captured state.
+ * <p>Setup calls capture {@code errno} exactly ({@link Errno}). The packet-path calls (read, write,
+ * recvmmsg, sendmmsg) take raw addresses ({@code long}) and capture nothing: the JDK's capture-state
+ * check allocates a segment slice per call unless the JIT happens to scalar-replace it, and the
+ * path must not allocate. Where the packet path needs errno (to tell EAGAIN from other send
+ * failures) it reads the thread's errno directly ({@link ThreadErrno}); a rare stale value would
+ * only misfile a drop under another reason.
  */
 public final class Libc {
   public static final int O_RDWR = 2;
@@ -54,9 +57,11 @@ public final class Libc {
       downcall("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), 2);
   private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT), -1);
   private static final MethodHandle READ =
-      downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), -1);
+      LINKER.downcallHandle(symbol("read"), FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
   private static final MethodHandle WRITE =
-      downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG), -1);
+      LINKER.downcallHandle(symbol("write"), FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+  private static final MethodHandle ERRNO_LOCATION =
+      LINKER.downcallHandle(symbol("__errno_location"), FunctionDescriptor.of(ADDRESS));
   private static final MethodHandle SOCKET =
       downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), -1);
   private static final MethodHandle BIND =
@@ -67,12 +72,11 @@ public final class Libc {
           FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
           -1);
   private static final MethodHandle RECVMMSG =
-      downcall(
-          "recvmmsg",
-          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG),
-          -1);
+      LINKER.downcallHandle(
+          symbol("recvmmsg"), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG));
   private static final MethodHandle SENDMMSG =
-      downcall("sendmmsg", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT), -1);
+      LINKER.downcallHandle(
+          symbol("sendmmsg"), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT));
   private static final MethodHandle STRERROR =
       LINKER.downcallHandle(
           symbol("strerror"),
@@ -91,6 +95,23 @@ public final class Libc {
 
     MemorySegment segment() {
       return state;
+    }
+  }
+
+  /** This thread's errno, read in place (create and use it on one thread). */
+  public static final class ThreadErrno {
+    private final MemorySegment location;
+
+    public ThreadErrno() {
+      try {
+        location = ((MemorySegment) ERRNO_LOCATION.invokeExact()).reinterpret(4);
+      } catch (Throwable t) {
+        throw new AssertionError(t);
+      }
+    }
+
+    public int value() {
+      return location.get(JAVA_INT, 0);
     }
   }
 
@@ -126,17 +147,17 @@ public final class Libc {
     }
   }
 
-  public static long read(Errno e, int fd, long address, long length) {
+  public static long read(int fd, long address, long length) {
     try {
-      return (long) READ.invokeExact(e.segment(), fd, address, length);
+      return (long) READ.invokeExact(fd, address, length);
     } catch (Throwable t) {
       throw new AssertionError(t);
     }
   }
 
-  public static long write(Errno e, int fd, long address, long length) {
+  public static long write(int fd, long address, long length) {
     try {
-      return (long) WRITE.invokeExact(e.segment(), fd, address, length);
+      return (long) WRITE.invokeExact(fd, address, length);
     } catch (Throwable t) {
       throw new AssertionError(t);
     }
@@ -167,17 +188,17 @@ public final class Libc {
   }
 
   /** recvmmsg(2) with no timeout; {@code vec} is the address of an mmsghdr array. */
-  public static int recvmmsg(Errno e, int fd, long vec, int count, int flags) {
+  public static int recvmmsg(int fd, long vec, int count, int flags) {
     try {
-      return (int) RECVMMSG.invokeExact(e.segment(), fd, vec, count, flags, 0L);
+      return (int) RECVMMSG.invokeExact(fd, vec, count, flags, 0L);
     } catch (Throwable t) {
       throw new AssertionError(t);
     }
   }
 
-  public static int sendmmsg(Errno e, int fd, long vec, int count, int flags) {
+  public static int sendmmsg(int fd, long vec, int count, int flags) {
     try {
-      return (int) SENDMMSG.invokeExact(e.segment(), fd, vec, count, flags);
+      return (int) SENDMMSG.invokeExact(fd, vec, count, flags);
     } catch (Throwable t) {
       throw new AssertionError(t);
     }
