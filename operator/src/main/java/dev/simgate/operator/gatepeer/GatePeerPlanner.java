@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import dev.simgate.operator.api.v1alpha1.GatePeer;
 import dev.simgate.operator.api.v1alpha1.NodeStatus;
@@ -43,7 +44,7 @@ public final class GatePeerPlanner {
     }
     Map<String, Node> byName = new TreeMap<>();
     selectedNodes.forEach(n -> byName.put(n.getMetadata().getName(), n));
-    Set<String> eligible = new java.util.TreeSet<>(byName.keySet());
+    Set<String> eligible = new TreeSet<>(byName.keySet());
     eligible.removeAll(claimed.keySet());
     var allocation = InnerAddressAllocator.allocate(
         Ipv4Cidr.parse(peer.getSpec().innerAddressPool), eligible, recorded, reserved);

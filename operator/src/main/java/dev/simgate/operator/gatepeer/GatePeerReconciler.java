@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import dev.simgate.operator.OperatorSettings;
@@ -157,15 +159,20 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
         .map(NodeStatus::innerAddress)
         .filter(Objects::nonNull)
         .collect(Collectors.toSet());
+    return GatePeerPlanner.plan(peer, settings.namespace(), vpg, nodes, routes, reserved, claimedByOlder(peer, nodes, all));
+  }
+
+  /** Selected nodes that an older GatePeer (of any VPG) also selects, with that GatePeer's name. */
+  private static Map<String, String> claimedByOlder(GatePeer peer, List<Node> nodes, List<GatePeer> all) {
     List<GatePeer> older = all.stream().filter(other -> CrossChecks.OLDEST_FIRST.compare(other, peer) < 0).toList();
-    Map<String, String> claimed = new java.util.TreeMap<>();
+    Map<String, String> claimed = new TreeMap<>();
     for (Node node : nodes) {
       older.stream()
           .filter(other -> Selectors.matches(other.getSpec().nodeSelector, node.getMetadata().getLabels()))
           .findFirst()
           .ifPresent(other -> claimed.put(node.getMetadata().getName(), other.getMetadata().getName()));
     }
-    return GatePeerPlanner.plan(peer, settings.namespace(), vpg, nodes, routes, reserved, claimed);
+    return claimed;
   }
 
   /** Node name → whether the GatePeer's agent pod on that node is Ready. */
@@ -203,8 +210,8 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
               + "; " + allocated + "/" + desired + " nodes have an inner address", previous.conditions);
     } else if (!plan.claimed().isEmpty()) {
       status.conditions = conditions.stalled(generation, "NodeConflict",
-          "nodes " + plan.claimed().keySet() + " already run the agent of another GatePeer " + new java.util.TreeSet<>(plan.claimed().values())
-              + "; a node can be the gate peer of one GatePeer only", previous.conditions);
+          "nodes " + plan.claimed().keySet() + " already run the agent of GatePeer "
+              + new TreeSet<>(plan.claimed().values()) + "; a node serves one GatePeer only", previous.conditions);
     } else if (!plan.missingOuter().isEmpty()) {
       status.conditions = conditions.stalled(generation, "OuterAddressMissing",
           "nodes " + plan.missingOuter() + " have no usable outer address", previous.conditions);

@@ -1,5 +1,6 @@
 package dev.simgate.operator.ipam;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +55,7 @@ public final class InnerAddressAllocator {
         }
       }
     }
-    List<String> unallocated = new java.util.ArrayList<>();
+    List<String> unallocated = new ArrayList<>();
     long next = Integer.toUnsignedLong(pool.firstHost());
     long last = Integer.toUnsignedLong(pool.lastHost());
     for (String node : ordered) {

@@ -2,6 +2,7 @@ package dev.simgate.operator.render;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,7 @@ public final class AgentConfigRenderer {
     config.put("admin", Map.of("listen", ADMIN_LISTEN));
     Map<String, Object> perNode = new LinkedHashMap<>();
     nodes.stream()
-        .sorted(java.util.Comparator.comparing(NodeEndpoint::node))
+        .sorted(Comparator.comparing(NodeEndpoint::node))
         .forEach(n -> {
           Map<String, Object> entry = new LinkedHashMap<>();
           entry.put("localAddress", n.outerAddress());

@@ -1,6 +1,7 @@
 package dev.simgate.operator.render;
 
 import java.util.List;
+import java.util.Map;
 
 import dev.simgate.operator.api.v1alpha1.Device;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -51,7 +52,7 @@ public final class DeviceResources {
         .build();
   }
 
-  private static java.util.Map<String, String> withoutServiceName(String deviceSubnet, String service) {
+  private static Map<String, String> withoutServiceName(String deviceSubnet, String service) {
     var labels = Labels.device(deviceSubnet, service);
     labels.remove("kubernetes.io/service-name");
     return labels;

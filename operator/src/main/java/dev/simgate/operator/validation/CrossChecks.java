@@ -3,6 +3,7 @@ package dev.simgate.operator.validation;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
@@ -118,7 +119,7 @@ public final class CrossChecks {
 
   private static boolean isSame(HasMetadata a, HasMetadata b) {
     return a.getMetadata().getName().equals(b.getMetadata().getName())
-        && java.util.Objects.equals(a.getMetadata().getNamespace(), b.getMetadata().getNamespace());
+        && Objects.equals(a.getMetadata().getNamespace(), b.getMetadata().getNamespace());
   }
 
   private static Optional<Ipv4Cidr> parse(String text) {
