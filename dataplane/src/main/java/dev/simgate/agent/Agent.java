@@ -9,6 +9,7 @@ import dev.simgate.agent.forward.Dataplane;
 import dev.simgate.agent.forward.ReadableHandle;
 import dev.simgate.agent.host.HostNetwork;
 import dev.simgate.agent.host.InterfaceState;
+import dev.simgate.agent.sys.Libc;
 import dev.simgate.agent.tap.TapDevice;
 import dev.simgate.agent.udp.UdpSocket;
 import io.netty.channel.IoEventLoop;
@@ -72,7 +73,7 @@ public final class Agent implements AutoCloseable {
       loop = (IoEventLoop) group.next();
       onLoop(() -> {
         loopThreadId = Thread.currentThread().threadId();
-        dataplane = new Dataplane(tap.fd(), tap.mac(), socket.fd(), initial);
+        dataplane = new Dataplane(tap.fd(), tap.mac(), socket.fd(), initial, this::tapLost);
         tapRegistration = register(tap.fd(), dataplane::onFramesReadable);
         socketRegistration = register(socket.fd(), dataplane::onDatagramsReadable);
         return null;
@@ -165,6 +166,21 @@ public final class Agent implements AutoCloseable {
     } catch (IOException e) {
       log.atError().addKeyValue("reason", e.getMessage()).log("could not restore the interface configuration");
     }
+  }
+
+  /**
+   * The TAP failed (someone deleted the interface): stop reading it, and exit non-zero so the
+   * supervisor (kubelet, systemd) restarts the agent, which recreates the interface. Crash-only is
+   * simpler and surer than rebuilding it in place. Called on the event loop, so exit elsewhere.
+   */
+  private void tapLost(int errno) {
+    ready = false;
+    tapRegistration.cancel();
+    Thread.ofPlatform().name("tap-lost").start(() -> {
+      log.atError().addKeyValue("interface", config.iface().name()).addKeyValue("error", Libc.strerror(errno))
+          .log("the TAP device failed; exiting so that the agent is restarted");
+      System.exit(1);
+    });
   }
 
   private IoRegistration register(int fd, Runnable onReadable) throws Exception {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 
 /**
  * The packet path. Everything here runs on one event-loop thread and touches only memory it owns,
@@ -60,9 +61,16 @@ public final class Dataplane {
   private int vni;
   private int udpFd;
   private final long[] drops = new long[DropReason.values().length];
+  private final IntConsumer onTapLost;
+  private boolean tapLost;
 
-  /** Must be constructed and used on the event loop. */
-  public Dataplane(int tapFd, long ownMac, int udpFd, AgentConfig config) {
+  /**
+   * Must be constructed and used on the event loop.
+   *
+   * @param onTapLost called once, with the errno, when reading the TAP fails for good
+   */
+  public Dataplane(int tapFd, long ownMac, int udpFd, AgentConfig config, IntConsumer onTapLost) {
+    this.onTapLost = onTapLost;
     this.tapFd = tapFd;
     this.ownMac = ownMac;
     this.udpFd = udpFd;
@@ -177,6 +185,9 @@ public final class Dataplane {
         long slot = (long) frames * SLOT;
         long read = Libc.read(tapFd, txSlots.address() + slot + VxlanHeader.LENGTH, SLOT - VxlanHeader.LENGTH);
         if (read <= 0) {
+          if (read < 0) {
+            checkTap(errno.value());
+          }
           drained = true;
           break;
         }
@@ -199,6 +210,14 @@ public final class Dataplane {
       if (drained) {
         return;
       }
+    }
+  }
+
+  /** A TAP read error other than "nothing to read" means the interface is gone (e.g. deleted). */
+  private void checkTap(int error) {
+    if (error != Libc.EAGAIN && error != Libc.EINTR && !tapLost) {
+      tapLost = true;
+      onTapLost.accept(error);
     }
   }
 

@@ -2,9 +2,7 @@ package dev.simgate.agent.forward;
 
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoRegistration;
-import io.netty.channel.epoll.EpollIoEvent;
 import io.netty.channel.epoll.EpollIoHandle;
-import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
 
 /**
@@ -28,10 +26,9 @@ public final class ReadableHandle implements EpollIoHandle {
 
   @Override
   public void handle(IoRegistration registration, IoEvent event) {
-    EpollIoOps ops = ((EpollIoEvent) event).ops();
-    if (ops.contains(EpollIoOps.EPOLLIN) || ops.contains(EpollIoOps.EPOLLERR)) {
-      onReadable.run();
-    }
+    // Only EPOLLIN is requested, so any event is readable data or an error/hang-up that the
+    // read itself reports.
+    onReadable.run();
   }
 
   @Override

@@ -120,9 +120,14 @@ public final class AgentProcess implements AutoCloseable {
   /** Sends SIGTERM and waits for the agent to exit; returns its exit code. */
   public int terminate(Duration timeout) throws IOException {
     process.destroy(); // SIGTERM: `ip netns exec` exec()s the JVM, so this reaches the agent itself
+    return awaitExit(timeout);
+  }
+
+  /** Waits for the agent to exit by itself; returns its exit code. */
+  public int awaitExit(Duration timeout) throws IOException {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IOException("agent did not exit within " + timeout + " of SIGTERM: " + log());
+        throw new IOException("agent did not exit within " + timeout + ": " + log());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

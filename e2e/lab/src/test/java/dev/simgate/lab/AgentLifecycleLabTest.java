@@ -74,6 +74,16 @@ class AgentLifecycleLabTest {
   }
 
   @Test
+  void anInterfaceDeletedBehindTheAgentsBackMakesItExitForARestart() throws IOException {
+    start(1, c -> c.replace("routes: []", "routes: [192.0.2.0/24]"));
+    lab.run("node", "ip", "link", "del", "dev", "simgate0");
+
+    assertThat(agent.awaitExit(Duration.ofSeconds(15))).as("exit code").isEqualTo(1);
+    assertThat(agent.log()).contains("the TAP device failed");
+    assertThat(lab.run("node", "ip", "route", "show", "192.0.2.0/24")).isBlank();
+  }
+
+  @Test
   void anInvalidConfigAtStartIsRefusedNamingTheKey() throws IOException {
     lab = Lab.up(Lab.Options.agent(1));
     String bad = lab.agentConfig().replace("address: 10.128.255.254/9", "address: 10.128.255.254/33");
