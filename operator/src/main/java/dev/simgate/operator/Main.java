@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.simgate.operator.render.AgentImage;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -29,6 +30,17 @@ public final class Main implements Callable<Integer> {
       description = "Port of /healthz, /readyz and /metrics (default ${DEFAULT-VALUE}).")
   int httpPort;
 
+  @Option(names = "--agent-image", paramLabel = "IMAGE",
+      defaultValue = "${env:SIMGATE_AGENT_IMAGE:-simgate/agent:0.1.0}",
+      description = "Agent image of GatePeers that name none (default: env SIMGATE_AGENT_IMAGE, else ${DEFAULT-VALUE}).")
+  String agentImage;
+
+  @Option(names = "--agent-image-pull-policy", paramLabel = "POLICY",
+      defaultValue = "${env:SIMGATE_AGENT_IMAGE_PULL_POLICY}",
+      description = "Pull policy that goes with --agent-image (default: env SIMGATE_AGENT_IMAGE_PULL_POLICY, else the"
+          + " Kubernetes default).")
+  String agentImagePullPolicy;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
   }
@@ -38,7 +50,8 @@ public final class Main implements Callable<Integer> {
     PrometheusRegistry registry = new PrometheusRegistry();
     CountDownLatch stopped = new CountDownLatch(1);
     try (KubernetesClient client = new KubernetesClientBuilder().build();
-        SimGateOperator operator = new SimGateOperator(client, new OperatorSettings(namespace, Clock.systemUTC()),
+        SimGateOperator operator = new SimGateOperator(client, new OperatorSettings(namespace,
+            new AgentImage(agentImage, blankToNull(agentImagePullPolicy)), Clock.systemUTC()),
             new ReconcileMetrics(registry));
         HttpEndpoints http = new HttpEndpoints(httpPort, () -> true,
             () -> operator.runtimeInfo().isStarted() && operator.runtimeInfo().allEventSourcesAreHealthy(), registry)) {
@@ -50,5 +63,9 @@ public final class Main implements Callable<Integer> {
       LOG.info("simgate operator stopping");
     }
     return 0;
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
   }
 }

@@ -14,6 +14,6 @@ public class AgentDaemonSetDependent extends AgentDependent<DaemonSet> {
 
   @Override
   DaemonSet build(GatePeerPlan plan) {
-    return AgentResources.daemonSet(plan.gatePeer(), plan.namespace(), plan.spec());
+    return AgentResources.daemonSet(plan.gatePeer(), plan.namespace(), plan.spec(), plan.agentImage());
   }
 }

@@ -19,6 +19,7 @@ import dev.simgate.operator.ipam.InnerAddressAllocator;
 import dev.simgate.operator.ipam.Ipv4;
 import dev.simgate.operator.ipam.Ipv4Cidr;
 import dev.simgate.operator.render.AgentConfigRenderer;
+import dev.simgate.operator.render.AgentImage;
 import dev.simgate.operator.render.NodeEndpoint;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
@@ -34,7 +35,7 @@ public final class GatePeerPlanner {
    * @param claimed selected nodes that an older GatePeer already runs its agent on, with that GatePeer's name: two
    *     agents on one node would fight over port 9464 and the host's routes, so these nodes are left out
    */
-  public static GatePeerPlan plan(GatePeer peer, String namespace, VirtualPrivateGateway vpg,
+  public static GatePeerPlan plan(GatePeer peer, String namespace, AgentImage agentImage, VirtualPrivateGateway vpg,
       Collection<Node> selectedNodes, Collection<Ipv4Cidr> routes, Set<String> reserved, Map<String, String> claimed) {
     Map<String, String> recorded = new HashMap<>();
     if (peer.getStatus() != null) {
@@ -70,7 +71,7 @@ public final class GatePeerPlanner {
       nodes.add(new NodeStatus(name, outer.orElse(null), inner, false, message));
     });
     String yaml = AgentConfigRenderer.render(vpg.getSpec(), peer.getSpec().interfaceName, routes, endpoints);
-    return new GatePeerPlan(peer.getMetadata().getName(), namespace, peer.getSpec(), yaml, List.copyOf(nodes),
+    return new GatePeerPlan(peer.getMetadata().getName(), namespace, agentImage, peer.getSpec(), yaml, List.copyOf(nodes),
         allocation.unallocated(), List.copyOf(new LinkedHashSet<>(missingOuter)), Map.copyOf(claimed));
   }
 

@@ -159,7 +159,7 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
         .map(NodeStatus::innerAddress)
         .filter(Objects::nonNull)
         .collect(Collectors.toSet());
-    return GatePeerPlanner.plan(peer, settings.namespace(), vpg, nodes, routes, reserved, claimedByOlder(peer, nodes, all));
+    return GatePeerPlanner.plan(peer, settings.namespace(), settings.agentImage(), vpg, nodes, routes, reserved, claimedByOlder(peer, nodes, all));
   }
 
   /** Selected nodes that an older GatePeer (of any VPG) also selects, with that GatePeer's name. */

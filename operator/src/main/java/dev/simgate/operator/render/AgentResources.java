@@ -73,7 +73,7 @@ public final class AgentResources {
   }
 
   /** The DaemonSet template with this GatePeer's names, image, node selection and resources. */
-  public static DaemonSet daemonSet(String gatePeer, String namespace, GatePeerSpec spec) {
+  public static DaemonSet daemonSet(String gatePeer, String namespace, GatePeerSpec spec, AgentImage defaults) {
     DaemonSet ds = loadTemplate();
     String name = Labels.agentObjectName(gatePeer);
     ds.setMetadata(meta(gatePeer, namespace));
@@ -85,8 +85,9 @@ public final class AgentResources {
     pod.setTolerations(spec.tolerations == null ? List.of() : List.copyOf(spec.tolerations));
     Agent agent = spec.agent == null ? new Agent() : spec.agent;
     var container = pod.getContainers().getFirst();
-    container.setImage(agent.image == null ? Agent.DEFAULT_IMAGE : agent.image);
-    container.setImagePullPolicy(agent.imagePullPolicy);
+    boolean ownImage = agent.image != null;
+    container.setImage(ownImage ? agent.image : defaults.image());
+    container.setImagePullPolicy(ownImage || agent.imagePullPolicy != null ? agent.imagePullPolicy : defaults.pullPolicy());
     container.setResources(agent.resources);
     pod.getVolumes().stream()
         .filter(v -> v.getConfigMap() != null)

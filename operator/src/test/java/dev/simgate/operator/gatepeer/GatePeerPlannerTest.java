@@ -14,6 +14,7 @@ import dev.simgate.operator.Fixtures;
 import dev.simgate.operator.api.v1alpha1.NodeStatus;
 import dev.simgate.operator.api.v1alpha1.OuterAddress;
 import dev.simgate.operator.ipam.Ipv4Cidr;
+import dev.simgate.operator.render.AgentImage;
 
 class GatePeerPlannerTest {
   @Test
@@ -24,7 +25,7 @@ class GatePeerPlannerTest {
     withAnnotation.getMetadata().getAnnotations().put("simgate.dev/outer", "203.0.113.9");
     var without = Fixtures.node("b", "192.0.2.2", true);
 
-    var plan = GatePeerPlanner.plan(peer, "ns", Fixtures.vpg("vpg"), List.of(withAnnotation, without),
+    var plan = GatePeerPlanner.plan(peer, "ns", AgentImage.DEFAULT, Fixtures.vpg("vpg"), List.of(withAnnotation, without),
         List.of(Ipv4Cidr.parse("10.128.0.0/16")), Set.of(), Map.of());
 
     assertThat(plan.missingOuter()).containsExactly("b");
@@ -40,7 +41,7 @@ class GatePeerPlannerTest {
   @Test
   void nodesClaimedByAnOlderGatePeerGetNoAddressAndNoConfig() throws Exception {
     var peer = Fixtures.gatePeer("gp", "vpg", "10.255.255.0/24");
-    var plan = GatePeerPlanner.plan(peer, "ns", Fixtures.vpg("vpg"),
+    var plan = GatePeerPlanner.plan(peer, "ns", AgentImage.DEFAULT, Fixtures.vpg("vpg"),
         List.of(Fixtures.node("a", "192.0.2.1", true), Fixtures.node("b", "192.0.2.2", true)),
         List.of(), Set.of(), Map.of("a", "older"));
 

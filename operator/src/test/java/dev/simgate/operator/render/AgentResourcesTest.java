@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.simgate.operator.Fixtures;
+import dev.simgate.operator.api.v1alpha1.Agent;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 
 public class AgentResourcesTest {
@@ -52,7 +53,24 @@ public class AgentResourcesTest {
   @Test
   void daemonSetHasTheAgreedSecurityPosture() {
     var peer = Fixtures.gatePeer("gp", "vpg", "10.255.255.0/24");
-    assertAgentDaemonSet(AgentResources.daemonSet("gp", "simgate-system", peer.getSpec()), "gp", "simgate-system");
+    assertAgentDaemonSet(AgentResources.daemonSet("gp", "simgate-system", peer.getSpec(), AgentImage.DEFAULT), "gp", "simgate-system");
+  }
+
+  @Test
+  void agentImageComesFromTheGatePeerElseFromTheOperatorDefault() {
+    var defaults = new AgentImage("registry.example/simgate/agent:9.9", "Always");
+    var peer = Fixtures.gatePeer("gp", "vpg", "10.255.255.0/24");
+    var fromOperator = AgentResources.daemonSet("gp", "ns", peer.getSpec(), defaults)
+        .getSpec().getTemplate().getSpec().getContainers().getFirst();
+    assertThat(fromOperator.getImage()).isEqualTo("registry.example/simgate/agent:9.9");
+    assertThat(fromOperator.getImagePullPolicy()).isEqualTo("Always");
+
+    peer.getSpec().agent = new Agent();
+    peer.getSpec().agent.image = "own/agent:1";
+    var own = AgentResources.daemonSet("gp", "ns", peer.getSpec(), defaults)
+        .getSpec().getTemplate().getSpec().getContainers().getFirst();
+    assertThat(own.getImage()).isEqualTo("own/agent:1");
+    assertThat(own.getImagePullPolicy()).as("the operator's pull policy belongs to the operator's image").isNull();
   }
 
   @Test
