@@ -5,6 +5,7 @@ set -euo pipefail
 need=()
 command -v ip      >/dev/null || need+=(iproute2)
 command -v nft     >/dev/null || need+=(nftables)
+command -v ethtool >/dev/null || need+=(ethtool)
 command -v iperf3  >/dev/null || need+=(iperf3)
 command -v lua5.4  >/dev/null || need+=(lua5.4)
 command -v ping    >/dev/null || need+=(iputils-ping)

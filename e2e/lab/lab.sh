@@ -90,11 +90,8 @@ up() {
       *) usage ;;
     esac
   done
-  if ! command -v ethtool >/dev/null; then
-    echo "lab.sh: installing ethtool" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ethtool >/dev/null \
-      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ethtool >/dev/null; }
-  fi
+  # iproute2, ethtool, ... (idempotent: only checks when everything is installed)
+  bash "$(dirname "${BASH_SOURCE[0]}")/../bin/setup-host.sh"
   trap 'down >/dev/null 2>&1 || true' ERR
   add_ns ul
   ip -n "$(ns ul)" link add br0 type bridge
