@@ -3,6 +3,7 @@ package dev.simgate.agent;
 import dev.simgate.agent.config.AgentConfig;
 import dev.simgate.agent.config.ConfigException;
 import dev.simgate.agent.config.ConfigParser;
+import dev.simgate.agent.config.MissingNodeEntryException;
 import dev.simgate.agent.host.IpCommandHostNetwork;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,15 +41,28 @@ public final class Main implements Callable<Integer> {
   public Integer call() throws Exception {
     AgentConfig initial;
     String text;
-    try {
-      text = Files.readString(config);
-      initial = ConfigParser.parse(text, node);
-    } catch (ConfigException e) {
-      System.err.println("simgate-agent: invalid config " + config + ": " + e.getMessage());
-      return 2;
-    } catch (java.io.IOException e) {
-      System.err.println("simgate-agent: cannot read config " + config + ": " + e.getMessage());
-      return 2;
+    boolean waitLogged = false;
+    while (true) {
+      try {
+        text = Files.readString(config);
+        initial = ConfigParser.parse(text, node);
+        break;
+      } catch (MissingNodeEntryException e) {
+        // The operator has not given this node an entry yet (or the kubelet has not delivered it):
+        // wait for it rather than crash-loop. Nothing is set up on the host meanwhile.
+        if (!waitLogged) {
+          log.atInfo().addKeyValue("node", node).addKeyValue("config", config).addKeyValue("reason", e.getMessage())
+              .log("waiting for this node's entry in the config");
+          waitLogged = true;
+        }
+        Thread.sleep(reloadInterval);
+      } catch (ConfigException e) {
+        System.err.println("simgate-agent: invalid config " + config + ": " + e.getMessage());
+        return 2;
+      } catch (java.io.IOException e) {
+        System.err.println("simgate-agent: cannot read config " + config + ": " + e.getMessage());
+        return 2;
+      }
     }
     Agent agent = new Agent(node, new IpCommandHostNetwork());
     CountDownLatch stopped = new CountDownLatch(1);

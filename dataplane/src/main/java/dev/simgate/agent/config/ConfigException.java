@@ -1,7 +1,7 @@
 package dev.simgate.agent.config;
 
 /** A configuration that cannot be used; the message names the offending key. */
-public final class ConfigException extends Exception {
+public class ConfigException extends Exception {
   public ConfigException(String message) {
     super(message);
   }

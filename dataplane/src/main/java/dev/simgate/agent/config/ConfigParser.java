@@ -85,7 +85,8 @@ public final class ConfigParser {
       }
       JsonNode entry = nodes.get(nodeName);
       if (entry == null) {
-        throw new ConfigException("nodes: no entry for node '" + nodeName + "' (entries: " + new TreeSet<>(names(nodes)) + ")");
+        throw new MissingNodeEntryException(
+            "nodes: no entry for node '" + nodeName + "' (entries: " + new TreeSet<>(names(nodes)) + ")");
       }
       String prefix = "nodes." + nodeName + ".";
       ObjectNode nodeEntry = object(entry, "nodes." + nodeName);

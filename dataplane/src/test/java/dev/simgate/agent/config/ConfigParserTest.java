@@ -69,8 +69,11 @@ class ConfigParserTest {
     assertThat(b.iface().mtu()).isEqualTo(1400);
 
     assertThatThrownBy(() -> ConfigParser.parse(cluster, "node-c"))
+        .as("a missing entry is awaited, not fatal")
+        .isInstanceOf(MissingNodeEntryException.class)
         .hasMessage("nodes: no entry for node 'node-c' (entries: [node-a, node-b])");
     assertThatThrownBy(() -> ConfigParser.parse(cluster, null))
+        .isNotInstanceOf(MissingNodeEntryException.class)
         .hasMessageStartingWith("nodes: the config has per-node entries but no node name was given");
   }
 

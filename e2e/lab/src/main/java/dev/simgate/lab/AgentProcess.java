@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -28,15 +30,7 @@ public final class AgentProcess implements AutoCloseable {
 
   /** Starts the agent with {@code yaml} as its config file and waits until /readyz says ready. */
   public static AgentProcess start(Lab lab, String yaml) throws IOException {
-    Path jar = agentJar();
-    Path dir = Files.createTempDirectory("simgate-agent-");
-    Path config = dir.resolve("agent.yaml");
-    Files.writeString(config, yaml);
-    Path log = dir.resolve("agent.log");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = lab.start("node", log, java, "-jar", jar.toString(), "--config", config.toString(),
-        "--reload-interval", "PT0.2S");
-    var agent = new AgentProcess(lab, process, config, log);
+    var agent = launch(lab, yaml);
     try {
       agent.awaitReady(Duration.ofSeconds(30));
     } catch (IOException | RuntimeException e) {
@@ -44,6 +38,21 @@ public final class AgentProcess implements AutoCloseable {
       throw e;
     }
     return agent;
+  }
+
+  /** Starts the agent with {@code yaml} as its config file and more {@code arguments}; does not wait. */
+  public static AgentProcess launch(Lab lab, String yaml, String... arguments) throws IOException {
+    Path jar = agentJar();
+    Path dir = Files.createTempDirectory("simgate-agent-");
+    Path config = dir.resolve("agent.yaml");
+    Files.writeString(config, yaml);
+    Path log = dir.resolve("agent.log");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString(), "--config", config.toString(),
+        "--reload-interval", "PT0.2S"));
+    command.addAll(List.of(arguments));
+    Process process = lab.start("node", log, command.toArray(String[]::new));
+    return new AgentProcess(lab, process, config, log);
   }
 
   /** The agent jar built by the dataplane module; fails clearly when it was not built. */
@@ -57,7 +66,8 @@ public final class AgentProcess implements AutoCloseable {
     return jar.toAbsolutePath().normalize();
   }
 
-  private void awaitReady(Duration timeout) throws IOException {
+  /** Waits until /readyz says ready; fails with the agent's log when it exits or the time is up. */
+  public void awaitReady(Duration timeout) throws IOException {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {

@@ -22,7 +22,12 @@ class AgentLifecycleLabTest {
   void down() {
     if (env != null) {
       env.close();
-    } else if (lab != null) {
+      return;
+    }
+    if (agent != null) {
+      agent.close();
+    }
+    if (lab != null) {
       lab.close();
     }
   }
@@ -90,6 +95,31 @@ class AgentLifecycleLabTest {
     var error = org.assertj.core.api.Assertions.catchThrowable(() -> AgentProcess.start(lab, bad));
     assertThat(error).hasMessageContaining("interface.address: '10.128.255.254/33' is not an IPv4 CIDR");
     assertThat(lab.exec("node", "ip", "link", "show", "dev", "simgate0").ok()).isFalse();
+  }
+
+  @Test
+  void inTheClusterShapeTheAgentWaitsForItsNodesEntryThenForwards() throws IOException {
+    lab = Lab.up(Lab.Options.agent(1));
+    String shared = """
+        vni: 10
+        port: 4789
+        peers: [%s]
+        interface: {name: simgate0, mtu: 1450}
+        routes: []
+        admin: {listen: 127.0.0.1:9464}
+        nodes:
+          other-node: {localAddress: 198.51.100.9, address: 10.128.255.253/9}
+        """.formatted(Lab.VPG1_OUTER);
+    agent = AgentProcess.launch(lab, shared, "--node", "gate-1");
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> agent.log().contains("waiting for this node's entry"));
+    assertThat(agent.log()).contains("no entry for node 'gate-1' (entries: [other-node])");
+    assertThat(agent.isAlive()).as("waits instead of exiting").isTrue();
+    assertThat(lab.exec("node", "ip", "link", "show", "dev", "simgate0").ok()).as("nothing set up yet").isFalse();
+
+    agent.writeConfig(shared + "  gate-1: {localAddress: %s, address: %s/9}\n".formatted(Lab.NODE_OUTER, Lab.NODE_INNER));
+    agent.awaitReady(Duration.ofSeconds(30));
+    assertThat(new Traffic(lab).ping("node", Lab.SIM1, 3)).as("forwards once its entry arrived").isTrue();
   }
 
   private String link() throws IOException {
