@@ -36,6 +36,9 @@ public class AgentResourcesTest {
     assertThat(nodeName.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
     assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(c.getLivenessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(9464);
+    assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(c.getStartupProbe().getPeriodSeconds() * c.getStartupProbe().getFailureThreshold())
+        .as("seconds an agent may wait for its node's entry before the kubelet restarts it").isEqualTo(300);
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(c.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(9464);
     var tun = pod.getVolumes().stream().filter(v -> v.getHostPath() != null).findFirst().orElseThrow();
