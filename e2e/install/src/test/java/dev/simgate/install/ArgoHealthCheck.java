@@ -4,16 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 
-/** Runs an Argo CD health script with Debian's lua5.4, with {@code obj} set to a Kubernetes object. */
+/** Runs an Argo CD health script with a Debian Lua interpreter, with {@code obj} set to a Kubernetes object. */
 final class ArgoHealthCheck {
 
-  static final String LUA = "lua5.4";
+  /**
+   * Argo CD runs health scripts in gopher-lua, which implements Lua 5.1: the scripts must work there, and keep working
+   * on a current Lua.
+   */
+  static final List<String> INTERPRETERS = List.of("lua5.1", "lua5.4");
 
   record Health(String status, String message) {}
 
+  private final String lua;
   private final String script;
 
-  ArgoHealthCheck(String script) {
+  ArgoHealthCheck(String lua, String script) {
+    this.lua = lua;
     this.script = script;
   }
 
@@ -22,8 +28,8 @@ final class ArgoHealthCheck {
     String program = "obj = " + LuaLiteral.of(object) + "\n"
         + "local hs = (function()\n" + script + "\nend)()\n"
         + "io.write(tostring(hs.status), '\\n', tostring(hs.message), '\\n')\n";
-    Command lua = Command.run(List.of(LUA, "-"), Map.of(), program);
-    String[] lines = lua.requireSuccess().split("\n", -1);
+    Command run = Command.run(List.of(lua, "-"), Map.of(), program);
+    String[] lines = run.requireSuccess().split("\n", -1);
     return new Health(lines[0], lines.length > 1 ? lines[1] : "");
   }
 }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The Argo CD health checks shipped in argocd/argocd-cm-health.yaml, run by lua5.4 against each example resource in
- * every kstatus state the operator can write.
+ * The Argo CD health checks shipped in argocd/argocd-cm-health.yaml, run by lua5.1 (the dialect of Argo CD's
+ * gopher-lua) and lua5.4 against each example resource in every kstatus state the operator can write.
  */
 class ArgoHealthLuaTest {
 
@@ -94,10 +94,11 @@ class ArgoHealthLuaTest {
 
   @BeforeAll
   static void loadShippedScripts() throws IOException {
-    Command version = Command.run(List.of(ArgoHealthCheck.LUA, "-v"));
-    assertThat(version.succeeded())
-        .as("lua5.4 is needed to test the Argo CD health checks: apt-get install lua5.4 (e2e/bin/setup-host.sh)")
-        .isTrue();
+    for (String lua : ArgoHealthCheck.INTERPRETERS) {
+      assertThat(Command.run(List.of(lua, "-v")).succeeded())
+          .as("%s is needed to test the Argo CD health checks: apt-get install %s (e2e/bin/setup-host.sh)", lua, lua)
+          .isTrue();
+    }
     JsonNode data = Manifests.parse(Repo.ARGOCD_CM).getFirst().get("data");
     scriptsByKind = new HashMap<>();
     for (String kind : EXAMPLE_OF_KIND.keySet()) {
@@ -117,14 +118,16 @@ class ArgoHealthLuaTest {
   Stream<DynamicTest> healthOfEveryKindInEveryState() {
     List<DynamicTest> tests = new ArrayList<>();
     EXAMPLE_OF_KIND.forEach((kind, example) -> {
-      ArgoHealthCheck check = new ArgoHealthCheck(scriptsByKind.get(kind));
       JsonNode object = Manifests.parse(Repo.EXAMPLES.resolve(example)).getFirst();
       assertThat(object.path("kind").asText()).isEqualTo(kind);
-      for (State state : STATES) {
-        tests.add(DynamicTest.dynamicTest(kind + ": " + state.name() + " -> " + state.health(), () -> {
-          ArgoHealthCheck.Health health = check.assess(withStatus(object, state.status()));
-          assertThat(health).isEqualTo(new ArgoHealthCheck.Health(state.health(), state.message()));
-        }));
+      for (String lua : ArgoHealthCheck.INTERPRETERS) {
+        ArgoHealthCheck check = new ArgoHealthCheck(lua, scriptsByKind.get(kind));
+        for (State state : STATES) {
+          tests.add(DynamicTest.dynamicTest(lua + " " + kind + ": " + state.name() + " -> " + state.health(), () -> {
+            ArgoHealthCheck.Health health = check.assess(withStatus(object, state.status()));
+            assertThat(health).isEqualTo(new ArgoHealthCheck.Health(state.health(), state.message()));
+          }));
+        }
       }
     });
     return tests.stream();
