@@ -9,6 +9,7 @@ import dev.simgate.operator.OperatorSettings;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnetStatus;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
+import dev.simgate.operator.api.v1alpha1.RoutedCidrs;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
 import dev.simgate.operator.status.Conditions;
 import dev.simgate.operator.status.EventRecorder;
@@ -103,11 +104,13 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
     DeviceSubnetStatus next = new DeviceSubnetStatus();
     if (problem.isPresent()) {
       next.devices = previous.devices;
+      next.routed = previous.routed;
       next.conditions = conditions.stalled(generation, problem.get().reason(), problem.get().message(), previous.conditions);
     } else {
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
           .throwAggregateExceptionIfErrorsPresent();
       next.devices = subnet.getSpec().devices.size();
+      next.routed = new RoutedCidrs(subnet.getSpec().vpgRef, List.copyOf(subnet.getSpec().cidrs));
       next.conditions = conditions.ready(generation, "DevicesPublished",
           next.devices + " devices published as Services", previous.conditions);
     }

@@ -86,7 +86,8 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
     var subnets = InformerEventSourceConfiguration.from(DeviceSubnet.class, GatePeer.class)
         .withName(DEVICE_SUBNETS)
         .withSecondaryToPrimaryMapper(Informers.<DeviceSubnet, GatePeer>toPrimaries(context,
-            ds -> gp -> ds.getSpec().vpgRef.equals(gp.getSpec().vpgRef)))
+            ds -> gp -> gp.getSpec().vpgRef.equals(ds.getSpec().vpgRef) || (ds.getStatus() != null
+                && ds.getStatus().routed != null && gp.getSpec().vpgRef.equals(ds.getStatus().routed.vpgRef()))))
         .build();
     var siblings = InformerEventSourceConfiguration.from(GatePeer.class, GatePeer.class)
         .withName(SIBLINGS)
@@ -145,10 +146,11 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
     List<Node> nodes = Informers.named(context, Node.class, NODES)
         .list(n -> Selectors.matches(peer.getSpec().nodeSelector, n.getMetadata().getLabels()))
         .toList();
+    // What each DeviceSubnet last had accepted, not its spec: an invalid edit must change nothing on the nodes.
     List<Ipv4Cidr> routes = Informers.named(context, DeviceSubnet.class, DEVICE_SUBNETS)
-        .list(ds -> vpgName.equals(ds.getSpec().vpgRef) && ds.getStatus() != null
-            && Conditions.isTrue(ds.getStatus().conditions, Conditions.READY))
-        .flatMap(ds -> ds.getSpec().cidrs.stream())
+        .list(ds -> ds.getStatus() != null && ds.getStatus().routed != null
+            && vpgName.equals(ds.getStatus().routed.vpgRef()))
+        .flatMap(ds -> ds.getStatus().routed.cidrs().stream())
         .map(Ipv4Cidr::parse)
         .toList();
     Set<String> reserved = all.stream()

@@ -28,6 +28,7 @@ import dev.simgate.operator.SimGateOperator;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
 import dev.simgate.operator.api.v1alpha1.NodeStatus;
+import dev.simgate.operator.api.v1alpha1.RoutedCidrs;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
 import dev.simgate.operator.render.AgentResourcesTest;
 import dev.simgate.operator.status.Conditions;
@@ -312,7 +313,7 @@ class OperatorScenarioTest {
 
   @Test
   @Order(7)
-  void crossObjectErrorsSetReasonRecordAnEventAndLeaveRunningObjectsAlone() {
+  void crossObjectErrorsSetReasonRecordAnEventAndLeaveRunningObjectsAlone() throws IOException {
     Cluster.await().untilAsserted(() -> assertThat(ready(gatePeer("gp1").getStatus().conditions).getStatus()).isEqualTo("True"));
     String cm = version(ConfigMap.class, NS, AGENT);
     long ds = dsGeneration();
@@ -354,6 +355,27 @@ class OperatorScenarioTest {
           .getEndpoints().getFirst().getAddresses()).containsExactly("10.128.3.99");
     });
     admin.resources(DeviceSubnet.class).inNamespace("other").withName("sims").delete();
+
+    // A DeviceSubnet edited into an invalid state changes nothing on the nodes: the healthy gp1 keeps routing what the
+    // DeviceSubnet last had accepted (its status.routed), not its new spec.
+    String configBefore = version(ConfigMap.class, NS, AGENT);
+    double gatePeerRuns = reconciliations("gatepeer", "success");
+    admin.resources(DeviceSubnet.class).inNamespace("factory").withName("sims").edit(s -> {
+      s.getSpec().vpgRef = "missing";
+      return s;
+    });
+    assertStalled(DeviceSubnet.class, "factory", "sims", "VPGNotFound");
+    Cluster.await().untilAsserted(() -> assertThat(reconciliations("gatepeer", "success")).isGreaterThan(gatePeerRuns));
+    assertThat(admin.resources(DeviceSubnet.class).inNamespace("factory").withName("sims").get().getStatus().routed)
+        .isEqualTo(new RoutedCidrs("vpg", List.of("10.128.0.0/16")));
+    assertThat(version(ConfigMap.class, NS, AGENT)).isEqualTo(configBefore);
+    assertThat(agentConfig().get("routes")).isEqualTo(List.of("10.128.0.0/16"));
+    admin.resources(DeviceSubnet.class).inNamespace("factory").withName("sims").edit(s -> {
+      s.getSpec().vpgRef = "vpg";
+      return s;
+    });
+    Cluster.await().untilAsserted(() -> assertThat(ready(admin.resources(DeviceSubnet.class).inNamespace("factory")
+        .withName("sims").get().getStatus().conditions).getStatus()).isEqualTo("True"));
 
     // A younger GatePeer whose pool overlaps gp1's is refused; gp1 keeps serving.
     admin.resource(Fixtures.gatePeer("gp2", "vpg", "10.255.255.0/24")).create();

@@ -10,13 +10,18 @@ public class DeviceSubnetStatus extends StatusBase {
   @JsonPropertyDescription("Named devices published as Services.")
   public Integer devices;
 
+  @JsonPropertyDescription("What the gate peers route for this DeviceSubnet: its vpgRef and cidrs as last accepted. A"
+      + " change that fails a cross-object check leaves it, and the nodes, as they were.")
+  public RoutedCidrs routed;
+
   @Override
   public boolean equals(Object o) {
-    return super.equals(o) && o instanceof DeviceSubnetStatus s && Objects.equals(devices, s.devices);
+    return super.equals(o) && o instanceof DeviceSubnetStatus s && Objects.equals(devices, s.devices)
+        && Objects.equals(routed, s.routed);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(super.hashCode(), devices);
+    return Objects.hash(super.hashCode(), devices, routed);
   }
 }
