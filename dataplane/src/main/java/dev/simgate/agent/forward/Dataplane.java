@@ -2,9 +2,12 @@ package dev.simgate.agent.forward;
 
 import dev.simgate.agent.config.AgentConfig;
 import dev.simgate.agent.config.Ipv4;
+import dev.simgate.agent.offload.TcpSegmenter;
+import dev.simgate.agent.offload.VirtioNetHeader;
 import dev.simgate.agent.sys.Libc;
 import dev.simgate.agent.udp.MessageVector;
 import dev.simgate.agent.udp.SockaddrIn;
+import dev.simgate.agent.udp.UdpSegment;
 import dev.simgate.agent.vxlan.VxlanHeader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -13,6 +16,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The packet path. Everything here runs on one event-loop thread and touches only memory it owns,
@@ -21,12 +26,17 @@ import java.util.function.IntConsumer;
  *
  * <ul>
  *   <li>Decapsulation ({@link #onDatagramsReadable}): recvmmsg up to {@link #BATCH} datagrams into
- *       fixed slots; each is checked in place (source is a peer, I flag, VNI), its inner source MAC
- *       is learned, and the inner frame is written to the TAP straight from the slot.
- *   <li>Encapsulation ({@link #onFramesReadable}): frames are read from the TAP into slots 8 bytes
- *       past their start, the VXLAN header is written into that headroom, and one sendmmsg sends
- *       the batch: a frame to a learned MAC goes to that peer, every other frame to every peer
- *       (head-end replication; the copies share one iovec).
+ *       fixed slots, 2 bytes past their start; each is checked in place (source is a peer, I flag,
+ *       VNI), its inner source MAC is learned, the VXLAN header is overwritten by a zeroed
+ *       virtio_net_hdr, and the inner frame is written to the TAP straight from the slot.
+ *   <li>Encapsulation ({@link #onFramesReadable}): frames are read from the TAP (virtio_net_hdr +
+ *       frame) one after another into a buffer with room for {@link #BATCH} 64 KiB frames. A
+ *       plain frame gets its partial checksum completed and the VXLAN header written over the
+ *       parsed virtio_net_hdr; a TSO super-frame is cut into TCP segments ({@link TcpSegmenter})
+ *       whose headers go to a pool while their payloads stay in the buffer, and up to 64 of them
+ *       leave as one UDP GSO message. One sendmmsg sends the batch: a frame
+ *       to a learned MAC goes to that peer, every other frame to every peer (head-end
+ *       replication; the copies share the iovecs).
  * </ul>
  *
  * Level-triggered epoll: each wakeup drains up to {@link #BUDGET} batches and returns; a socket
@@ -35,8 +45,18 @@ import java.util.function.IntConsumer;
 public final class Dataplane {
   static final int BATCH = 64;
   static final int BUDGET = 8;
-  /** A slot holds a VXLAN header, an Ethernet header with a VLAN tag and a 9000-byte payload. */
+  /** A receive slot holds a VXLAN header, an Ethernet header with a VLAN tag and a 9000-byte payload. */
   static final int SLOT = 9216;
+  /** Received datagrams start here, so the VXLAN header can become the TAP's virtio_net_hdr. */
+  private static final int RX_HEADROOM = VirtioNetHeader.LENGTH - VxlanHeader.LENGTH;
+  /** Room for one TAP read: a virtio_net_hdr and a 64 KiB IPv4 packet with a tagged Ethernet header. */
+  static final int TX_SLOT = 65_600;
+  /** Segment headers (VXLAN + Ethernet + IPv4 + TCP) per batch before the batch is sent. */
+  private static final int HEADERS = 2048;
+  private static final int HEADER_SLOT = 144;
+  private static final int IOVECS = 2 * HEADERS + BATCH;
+  private static final int CONTROLS = BATCH * AgentConfig.MAX_PEERS;
+  private static final Logger log = LoggerFactory.getLogger(Dataplane.class);
 
   private final Arena arena = Arena.ofShared();
   private final Libc.ThreadErrno errno = new Libc.ThreadErrno();
@@ -49,11 +69,19 @@ public final class Dataplane {
   private final MemorySegment rxNames = arena.allocate((long) SockaddrIn.SIZE * BATCH, 8);
   private final MessageVector rx = new MessageVector(arena, BATCH);
 
-  private final MemorySegment txSlots = arena.allocate((long) SLOT * BATCH, 64);
-  private final MemorySegment txIovecs = arena.allocate((long) MessageVector.IOVEC * BATCH, 8);
+  private final MemorySegment txSlots = arena.allocate((long) TX_SLOT * BATCH, 64);
+  private final MemorySegment headerPool = arena.allocate((long) HEADER_SLOT * HEADERS, 64);
+  private final MemorySegment iovecs = arena.allocate((long) MessageVector.IOVEC * IOVECS, 8);
+  private final MemorySegment controls = arena.allocate((long) UdpSegment.SPACE * CONTROLS, 8);
   private final MessageVector tx = new MessageVector(arena, BATCH * AgentConfig.MAX_PEERS);
   private final int[] txPeer = new int[BATCH * AgentConfig.MAX_PEERS];
+  private final int[] txDatagrams = new int[BATCH * AgentConfig.MAX_PEERS];
   private final int[] txLength = new int[BATCH * AgentConfig.MAX_PEERS];
+  private int messages;
+  private int iovecsUsed;
+  private int headersUsed;
+  private int controlsUsed;
+  private boolean udpGso;
 
   private final MemorySegment peerNames = arena.allocate((long) SockaddrIn.SIZE * AgentConfig.MAX_PEERS, 8);
   private Peer[] peers = new Peer[0];
@@ -76,7 +104,7 @@ public final class Dataplane {
     this.udpFd = udpFd;
     this.macs = new MacTable(16_384, config.macAgeing().toNanos());
     for (int i = 0; i < BATCH; i++) {
-      MessageVector.setIovec(rxIovecs, i, rxSlots.address() + (long) i * SLOT, SLOT);
+      MessageVector.setIovec(rxIovecs, i, rxSlots.address() + (long) i * SLOT + RX_HEADROOM, SLOT - RX_HEADROOM);
       rx.set(i, rxNames.address() + (long) i * SockaddrIn.SIZE, rxIovecs.address() + (long) i * MessageVector.IOVEC);
     }
     reconfigure(config, udpFd);
@@ -111,6 +139,7 @@ public final class Dataplane {
     peerBits = nextBits;
     vni = config.vni();
     udpFd = newUdpFd;
+    udpGso = UdpSegment.supported(newUdpFd);
   }
 
   /** VXLAN → TAP. Called by the event loop when the UDP socket is readable. */
@@ -139,11 +168,12 @@ public final class Dataplane {
     }
     int length = rx.length(index);
     long slot = (long) index * SLOT;
+    long datagram = slot + RX_HEADROOM;
     if ((rx.flags(index) & Libc.MSG_TRUNC) != 0) {
       drops[DropReason.MALFORMED.ordinal()]++;
       return;
     }
-    switch (VxlanHeader.check(rxSlots, slot, length, vni)) {
+    switch (VxlanHeader.check(rxSlots, datagram, length, vni)) {
       case VALID -> {}
       case WRONG_VNI -> {
         drops[DropReason.BAD_VNI.ordinal()]++;
@@ -154,7 +184,7 @@ public final class Dataplane {
         return;
       }
     }
-    long source = MacAddress.read(rxSlots, slot + VxlanHeader.LENGTH + 6);
+    long source = MacAddress.read(rxSlots, datagram + VxlanHeader.LENGTH + 6);
     if (source == ownMac) {
       drops[DropReason.LOOP.ordinal()]++;
       return;
@@ -164,8 +194,9 @@ public final class Dataplane {
       return;
     }
     macs.learn(source, peer, now);
-    int frame = length - VxlanHeader.LENGTH;
-    if (Libc.write(tapFd, rxSlots.address() + slot + VxlanHeader.LENGTH, frame) != frame) {
+    VirtioNetHeader.clear(rxSlots, slot); // over the VXLAN header: "complete frame, no offloads"
+    int written = VirtioNetHeader.LENGTH + length - VxlanHeader.LENGTH;
+    if (Libc.write(tapFd, rxSlots.address() + slot, written) != written) {
       drops[DropReason.TAP_WRITE_FAILED.ordinal()]++;
       return;
     }
@@ -178,12 +209,10 @@ public final class Dataplane {
   public void onFramesReadable() {
     for (int round = 0; round < BUDGET; round++) {
       long now = System.nanoTime();
-      int frames = 0;
-      int messages = 0;
       boolean drained = false;
-      while (frames < BATCH) {
-        long slot = (long) frames * SLOT;
-        long read = Libc.read(tapFd, txSlots.address() + slot + VxlanHeader.LENGTH, SLOT - VxlanHeader.LENGTH);
+      long slot = 0; // frames are packed (64-byte aligned) so small ones share cache lines and pages
+      for (int frames = 0; frames < BATCH; frames++) {
+        long read = Libc.read(tapFd, txSlots.address() + slot, TX_SLOT);
         if (read <= 0) {
           if (read < 0) {
             checkTap(errno.value());
@@ -191,25 +220,108 @@ public final class Dataplane {
           drained = true;
           break;
         }
-        int length = (int) read + VxlanHeader.LENGTH;
-        VxlanHeader.write(txSlots, slot, vni);
-        long iovec = txIovecs.address() + (long) frames * MessageVector.IOVEC;
-        MessageVector.setIovec(txIovecs, frames, txSlots.address() + slot, length);
-        long destination = MacAddress.read(txSlots, slot + VxlanHeader.LENGTH);
-        int peer = MacAddress.isGroup(destination) ? MacTable.NO_PEER : macs.lookup(destination, now);
-        if (peer >= 0) {
-          messages = queue(messages, peer, iovec, length);
-        } else {
-          for (int p = 0; p < peers.length; p++) {
-            messages = queue(messages, p, iovec, length);
-          }
-        }
-        frames++;
+        encapsulate(slot, (int) read - VirtioNetHeader.LENGTH, now);
+        slot += (read + 63) & ~63L;
       }
-      send(messages);
+      flush();
       if (drained) {
         return;
       }
+    }
+  }
+
+  /** Queues the frame of {@code length} bytes after the virtio_net_hdr at {@code slot}. */
+  private void encapsulate(long slot, int length, long now) {
+    long frame = slot + VirtioNetHeader.LENGTH;
+    if (length < VxlanHeader.MIN_INNER_FRAME) {
+      drops[DropReason.MALFORMED.ordinal()]++;
+      return;
+    }
+    long destination = MacAddress.read(txSlots, frame);
+    int peer = MacAddress.isGroup(destination) ? MacTable.NO_PEER : macs.lookup(destination, now);
+    int gsoType = VirtioNetHeader.gsoType(txSlots, slot);
+    int csumStart = VirtioNetHeader.csumStart(txSlots, slot);
+    if (gsoType == VirtioNetHeader.GSO_TCPV4) {
+      segment(frame, length, csumStart, VirtioNetHeader.gsoSize(txSlots, slot), peer);
+      return;
+    }
+    boolean partial = (VirtioNetHeader.flags(txSlots, slot) & VirtioNetHeader.F_NEEDS_CSUM) != 0;
+    int csumOffset = VirtioNetHeader.csumOffset(txSlots, slot);
+    if (gsoType != VirtioNetHeader.GSO_NONE
+        || partial && !TcpSegmenter.completeChecksum(txSlots, frame, length, csumStart, csumOffset)) {
+      drops[DropReason.MALFORMED.ordinal()]++;
+      return;
+    }
+    long datagram = frame - VxlanHeader.LENGTH; // overwrites the already parsed virtio_net_hdr
+    VxlanHeader.write(txSlots, datagram, vni);
+    reserve(1, 0, peer);
+    long iovec = addIovec(txSlots.address() + datagram, length + VxlanHeader.LENGTH);
+    enqueue(peer, iovec, 1, 0, 1, length + VxlanHeader.LENGTH);
+  }
+
+  /**
+   * A TSO super-frame: cut into TCP segments whose headers go to {@link #headerPool} while their
+   * payload stays in the read buffer (two iovecs per datagram); with UDP GSO up to 64 datagrams
+   * leave as one message, so the host's stack handles one skb instead of one per segment.
+   */
+  private void segment(long frame, int length, int csumStart, int mss, int peer) {
+    int headers = TcpSegmenter.headerLength(txSlots, frame, length, csumStart);
+    if (mss == 0 || headers < 0 || headers >= length) {
+      drops[DropReason.MALFORMED.ordinal()]++;
+      return;
+    }
+    int count = TcpSegmenter.segmentCount(length - headers, mss);
+    int stride = VxlanHeader.LENGTH + headers + mss;
+    int perMessage = udpGso ? Math.max(1, Math.min(UdpSegment.MAX_SEGMENTS, UdpSegment.MAX_PAYLOAD / stride)) : 1;
+    for (int first = 0; first < count; first += perMessage) {
+      int segments = Math.min(perMessage, count - first);
+      reserve(2 * segments, segments, peer);
+      long iovec = iovecs.address() + (long) iovecsUsed * MessageVector.IOVEC;
+      int bytes = 0;
+      for (int s = first; s < first + segments; s++) {
+        long header = (long) headersUsed++ * HEADER_SLOT;
+        VxlanHeader.write(headerPool, header, vni);
+        int payload = TcpSegmenter.writeHeaders(
+            txSlots, frame, length, headers, mss, s, headerPool, header + VxlanHeader.LENGTH);
+        addIovec(headerPool.address() + header, VxlanHeader.LENGTH + headers);
+        addIovec(txSlots.address() + frame + headers + (long) s * mss, payload);
+        bytes += VxlanHeader.LENGTH + headers + payload;
+      }
+      long control = 0;
+      if (segments > 1) {
+        long at = (long) controlsUsed++ * UdpSegment.SPACE;
+        UdpSegment.write(controls, at, stride);
+        control = controls.address() + at;
+      }
+      enqueue(peer, iovec, 2 * segments, control, segments, bytes);
+    }
+  }
+
+  /** Sends what is queued first when the next message (to {@code peer}, or every peer) would not fit. */
+  private void reserve(int iovecCount, int headerCount, int peer) {
+    int targets = peer >= 0 ? 1 : peers.length;
+    if (messages + targets > tx.capacity() || iovecsUsed + iovecCount > IOVECS
+        || headersUsed + headerCount > HEADERS || controlsUsed >= CONTROLS) {
+      flush();
+    }
+  }
+
+  private long addIovec(long base, int length) {
+    MessageVector.setIovec(iovecs, iovecsUsed, base, length);
+    return iovecs.address() + (long) iovecsUsed++ * MessageVector.IOVEC;
+  }
+
+  /** One message to a learned peer, or a copy to every peer (head-end replication; copies share the iovecs). */
+  private void enqueue(int peer, long iovec, int iovecCount, long control, int datagrams, int bytes) {
+    int controlLength = control == 0 ? 0 : UdpSegment.SPACE;
+    int first = peer >= 0 ? peer : 0;
+    int end = peer >= 0 ? peer + 1 : peers.length;
+    for (int p = first; p < end; p++) {
+      tx.set(messages, peerNames.address() + (long) p * SockaddrIn.SIZE, iovec, iovecCount, control, controlLength);
+      txPeer[messages] = p;
+      txDatagrams[messages] = datagrams;
+      txLength[messages] = bytes;
+      messages++;
     }
   }
 
@@ -221,11 +333,12 @@ public final class Dataplane {
     }
   }
 
-  private int queue(int message, int peer, long iovec, int length) {
-    tx.set(message, peerNames.address() + (long) peer * SockaddrIn.SIZE, iovec);
-    txPeer[message] = peer;
-    txLength[message] = length;
-    return message + 1;
+  private void flush() {
+    send(messages);
+    messages = 0;
+    iovecsUsed = 0;
+    headersUsed = 0;
+    controlsUsed = 0;
   }
 
   private void send(int messages) {
@@ -235,7 +348,7 @@ public final class Dataplane {
       if (count > 0) {
         for (int m = sent; m < sent + count; m++) {
           Peer to = peers[txPeer[m]];
-          to.txPackets++;
+          to.txPackets += txDatagrams[m];
           to.txBytes += txLength[m];
         }
         sent += count;
@@ -248,6 +361,13 @@ public final class Dataplane {
       if (error == Libc.EAGAIN) {
         drops[DropReason.SOCKET_BUSY.ordinal()] += messages - sent;
         return;
+      }
+      if (txDatagrams[sent] > 1 && udpGso && (error == Libc.EIO || error == Libc.EINVAL)) {
+        // The route's device cannot checksum-offload UDP (EIO), or a segment exceeds the path MTU
+        // (EINVAL): send one datagram per message from now on, as without GSO.
+        udpGso = false;
+        log.atWarn().addKeyValue("error", Libc.strerror(error))
+            .log("UDP GSO refused by the kernel; sending segments one by one");
       }
       drops[DropReason.SEND_FAILED.ordinal()]++; // only the first message failed: skip it, send the rest
       sent++;

@@ -38,10 +38,14 @@ public final class Libc {
   public static final int SO_REUSEADDR = 2;
   public static final int SO_SNDBUFFORCE = 32;
   public static final int SO_RCVBUFFORCE = 33;
+  public static final int SOL_UDP = 17;
+  public static final int UDP_SEGMENT = 103;
   public static final int MSG_DONTWAIT = 0x40;
   public static final int MSG_TRUNC = 0x20;
   public static final int EINTR = 4;
+  public static final int EIO = 5;
   public static final int EAGAIN = 11;
+  public static final int EINVAL = 22;
 
   private static final Linker LINKER = Linker.nativeLinker();
   private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();

@@ -13,11 +13,20 @@ import java.nio.file.Path;
 /**
  * A non-persistent TAP device opened through {@code /dev/net/tun} with FFM. The kernel removes the
  * link (and its addresses and routes) when the file descriptor is closed.
+ *
+ * <p>Opened with {@code IFF_VNET_HDR} and the checksum and IPv4 TSO offloads: every frame read or
+ * written carries a {@code virtio_net_hdr} ({@link dev.simgate.agent.offload.VirtioNetHeader}), and
+ * the host's TCP hands over 64 KiB super-frames with partial checksums, which the agent segments
+ * (and checksums) itself.
  */
 public final class TapDevice implements AutoCloseable {
   private static final long TUNSETIFF = 0x400454caL;
   private static final short IFF_TAP = 0x0002;
   private static final short IFF_NO_PI = 0x1000;
+  private static final short IFF_VNET_HDR = 0x4000;
+  private static final long TUNSETOFFLOAD = 0x400454d0L;
+  private static final long TUN_F_CSUM = 0x01;
+  private static final long TUN_F_TSO4 = 0x02;
   private static final int IFREQ_SIZE = 40;
   private static final int IFNAMSIZ = 16;
 
@@ -44,11 +53,14 @@ public final class TapDevice implements AutoCloseable {
         MemorySegment ifreq = arena.allocate(IFREQ_SIZE);
         byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
         MemorySegment.copy(bytes, 0, ifreq, ValueLayout.JAVA_BYTE, 0, Math.min(bytes.length, IFNAMSIZ - 1));
-        ifreq.set(ValueLayout.JAVA_SHORT, IFNAMSIZ, (short) (IFF_TAP | IFF_NO_PI));
+        ifreq.set(ValueLayout.JAVA_SHORT, IFNAMSIZ, (short) (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR));
         if (Libc.ioctl(errno, fd, TUNSETIFF, ifreq) < 0) {
           throw new IOException("TUNSETIFF " + name + ": " + Libc.strerror(errno.value()));
         }
         String actual = ifreq.getString(0, StandardCharsets.US_ASCII);
+        if (Libc.ioctl(errno, fd, TUNSETOFFLOAD, MemorySegment.ofAddress(TUN_F_CSUM | TUN_F_TSO4)) < 0) {
+          throw new IOException("TUNSETOFFLOAD " + actual + ": " + Libc.strerror(errno.value()));
+        }
         int flags = Libc.fcntl(errno, fd, Libc.F_GETFL, 0);
         if (flags < 0 || Libc.fcntl(errno, fd, Libc.F_SETFL, flags | Libc.O_NONBLOCK) < 0) {
           throw new IOException("fcntl O_NONBLOCK: " + Libc.strerror(errno.value()));

@@ -15,6 +15,8 @@ public final class MessageVector {
   private static final int NAME_LEN = 8;
   private static final int IOV = 16;
   private static final int IOV_LEN = 24;
+  private static final int CONTROL = 32;
+  private static final int CONTROL_LEN = 40;
   private static final int FLAGS = 48;
   private static final int MSG_LEN = 56;
   /** sizeof(struct iovec). */
@@ -39,11 +41,21 @@ public final class MessageVector {
 
   /** Points entry {@code index} at a sockaddr_in and a single iovec. */
   public void set(int index, long sockaddr, long iovec) {
+    set(index, sockaddr, iovec, 1, 0L, 0);
+  }
+
+  /**
+   * Points entry {@code index} at a sockaddr_in, {@code iovecs} consecutive iovecs and (when
+   * {@code controlLength > 0}) ancillary data such as {@link UdpSegment}.
+   */
+  public void set(int index, long sockaddr, long iovec, int iovecs, long control, int controlLength) {
     long at = (long) index * ENTRY;
     headers.set(ValueLayout.JAVA_LONG, at + NAME, sockaddr);
     headers.set(ValueLayout.JAVA_INT, at + NAME_LEN, SockaddrIn.SIZE);
     headers.set(ValueLayout.JAVA_LONG, at + IOV, iovec);
-    headers.set(ValueLayout.JAVA_LONG, at + IOV_LEN, 1L);
+    headers.set(ValueLayout.JAVA_LONG, at + IOV_LEN, iovecs);
+    headers.set(ValueLayout.JAVA_LONG, at + CONTROL, control);
+    headers.set(ValueLayout.JAVA_LONG, at + CONTROL_LEN, controlLength);
   }
 
   /** recvmmsg shortens msg_namelen to what it wrote; restore it before the next receive. */
