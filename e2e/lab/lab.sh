@@ -43,6 +43,8 @@ attach_underlay() {
 }
 
 # Kernel VXLAN device DEV in ROLE, replicating to each given outer IP like gate_init_vxlan.sh.
+# OFFLOADS=keep leaves the device's offloads as the kernel sets them (the node's baseline device); otherwise inner
+# checksums are finished before encapsulation (the VPG side, whose receiver may be the agent: see below).
 add_vxlan() {
   local role=$1 dev=$2 local_ip=$3 inner=$4 vni=$5; shift 5
   local n; n=$(ns "$role")
@@ -55,7 +57,9 @@ add_vxlan() {
   # Inside one kernel, veth and vxlan hand packets on with the inner TCP/UDP checksum unfinished
   # (CHECKSUM_PARTIAL); a physical NIC would complete it on the wire. A user-space VTEP receives
   # the raw bytes, so have the kernel finish inner checksums before encapsulating, as hardware would.
-  inns "$role" ethtool -K "$dev" tx off >/dev/null
+  # (Off here also turns TSO off: fine for a VPG, but the node's baseline device must keep it, or the kernel
+  # baseline segments in software, which gate_init_vxlan.sh's device does not.)
+  [ "${OFFLOADS:-}" = keep ] || inns "$role" ethtool -K "$dev" tx off >/dev/null
   ip -n "$n" link set "$dev" up
 }
 
@@ -111,7 +115,7 @@ up() {
   if [ "$node_vxlan" = kernel ]; then
     # Benchmark baseline: the node is a classic gate peer built the way gate_init_vxlan.sh does.
     # shellcheck disable=SC2046
-    add_vxlan node simgate0 "$NODE_OUTER" "$NODE_INNER" "$vni" $(peers_for "$vpgs")
+    OFFLOADS=keep add_vxlan node simgate0 "$NODE_OUTER" "$NODE_INNER" "$vni" $(peers_for "$vpgs")
   fi
   trap - ERR
 }
