@@ -53,7 +53,8 @@ public final class Dataplane {
   static final int TX_SLOT = 65_600;
   /** Segment headers (VXLAN + Ethernet + IPv4 + TCP) per batch before the batch is sent. */
   private static final int HEADERS = 2048;
-  private static final int HEADER_SLOT = 144;
+  /** One segment's VXLAN + Ethernet + IPv4 + TCP headers, at most; 16-byte aligned. */
+  private static final int HEADER_SLOT = (VxlanHeader.LENGTH + TcpSegmenter.MAX_HEADERS + 15) & ~15;
   private static final int IOVECS = 2 * HEADERS + BATCH;
   private static final int CONTROLS = BATCH * AgentConfig.MAX_PEERS;
   private static final Logger log = LoggerFactory.getLogger(Dataplane.class);
@@ -333,15 +334,16 @@ public final class Dataplane {
     }
   }
 
+  /** Sends the queued messages (dropping and counting what the socket refuses) and empties the queue. */
   private void flush() {
-    send(messages);
+    send();
     messages = 0;
     iovecsUsed = 0;
     headersUsed = 0;
     controlsUsed = 0;
   }
 
-  private void send(int messages) {
+  private void send() {
     int sent = 0;
     while (sent < messages) {
       int count = Libc.sendmmsg(udpFd, tx.address(sent), messages - sent, Libc.MSG_DONTWAIT);
