@@ -43,7 +43,7 @@ public final class AgentProcess implements AutoCloseable {
   /** Starts the agent with {@code yaml} as its config file and more {@code arguments}; does not wait. */
   public static AgentProcess launch(Lab lab, String yaml, String... arguments) throws IOException {
     Path jar = agentJar();
-    Path dir = Files.createTempDirectory("simgate-agent-");
+    Path dir = Files.createTempDirectory(lab.workDir(), "agent-");
     Path config = dir.resolve("agent.yaml");
     Files.writeString(config, yaml);
     Path log = dir.resolve("agent.log");

@@ -5,14 +5,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * A running instance of {@code e2e/lab/lab.sh}: network namespaces with a unique prefix, removed
- * by {@link #close()} and, should the JVM die first, by a shutdown hook.
+ * A running instance of {@code e2e/lab/lab.sh}: network namespaces with a unique prefix and a work
+ * directory for the files tests make in it (configs, logs, transfers), all removed by
+ * {@link #close()} and, should the JVM die first, by a shutdown hook.
  *
  * <p>Roles: {@code node} (runs the agent), {@code vpg1}/{@code vpg2} (kernel VXLAN VPG peers),
  * {@code sim1}/{@code sim2} (SIMs behind them), {@code spoofer} (VXLAN from a non-peer),
@@ -30,6 +33,7 @@ public final class Lab implements AutoCloseable {
   private final Path script;
   private final String prefix;
   private final int vpgs;
+  private final Path workDir;
   private final Thread cleanup;
   private boolean closed;
 
@@ -51,10 +55,11 @@ public final class Lab implements AutoCloseable {
     }
   }
 
-  private Lab(Path script, String prefix, int vpgs) {
+  private Lab(Path script, String prefix, int vpgs) throws IOException {
     this.script = script;
     this.prefix = prefix;
     this.vpgs = vpgs;
+    this.workDir = Files.createTempDirectory("simgate-lab-" + prefix + "-");
     this.cleanup = Thread.ofPlatform().unstarted(this::down);
     Runtime.getRuntime().addShutdownHook(cleanup);
   }
@@ -100,6 +105,11 @@ public final class Lab implements AutoCloseable {
 
   public String prefix() {
     return prefix;
+  }
+
+  /** Where to put files that live as long as the lab; removed with it. */
+  public Path workDir() {
+    return workDir;
   }
 
   /** The namespace name of {@code role}. */
@@ -165,6 +175,12 @@ public final class Lab implements AutoCloseable {
       execute(List.of("bash", script.toString(), "down", prefix));
     } catch (IOException e) {
       System.err.println("lab " + prefix + ": cleanup failed: " + e.getMessage());
+    }
+    // After the namespaces: what ran in them (agents, socat, iperf3) wrote here.
+    try (Stream<Path> files = Files.walk(workDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("lab " + prefix + ": cannot remove " + workDir + ": " + e.getMessage());
     }
   }
 

@@ -29,7 +29,7 @@ public final class Traffic {
    * returns true when what arrived is byte-for-byte what was sent.
    */
   public boolean tcpTransfer(String fromRole, String toRole, String toAddress, int bytes) throws IOException {
-    Path dir = Files.createTempDirectory("simgate-tcp-");
+    Path dir = Files.createTempDirectory(lab.workDir(), "tcp-");
     Path sent = dir.resolve("sent");
     Path received = dir.resolve("received");
     byte[] data = new byte[bytes];
@@ -58,7 +58,7 @@ public final class Traffic {
    * report. {@code clientArgs} are added after {@code -c address}.
    */
   public String iperf3(String serverRole, String clientRole, String address, String... clientArgs) throws IOException {
-    Path log = Files.createTempFile("simgate-iperf3-", ".log");
+    Path log = Files.createTempFile(lab.workDir(), "iperf3-", ".log");
     Process server = lab.start(serverRole, log, "iperf3", "-s", "-1");
     try {
       awaitListening(serverRole, 5201);
