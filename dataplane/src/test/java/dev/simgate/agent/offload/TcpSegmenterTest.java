@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -214,6 +215,23 @@ class TcpSegmenterTest {
       long sum = Checksum.add(MemorySegment.ofArray(data), offset, length, 0);
       assertThat(Checksum.finish(sum) & 0xFFFF)
           .isEqualTo(reference(java.util.Arrays.copyOfRange(data, offset, offset + length)));
+    }
+  }
+
+  @Test
+  void checksumOfWholeSuperFramesAndOfTheMostCarries() {
+    Random random = new Random(2);
+    byte[] ones = new byte[65_608];
+    java.util.Arrays.fill(ones, (byte) 0xFF);
+    byte[] noise = new byte[65_608];
+    random.nextBytes(noise);
+    for (byte[] data : List.of(ones, noise)) {
+      for (int length : new int[] {65_535, 65_536, 65_599, 1448, 1449}) {
+        int offset = random.nextInt(8);
+        long sum = Checksum.add(MemorySegment.ofArray(data), offset, length, 0);
+        assertThat(Checksum.finish(sum) & 0xFFFF).as("length %d at %d", length, offset)
+            .isEqualTo(reference(java.util.Arrays.copyOfRange(data, offset, offset + length)));
+      }
     }
   }
 }
