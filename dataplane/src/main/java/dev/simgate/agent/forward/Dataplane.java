@@ -273,7 +273,7 @@ public final class Dataplane {
     }
     int count = TcpSegmenter.segmentCount(length - headers, mss);
     int stride = VxlanHeader.LENGTH + headers + mss;
-    int perMessage = udpGso ? Math.max(1, Math.min(UdpSegment.MAX_SEGMENTS, UdpSegment.MAX_PAYLOAD / stride)) : 1;
+    int perMessage = udpGso ? UdpSegment.perMessage(stride) : 1;
     for (int first = 0; first < count; first += perMessage) {
       int segments = Math.min(perMessage, count - first);
       reserve(2 * segments, segments, peer);

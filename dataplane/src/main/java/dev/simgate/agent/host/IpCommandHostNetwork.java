@@ -51,7 +51,7 @@ public final class IpCommandHostNetwork implements HostNetwork {
   static List<String> convergeCommands(InterfaceState current, InterfaceState desired) {
     String dev = desired.name();
     List<String> commands = new ArrayList<>();
-    commands.add("link set dev " + dev + " mtu " + desired.mtu() + " up");
+    commands.add("link set dev " + dev + " mtu " + desired.mtu() + " gso_max_segs " + desired.gsoMaxSegments() + " up");
     if (current != null && !current.address().equals(desired.address())) {
       commands.add("addr del " + current.address() + " dev " + dev);
     }

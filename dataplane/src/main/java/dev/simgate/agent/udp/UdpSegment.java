@@ -22,6 +22,11 @@ public final class UdpSegment {
 
   private UdpSegment() {}
 
+  /** How many datagrams of {@code length} bytes one message can carry (at least one). */
+  public static int perMessage(int length) {
+    return Math.max(1, Math.min(MAX_SEGMENTS, MAX_PAYLOAD / length));
+  }
+
   /** Writes the control message for segments of {@code size} bytes at {@code offset}. */
   public static void write(MemorySegment control, long offset, int size) {
     control.set(ValueLayout.JAVA_LONG_UNALIGNED, offset, LENGTH);

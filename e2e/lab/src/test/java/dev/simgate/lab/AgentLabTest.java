@@ -102,6 +102,8 @@ class AgentLabTest {
   void steadyStateForwardingAllocatesNothingOnTheEventLoop() throws IOException {
     // The kernel hands the TAP 64 KiB TCP super-frames: the TCP stream below takes the segmentation + UDP GSO path.
     assertThat(lab.run("node", "ethtool", "-k", "simgate0")).contains("tcp-segmentation-offload: on");
+    // ... of at most 44 segments at MTU 1450, so that each leaves as one UDP GSO message.
+    assertThat(lab.run("node", "ip", "-d", "link", "show", "dev", "simgate0")).contains("mtu 1450", "gso_max_segs 44 ");
     for (int warmup = 0; warmup < 2; warmup++) {
       udpFlood(false, 1);
       udpFlood(true, 1);

@@ -51,6 +51,8 @@ class AgentLifecycleLabTest {
     agent.writeConfig(changed);
     await().atMost(Duration.ofSeconds(10)).until(() -> agent.metric(APPLIED) == 1);
     assertThat(link()).contains("mtu 1400");
+    assertThat(lab.run("node", "ip", "-d", "link", "show", "dev", "simgate0")).as("super-frames sized for the new MTU")
+        .contains("gso_max_segs 46 ");
     assertThat(lab.run("node", "ip", "route", "show", "192.0.2.0/24")).contains("dev simgate0");
     assertThat(ifindex()).as("interface not recreated").isEqualTo(ifindex);
     assertThat(traffic.ping("node", Lab.SIM2, 3)).as("SIM behind the new peer reachable").isTrue();
