@@ -48,6 +48,7 @@ public final class Agent implements AutoCloseable {
   private TapDevice tap;
   private UdpSocket socket;
   private MultiThreadIoEventLoopGroup group;
+  private BusyPollStrategy polling;
   private IoEventLoop loop;
   private long loopThreadId;
   private Dataplane dataplane;
@@ -68,8 +69,9 @@ public final class Agent implements AutoCloseable {
       tap = TapDevice.open(initial.iface().name());
       host.converge(null, InterfaceState.of(initial));
       socket = UdpSocket.bind(initial.localAddress(), initial.port());
+      polling = new BusyPollStrategy(initial.busyPoll());
       group = new MultiThreadIoEventLoopGroup(1, Thread.ofPlatform().name("simgate-loop").factory(),
-          EpollIoHandler.newFactory());
+          EpollIoHandler.newFactory(0, () -> polling));
       loop = (IoEventLoop) group.next();
       onLoop(() -> {
         loopThreadId = Thread.currentThread().threadId();
@@ -145,6 +147,7 @@ public final class Agent implements AutoCloseable {
       dataplane.reconfigure(next, nextSocket.fd());
       return null;
     });
+    polling.window(next.busyPoll());
     if (rebind) {
       socket = nextSocket;
       previous.close();

@@ -30,7 +30,8 @@ public final class ConfigParser {
   private static final Pattern INTERFACE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
   private static final Pattern HOST_PORT = Pattern.compile("(.+):(\\d{1,5})");
   private static final Set<String> TOP_KEYS =
-      Set.of("vni", "port", "localAddress", "peers", "interface", "routes", "admin", "nodes", "macAgeingSeconds");
+      Set.of("vni", "port", "localAddress", "peers", "interface", "routes", "admin", "nodes", "macAgeingSeconds",
+          "busyPollMicros");
   private static final Set<String> INTERFACE_KEYS = Set.of("name", "address", "mtu");
   private static final Set<String> ADMIN_KEYS = Set.of("listen");
   private static final Set<String> NODE_KEYS = Set.of("localAddress", "address");
@@ -116,9 +117,10 @@ public final class ConfigParser {
         ? listen(text(admin.get("listen"), "admin.listen"))
         : new AgentConfig.Admin(AgentConfig.DEFAULT_ADMIN_HOST, AgentConfig.DEFAULT_ADMIN_PORT);
     int ageing = integer(top, "macAgeingSeconds", "macAgeingSeconds", AgentConfig.DEFAULT_MAC_AGEING_SECONDS, 1, 86_400);
+    int busyPoll = integer(top, "busyPollMicros", "busyPollMicros", 0, 0, AgentConfig.MAX_BUSY_POLL_MICROS);
 
     return new AgentConfig(vni, port, local, peers, new AgentConfig.Interface(name, inner, mtu), routes, listen,
-        Duration.ofSeconds(ageing));
+        Duration.ofSeconds(ageing), Duration.ofNanos(busyPoll * 1000L));
   }
 
   private static List<Ipv4> peers(JsonNode node, Ipv4 local) throws ConfigException {
