@@ -35,7 +35,8 @@ public final class AgentMetrics {
         .dataPoint(counter(sample.reloadsApplied(), Labels.of("result", "applied")))
         .dataPoint(counter(sample.reloadsRejected(), Labels.of("result", "rejected")));
     return MetricSnapshots.of(
-        perPeer(stats, "simgate_rx_packets", "VXLAN datagrams received from a peer and delivered to the TAP",
+        perPeer(stats, "simgate_rx_packets",
+            "VXLAN datagrams accepted from a peer (what the TAP then refuses is also counted as tap_write_failed)",
             Stats.PeerStats::rxPackets),
         perPeer(stats, "simgate_rx_bytes", "VXLAN payload bytes (header + inner frame) received from a peer",
             Stats.PeerStats::rxBytes),
@@ -43,6 +44,9 @@ public final class AgentMetrics {
         perPeer(stats, "simgate_tx_bytes", "VXLAN payload bytes (header + inner frame) sent to a peer",
             Stats.PeerStats::txBytes),
         drops.build(),
+        CounterSnapshot.builder().name("simgate_rx_coalesced_packets")
+            .help("Received TCP segments merged into the previous segment's TAP write (user-space GRO)")
+            .dataPoint(counter(stats.coalesced(), Labels.EMPTY)).build(),
         reloads.build(),
         CounterSnapshot.builder().name("simgate_eventloop_allocated_bytes")
             .help("Bytes allocated by the event-loop thread (packet path and scrapes)")

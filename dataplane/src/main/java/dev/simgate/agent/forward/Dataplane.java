@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Decapsulation ({@link #onDatagramsReadable}): recvmmsg up to {@link #BATCH} datagrams into
  *       fixed slots, 2 bytes past their start; each is checked in place (source is a peer, I flag,
- *       VNI), its inner source MAC is learned, the VXLAN header is overwritten by a zeroed
- *       virtio_net_hdr, and the inner frame is written to the TAP straight from the slot.
+ *       VNI), its inner source MAC is learned, and the inner frame goes to the TAP straight from
+ *       the slot, with a virtio_net_hdr written over the VXLAN header ({@link TapWriter}):
+ *       consecutive segments of a TCP flow leave as one super-frame, the rest one by one.
  *   <li>Encapsulation ({@link #onFramesReadable}): frames are read from the TAP (virtio_net_hdr +
  *       frame) one after another into a buffer with room for {@link #BATCH} 64 KiB frames. A
  *       plain frame gets its partial checksum completed and the VXLAN header written over the
@@ -69,6 +70,7 @@ public final class Dataplane {
   private final MemorySegment rxIovecs = arena.allocate((long) MessageVector.IOVEC * BATCH, 8);
   private final MemorySegment rxNames = arena.allocate((long) SockaddrIn.SIZE * BATCH, 8);
   private final MessageVector rx = new MessageVector(arena, BATCH);
+  private final TapWriter tapWriter;
 
   private final MemorySegment txSlots = arena.allocate((long) TX_SLOT * BATCH, 64);
   private final MemorySegment headerPool = arena.allocate((long) HEADER_SLOT * HEADERS, 64);
@@ -104,6 +106,7 @@ public final class Dataplane {
     this.ownMac = ownMac;
     this.udpFd = udpFd;
     this.macs = new MacTable(16_384, config.macAgeing().toNanos());
+    this.tapWriter = new TapWriter(tapFd, rxSlots, BATCH, arena);
     for (int i = 0; i < BATCH; i++) {
       MessageVector.setIovec(rxIovecs, i, rxSlots.address() + (long) i * SLOT + RX_HEADROOM, SLOT - RX_HEADROOM);
       rx.set(i, rxNames.address() + (long) i * SockaddrIn.SIZE, rxIovecs.address() + (long) i * MessageVector.IOVEC);
@@ -155,6 +158,7 @@ public final class Dataplane {
         decapsulate(i, now);
         rx.resetNameLength(i);
       }
+      drops[DropReason.TAP_WRITE_FAILED.ordinal()] += tapWriter.flush(); // before the slots are reused
       if (count < BATCH) {
         return;
       }
@@ -195,15 +199,11 @@ public final class Dataplane {
       return;
     }
     macs.learn(source, peer, now);
-    VirtioNetHeader.clear(rxSlots, slot); // over the VXLAN header: "complete frame, no offloads"
-    int written = VirtioNetHeader.LENGTH + length - VxlanHeader.LENGTH;
-    if (Libc.write(tapFd, rxSlots.address() + slot, written) != written) {
-      drops[DropReason.TAP_WRITE_FAILED.ordinal()]++;
-      return;
-    }
     Peer from = peers[peer];
     from.rxPackets++;
     from.rxBytes += length;
+    // The frame's virtio_net_hdr goes over the VXLAN header, just before it.
+    drops[DropReason.TAP_WRITE_FAILED.ordinal()] += tapWriter.offer(datagram + VxlanHeader.LENGTH, length - VxlanHeader.LENGTH);
   }
 
   /** TAP → VXLAN. Called by the event loop when the TAP is readable. */
@@ -401,7 +401,7 @@ public final class Dataplane {
     for (DropReason reason : DropReason.values()) {
       dropped.put(reason, drops[reason.ordinal()]);
     }
-    return new Stats(List.copyOf(perPeer), dropped, macs.size());
+    return new Stats(List.copyOf(perPeer), dropped, macs.size(), tapWriter.coalesced());
   }
 
   /** Frees the native buffers; call on the event loop after both handles are deregistered. */

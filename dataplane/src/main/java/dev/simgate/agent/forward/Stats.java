@@ -3,8 +3,12 @@ package dev.simgate.agent.forward;
 import java.util.List;
 import java.util.Map;
 
-/** A copy of the data plane's counters, taken on the event loop at scrape time. */
-public record Stats(List<PeerStats> peers, Map<DropReason, Long> drops, int macEntries) {
+/**
+ * A copy of the data plane's counters, taken on the event loop at scrape time.
+ *
+ * @param coalesced received TCP segments merged into an earlier one's TAP write (user-space GRO)
+ */
+public record Stats(List<PeerStats> peers, Map<DropReason, Long> drops, int macEntries, long coalesced) {
 
   /** Counters of one configured peer; bytes are VXLAN UDP payload bytes (header + inner frame). */
   public record PeerStats(String peer, long rxPackets, long rxBytes, long txPackets, long txBytes) {}

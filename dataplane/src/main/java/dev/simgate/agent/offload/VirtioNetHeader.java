@@ -45,6 +45,20 @@ public final class VirtioNetHeader {
     return m.get(SHORT, at + 8) & 0xFFFF;
   }
 
+  /**
+   * A TCP/IPv4 super-frame of segments of {@code gsoSize} payload bytes whose TCP checksum field
+   * holds the pseudo-header sum (to be completed from {@code csumStart} on, as the host's own TSO
+   * frames are): what the kernel makes of it is one skb, as if its GRO had merged the segments.
+   */
+  public static void writeTcpGso(MemorySegment m, long at, int headerLength, int gsoSize, int csumStart, int csumOffset) {
+    m.set(ValueLayout.JAVA_BYTE, at, (byte) F_NEEDS_CSUM);
+    m.set(ValueLayout.JAVA_BYTE, at + 1, (byte) GSO_TCPV4);
+    m.set(SHORT, at + 2, (short) headerLength);
+    m.set(SHORT, at + 4, (short) gsoSize);
+    m.set(SHORT, at + 6, (short) csumStart);
+    m.set(SHORT, at + 8, (short) csumOffset);
+  }
+
   public static void clear(MemorySegment m, long at) {
     m.set(ValueLayout.JAVA_LONG_UNALIGNED, at, 0L);
     m.set(SHORT, at + 8, (short) 0);

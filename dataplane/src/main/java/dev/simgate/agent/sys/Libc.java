@@ -64,6 +64,8 @@ public final class Libc {
       LINKER.downcallHandle(symbol("read"), FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
   private static final MethodHandle WRITE =
       LINKER.downcallHandle(symbol("write"), FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+  private static final MethodHandle WRITEV =
+      LINKER.downcallHandle(symbol("writev"), FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
   private static final MethodHandle ERRNO_LOCATION =
       LINKER.downcallHandle(symbol("__errno_location"), FunctionDescriptor.of(ADDRESS));
   private static final MethodHandle SOCKET =
@@ -162,6 +164,15 @@ public final class Libc {
   public static long write(int fd, long address, long length) {
     try {
       return (long) WRITE.invokeExact(fd, address, length);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  /** writev(2); {@code iovecs} is the address of an iovec array. */
+  public static long writev(int fd, long iovecs, int count) {
+    try {
+      return (long) WRITEV.invokeExact(fd, iovecs, count);
     } catch (Throwable t) {
       throw new AssertionError(t);
     }
