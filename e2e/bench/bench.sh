@@ -6,7 +6,8 @@
 # agent / kernel.
 #
 #   bash e2e/bench/bench.sh [SECONDS]     (SECONDS per iperf3 run, default 10)
-# Env: SIMGATE_AGENT_JAVA_OPTS adds JVM options to the agent (e.g. to compare settings).
+# The agent runs with the JVM options of the operator's agent DaemonSet (JAVA_TOOL_OPTIONS there);
+# env SIMGATE_AGENT_JAVA_OPTS replaces them (e.g. to compare settings).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../bin/env.sh"
 cd "$SIMGATE_ROOT"
@@ -17,6 +18,8 @@ JAR=dataplane/target/simgate-agent.jar
 SIM=10.128.1.1
 NODE=10.128.255.254
 BUSY_POLL_MICROS=5000
+DAEMONSET=operator/src/main/resources/dev/simgate/operator/render/agent-daemonset.yaml
+AGENT_JAVA_OPTS=${SIMGATE_AGENT_JAVA_OPTS-$(grep -A1 'name: JAVA_TOOL_OPTIONS' $DAEMONSET | sed -n 's/.*value: "\(.*\)"/\1/p')}
 
 bash e2e/bin/setup-host.sh
 [ -f "$JAR" ] || mvn -B -q -ntp -DskipTests -pl dataplane package
@@ -63,7 +66,7 @@ run() {
     bash $LAB up "$PREFIX"
     bash $LAB agent-config "$PREFIX" > "$WORK/agent.yaml"
     # shellcheck disable=SC2086
-    ip netns exec "$PREFIX-node" "$JAVA_HOME/bin/java" ${SIMGATE_AGENT_JAVA_OPTS:-} -jar "$JAR" --config "$WORK/agent.yaml" \
+    ip netns exec "$PREFIX-node" "$JAVA_HOME/bin/java" $AGENT_JAVA_OPTS -jar "$JAR" --config "$WORK/agent.yaml" \
       > "$WORK/agent.log" 2>&1 &
     AGENT_PID=$!
     for _ in $(seq 100); do inns node curl -sf -o /dev/null http://127.0.0.1:9464/readyz && break; sleep 0.1; done
@@ -94,7 +97,7 @@ run() {
   bash $LAB down "$PREFIX"; PREFIX=""
 }
 
-echo "simgate bench: $(date -u +%FT%TZ), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), kernel $(uname -r), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "simgate bench: $(date -u +%FT%TZ), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), kernel $(uname -r), load before: $(cut -d' ' -f1-3 /proc/loadavg), agent JVM options: ${AGENT_JAVA_OPTS:-none}"
 run kernel
 run agent
 ratio() { awk -v a="$1" -v k="$2" 'BEGIN { if (k > 0) printf "%.2f", a / k; else print "n/a" }'; }

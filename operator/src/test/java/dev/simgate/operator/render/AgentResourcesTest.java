@@ -34,6 +34,10 @@ public class AgentResourcesTest {
     assertThat(sc.getCapabilities().getAdd()).containsExactly("NET_ADMIN");
     var nodeName = c.getEnv().stream().filter(e -> e.getName().equals("NODE_NAME")).findFirst().orElseThrow();
     assertThat(nodeName.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
+    assertThat(c.getEnv()).as("a small heap, whatever the node's memory").anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("JAVA_TOOL_OPTIONS");
+      assertThat(e.getValue()).contains("-Xmx64m");
+    });
     assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(c.getLivenessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(9464);
     assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
