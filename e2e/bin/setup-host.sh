@@ -12,6 +12,7 @@ command -v lua5.1  >/dev/null || need+=(lua5.1)    # Argo CD runs health checks 
 command -v ping    >/dev/null || need+=(iputils-ping)
 command -v socat   >/dev/null || need+=(socat)
 command -v curl    >/dev/null || need+=(curl)
+command -v python3 >/dev/null || need+=(python3)   # lab tests: UDP burst sender/receiver
 command -v mvn     >/dev/null || need+=(maven)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup-host: installing ${need[*]}" >&2

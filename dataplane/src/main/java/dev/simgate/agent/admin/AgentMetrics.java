@@ -46,7 +46,10 @@ public final class AgentMetrics {
         drops.build(),
         CounterSnapshot.builder().name("simgate_rx_coalesced_packets")
             .help("Received TCP segments merged into the previous segment's TAP write (user-space GRO)")
-            .dataPoint(counter(stats.coalesced(), Labels.EMPTY)).build(),
+            .dataPoint(counter(stats.rxCoalesced(), Labels.EMPTY)).build(),
+        CounterSnapshot.builder().name("simgate_tx_coalesced_packets")
+            .help("Datagrams sent in the previous datagram's UDP GSO message (small frames batched)")
+            .dataPoint(counter(stats.txCoalesced(), Labels.EMPTY)).build(),
         reloads.build(),
         CounterSnapshot.builder().name("simgate_eventloop_allocated_bytes")
             .help("Bytes allocated by the event-loop thread (packet path and scrapes)")

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *       plain frame gets its partial checksum completed and the VXLAN header written over the
  *       parsed virtio_net_hdr; a TSO super-frame is cut into TCP segments ({@link TcpSegmenter})
  *       whose headers go to a pool while their payloads stay in the buffer, and up to 64 of them
- *       leave as one UDP GSO message. One sendmmsg sends the batch: a frame
+ *       leave as one UDP GSO message; consecutive plain frames of one size to one peer are
+ *       gathered into one GSO message too. One sendmmsg sends the batch: a frame
  *       to a learned MAC goes to that peer, every other frame to every peer (head-end
  *       replication; the copies share the iovecs).
  * </ul>
@@ -85,6 +86,12 @@ public final class Dataplane {
   private int headersUsed;
   private int controlsUsed;
   private boolean udpGso;
+  /** Datagram size of the open run of plain datagrams (message {@link #runMessage}), or 0: none. */
+  private int runSize;
+  private int runMessage;
+  private long runIovec;
+  private long runControl;
+  private long txCoalesced;
 
   private final MemorySegment peerNames = arena.allocate((long) SockaddrIn.SIZE * AgentConfig.MAX_PEERS, 8);
   private Peer[] peers = new Peer[0];
@@ -255,9 +262,45 @@ public final class Dataplane {
     }
     long datagram = frame - VxlanHeader.LENGTH; // overwrites the already parsed virtio_net_hdr
     VxlanHeader.write(txSlots, datagram, vni);
+    int size = length + VxlanHeader.LENGTH;
+    if (joinsRun(peer, datagram, size)) {
+      return;
+    }
     reserve(1, 0, peer);
-    long iovec = addIovec(txSlots.address() + datagram, length + VxlanHeader.LENGTH);
-    enqueue(peer, iovec, 1, 0, 1, length + VxlanHeader.LENGTH);
+    long iovec = addIovec(txSlots.address() + datagram, size);
+    enqueue(peer, iovec, 1, 0, 1, size);
+    boolean gathers = udpGso && peer >= 0;
+    runSize = gathers ? size : 0;
+    runMessage = messages - 1;
+    runIovec = iovec;
+  }
+
+  /**
+   * Adds the datagram of {@code size} bytes at {@code datagram} to the last queued message when
+   * that message gathers datagrams of this size (or larger: a shorter one ends it) to the same
+   * peer: small packets then cross the host's stack as one UDP GSO skb per burst instead of one
+   * skb each. The message's iovecs are the last ones added, so the new one extends them.
+   */
+  private boolean joinsRun(int peer, long datagram, int size) {
+    int last = messages - 1;
+    if (runSize == 0 || runMessage != last || txPeer[last] != peer || size > runSize || txDatagrams[last] == UdpSegment.MAX_SEGMENTS
+        || txLength[last] + size > UdpSegment.MAX_PAYLOAD || iovecsUsed == IOVECS || controlsUsed == CONTROLS) {
+      return false;
+    }
+    if (txDatagrams[last] == 1) {
+      UdpSegment.write(controls, (long) controlsUsed * UdpSegment.SPACE, runSize);
+      runControl = controls.address() + (long) controlsUsed++ * UdpSegment.SPACE;
+    }
+    addIovec(txSlots.address() + datagram, size);
+    txDatagrams[last]++;
+    txLength[last] += size;
+    txCoalesced++;
+    tx.set(last, peerNames.address() + (long) peer * SockaddrIn.SIZE, runIovec, txDatagrams[last], runControl,
+        UdpSegment.SPACE);
+    if (size < runSize) {
+      runSize = 0;
+    }
+    return true;
   }
 
   /**
@@ -341,6 +384,7 @@ public final class Dataplane {
     iovecsUsed = 0;
     headersUsed = 0;
     controlsUsed = 0;
+    runSize = 0;
   }
 
   private void send() {
@@ -401,7 +445,7 @@ public final class Dataplane {
     for (DropReason reason : DropReason.values()) {
       dropped.put(reason, drops[reason.ordinal()]);
     }
-    return new Stats(List.copyOf(perPeer), dropped, macs.size(), tapWriter.coalesced());
+    return new Stats(List.copyOf(perPeer), dropped, macs.size(), tapWriter.coalesced(), txCoalesced);
   }
 
   /** Frees the native buffers; call on the event loop after both handles are deregistered. */

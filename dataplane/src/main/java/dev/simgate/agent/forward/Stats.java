@@ -6,9 +6,11 @@ import java.util.Map;
 /**
  * A copy of the data plane's counters, taken on the event loop at scrape time.
  *
- * @param coalesced received TCP segments merged into an earlier one's TAP write (user-space GRO)
+ * @param rxCoalesced received TCP segments merged into an earlier one's TAP write (user-space GRO)
+ * @param txCoalesced datagrams that joined an earlier one's UDP GSO message (small-packet batching)
  */
-public record Stats(List<PeerStats> peers, Map<DropReason, Long> drops, int macEntries, long coalesced) {
+public record Stats(List<PeerStats> peers, Map<DropReason, Long> drops, int macEntries, long rxCoalesced,
+    long txCoalesced) {
 
   /** Counters of one configured peer; bytes are VXLAN UDP payload bytes (header + inner frame). */
   public record PeerStats(String peer, long rxPackets, long rxBytes, long txPackets, long txBytes) {}

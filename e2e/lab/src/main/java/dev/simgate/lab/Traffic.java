@@ -53,6 +53,69 @@ public final class Traffic {
     }
   }
 
+  /** Receives datagrams until {@code count} came or none for 5 s; prints how many and a digest of (length, bytes)*. */
+  private static final String UDP_RECEIVER = """
+      import hashlib, socket, sys
+      s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+      s.setsockopt(socket.SOL_SOCKET, 33, 1 << 22)  # SO_RCVBUFFORCE: hold the whole burst
+      s.bind(("0.0.0.0", int(sys.argv[1])))
+      s.settimeout(5)
+      digest, got = hashlib.sha256(), 0
+      try:
+          while got < int(sys.argv[2]):
+              data = s.recv(65535)
+              digest.update(len(data).to_bytes(4, "big") + data)
+              got += 1
+      except socket.timeout:
+          pass
+      print(got, digest.hexdigest())
+      """;
+  /** Sends a file as datagrams of argv[3] bytes, 32 per sendto through UDP GSO (UDP_SEGMENT). */
+  private static final String UDP_GSO_SENDER = """
+      import socket, sys
+      size, data = int(sys.argv[3]), open(sys.argv[4], "rb").read()
+      s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+      s.setsockopt(socket.IPPROTO_UDP, 103, size)  # UDP_SEGMENT
+      for at in range(0, len(data), 32 * size):
+          s.sendto(data[at:at + 32 * size], (sys.argv[1], int(sys.argv[2])))
+      """;
+
+  /**
+   * Sends {@code count} UDP datagrams of {@code size} random bytes, then a shorter one, from one
+   * namespace to another in bursts of 32 (the sender's kernel cuts each UDP GSO send into 32
+   * frames at once) and returns true when every datagram arrived whole and in order.
+   */
+  public boolean udpBurst(String fromRole, String toRole, String toAddress, int size, int count) throws IOException {
+    byte[] data = new byte[size * count + size / 3];
+    new Random(count).nextBytes(data);
+    Path sent = Files.createTempFile(lab.workDir(), "udp-", ".bin");
+    Files.write(sent, data);
+    MessageDigest expected = sha256();
+    int datagrams = 0;
+    for (int at = 0; at < data.length; at += size, datagrams++) {
+      int length = Math.min(size, data.length - at);
+      expected.update(java.nio.ByteBuffer.allocate(4).putInt(length).array());
+      expected.update(data, at, length);
+    }
+    int port = 9000 + new Random().nextInt(1000);
+    Path output = Files.createTempFile(lab.workDir(), "udp-", ".out");
+    Process receiver = lab.start(toRole, output, "python3", "-c", UDP_RECEIVER, "" + port, "" + datagrams);
+    try {
+      awaitBound(toRole, "-Hlun", port);
+      lab.run(fromRole, "python3", "-c", UDP_GSO_SENDER, toAddress, "" + port, "" + size, sent.toString());
+      if (!receiver.waitFor(30, TimeUnit.SECONDS)) {
+        return false;
+      }
+      String report = Files.readString(output).strip();
+      return report.equals(datagrams + " " + HexFormat.of().formatHex(expected.digest()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      receiver.destroyForcibly();
+    }
+  }
+
   /**
    * Runs iperf3 between a client namespace and a server namespace and returns iperf3's JSON
    * report. {@code clientArgs} are added after {@code -c address}.
@@ -61,7 +124,7 @@ public final class Traffic {
     Path log = Files.createTempFile(lab.workDir(), "iperf3-", ".log");
     Process server = lab.start(serverRole, log, "iperf3", "-s", "-1");
     try {
-      awaitListening(serverRole, 5201);
+      awaitBound(serverRole, "-Hltn", 5201);
       String[] command = new String[4 + clientArgs.length];
       command[0] = "iperf3";
       command[1] = "-J";
@@ -74,10 +137,11 @@ public final class Traffic {
     }
   }
 
-  private void awaitListening(String role, int port) throws IOException {
+  /** Waits until a socket is bound to {@code port} in the namespace ({@code ssOptions}: -Hltn TCP, -Hlun UDP). */
+  private void awaitBound(String role, String ssOptions, int port) throws IOException {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
     while (Instant.now().isBefore(deadline)) {
-      if (lab.run(role, "ss", "-Hltn", "sport = :" + port).contains(":" + port)) {
+      if (lab.run(role, "ss", ssOptions, "sport = :" + port).contains(":" + port)) {
         return;
       }
       try {
@@ -91,8 +155,12 @@ public final class Traffic {
   }
 
   private static String digest(byte[] data) {
+    return HexFormat.of().formatHex(sha256().digest(data));
+  }
+
+  private static MessageDigest sha256() {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
