@@ -210,7 +210,8 @@ public final class Dataplane {
     from.rxPackets++;
     from.rxBytes += length;
     // The frame's virtio_net_hdr goes over the VXLAN header, just before it.
-    drops[DropReason.TAP_WRITE_FAILED.ordinal()] += tapWriter.offer(datagram + VxlanHeader.LENGTH, length - VxlanHeader.LENGTH);
+    int lost = tapWriter.offer(datagram + VxlanHeader.LENGTH, length - VxlanHeader.LENGTH);
+    drops[DropReason.TAP_WRITE_FAILED.ordinal()] += lost;
   }
 
   /** TAP → VXLAN. Called by the event loop when the TAP is readable. */
@@ -283,8 +284,9 @@ public final class Dataplane {
    */
   private boolean joinsRun(int peer, long datagram, int size) {
     int last = messages - 1;
-    if (runSize == 0 || runMessage != last || txPeer[last] != peer || size > runSize || txDatagrams[last] == UdpSegment.MAX_SEGMENTS
-        || txLength[last] + size > UdpSegment.MAX_PAYLOAD || iovecsUsed == IOVECS || controlsUsed == CONTROLS) {
+    if (runSize == 0 || runMessage != last || txPeer[last] != peer || size > runSize
+        || txDatagrams[last] == UdpSegment.MAX_SEGMENTS || txLength[last] + size > UdpSegment.MAX_PAYLOAD
+        || iovecsUsed == IOVECS || controlsUsed == CONTROLS) {
       return false;
     }
     if (txDatagrams[last] == 1) {

@@ -21,7 +21,8 @@ public record InterfaceState(String name, Cidr address, int mtu, int gsoMaxSegme
 
   public static InterfaceState of(AgentConfig config) {
     int mtu = config.iface().mtu();
-    return new InterfaceState(config.iface().name(), config.iface().address(), mtu, gsoMaxSegments(mtu), config.routes());
+    return new InterfaceState(
+        config.iface().name(), config.iface().address(), mtu, gsoMaxSegments(mtu), config.routes());
   }
 
   /** Segments per super-frame such that every segment's datagram (VXLAN + Ethernet + IP packet) fits one message. */

@@ -50,7 +50,8 @@ public final class VirtioNetHeader {
    * holds the pseudo-header sum (to be completed from {@code csumStart} on, as the host's own TSO
    * frames are): what the kernel makes of it is one skb, as if its GRO had merged the segments.
    */
-  public static void writeTcpGso(MemorySegment m, long at, int headerLength, int gsoSize, int csumStart, int csumOffset) {
+  public static void writeTcpGso(
+      MemorySegment m, long at, int headerLength, int gsoSize, int csumStart, int csumOffset) {
     m.set(ValueLayout.JAVA_BYTE, at, (byte) F_NEEDS_CSUM);
     m.set(ValueLayout.JAVA_BYTE, at + 1, (byte) GSO_TCPV4);
     m.set(SHORT, at + 2, (short) headerLength);
