@@ -18,6 +18,8 @@ import java.util.List;
  * @param busyPoll how long the event loop keeps polling after the last packet before it sleeps;
  *     zero (the default) sleeps at once. Polling saves a thread wakeup per packet (latency) at the
  *     price of a core spinning while traffic flows.
+ * @param mssClamp whether TCP SYNs forwarded through the interface, either way, get their MSS
+ *     lowered to what the interface's MTU carries (nftables)
  */
 public record AgentConfig(
     int vni,
@@ -28,7 +30,8 @@ public record AgentConfig(
     List<Cidr> routes,
     Admin admin,
     Duration macAgeing,
-    Duration busyPoll) {
+    Duration busyPoll,
+    boolean mssClamp) {
 
   public static final int DEFAULT_PORT = 4789;
   public static final int DEFAULT_VNI = 10;

@@ -31,7 +31,7 @@ public final class ConfigParser {
   private static final Pattern HOST_PORT = Pattern.compile("(.+):(\\d{1,5})");
   private static final Set<String> TOP_KEYS =
       Set.of("vni", "port", "localAddress", "peers", "interface", "routes", "admin", "nodes", "macAgeingSeconds",
-          "busyPollMicros");
+          "busyPollMicros", "mssClamp");
   private static final Set<String> INTERFACE_KEYS = Set.of("name", "address", "mtu");
   private static final Set<String> ADMIN_KEYS = Set.of("listen");
   private static final Set<String> NODE_KEYS = Set.of("localAddress", "address");
@@ -118,9 +118,10 @@ public final class ConfigParser {
         : new AgentConfig.Admin(AgentConfig.DEFAULT_ADMIN_HOST, AgentConfig.DEFAULT_ADMIN_PORT);
     int ageing = integer(top, "macAgeingSeconds", "macAgeingSeconds", AgentConfig.DEFAULT_MAC_AGEING_SECONDS, 1, 86_400);
     int busyPoll = integer(top, "busyPollMicros", "busyPollMicros", 0, 0, AgentConfig.MAX_BUSY_POLL_MICROS);
+    boolean mssClamp = bool(top, "mssClamp", true);
 
     return new AgentConfig(vni, port, local, peers, new AgentConfig.Interface(name, inner, mtu), routes, listen,
-        Duration.ofSeconds(ageing), Duration.ofNanos(busyPoll * 1000L));
+        Duration.ofSeconds(ageing), Duration.ofNanos(busyPoll * 1000L), mssClamp);
   }
 
   private static List<Ipv4> peers(JsonNode node, Ipv4 local) throws ConfigException {
@@ -222,6 +223,17 @@ public final class ConfigParser {
       throw new ConfigException(key + ": " + value + " is out of range " + min + ".." + max);
     }
     return value;
+  }
+
+  private static boolean bool(ObjectNode parent, String key, boolean fallback) throws ConfigException {
+    JsonNode node = parent.get(key);
+    if (node == null || node.isNull()) {
+      return fallback;
+    }
+    if (!node.isBoolean()) {
+      throw new ConfigException(key + ": " + describe(node) + " is not true or false");
+    }
+    return node.booleanValue();
   }
 
   private static String text(JsonNode node, String key) throws ConfigException {

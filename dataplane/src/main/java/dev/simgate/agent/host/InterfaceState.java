@@ -12,17 +12,22 @@ import java.util.List;
  * TCP super-frames of at most {@code gsoMaxSegments} segments: as many VXLAN datagrams as one UDP
  * GSO message carries, so that each super-frame the TAP hands over leaves in a single message.
  * (Left at the kernel's 64 KiB, a super-frame of ~45 segments at MTU 1450 left as two, one of
- * them tiny; capping it at 44 measured +8 % node → SIM throughput.)
+ * them tiny; capping it at 44 measured +8 % node → SIM throughput.) Forwarded TCP SYNs through it
+ * get their MSS clamped to {@code clampedMss} ({@link MssClampRules}), or are left alone when it is 0.
  */
-public record InterfaceState(String name, Cidr address, int mtu, int gsoMaxSegments, List<Cidr> routes) {
+public record InterfaceState(String name, Cidr address, int mtu, int gsoMaxSegments, List<Cidr> routes,
+    int clampedMss) {
+  /** IPv4 and TCP headers without options: what an MTU carries beyond the MSS. */
+  static final int TCP_IP_HEADERS = 40;
+
   public InterfaceState {
     routes = List.copyOf(routes);
   }
 
   public static InterfaceState of(AgentConfig config) {
     int mtu = config.iface().mtu();
-    return new InterfaceState(
-        config.iface().name(), config.iface().address(), mtu, gsoMaxSegments(mtu), config.routes());
+    return new InterfaceState(config.iface().name(), config.iface().address(), mtu, gsoMaxSegments(mtu),
+        config.routes(), config.mssClamp() ? mtu - TCP_IP_HEADERS : 0);
   }
 
   /** Segments per super-frame such that every segment's datagram (VXLAN + Ethernet + IP packet) fits one message. */

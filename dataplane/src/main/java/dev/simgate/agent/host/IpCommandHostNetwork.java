@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link HostNetwork} through iproute2: one {@code ip -batch -} per change, with idempotent verbs
- * ({@code link set}, {@code addr replace}, {@code route replace}), so running it twice changes
- * nothing and a partly applied earlier run is simply completed.
+ * {@link HostNetwork} through iproute2 and nftables: one {@code ip -batch -} per change, with
+ * idempotent verbs ({@code link set}, {@code addr replace}, {@code route replace}), so running it
+ * twice changes nothing and a partly applied earlier run is simply completed; then one
+ * {@code nft -f -} transaction for the MSS clamp ({@link MssClampRules}).
  */
 public final class IpCommandHostNetwork implements HostNetwork {
   private static final long TIMEOUT_SECONDS = 10;
@@ -18,6 +19,9 @@ public final class IpCommandHostNetwork implements HostNetwork {
   @Override
   public void converge(InterfaceState current, InterfaceState desired) throws IOException {
     run(convergeCommands(current, desired), false);
+    nft(desired.clampedMss() > 0
+        ? MssClampRules.applyScript(desired.name(), desired.clampedMss())
+        : MssClampRules.removeScript(desired.name()));
   }
 
   @Override
@@ -26,6 +30,11 @@ public final class IpCommandHostNetwork implements HostNetwork {
       run(removeCommands(state), true);
     } catch (IOException e) {
       // -force keeps going past routes that are already gone; nothing left to do.
+    }
+    try {
+      nft(MssClampRules.removeScript(state.name()));
+    } catch (IOException e) {
+      // best effort, as documented
     }
   }
 
@@ -84,6 +93,20 @@ public final class IpCommandHostNetwork implements HostNetwork {
     if (result.exitCode != 0 && !force) {
       throw new IOException("ip -batch failed (exit " + result.exitCode + "): " + result.output.strip()
           + " [commands: " + String.join("; ", commands) + "]");
+    }
+  }
+
+  private static void nft(String script) throws IOException {
+    Result result;
+    try {
+      result = exec(List.of("nft", "-f", "-"), script);
+    } catch (IOException e) {
+      throw new IOException("nft (nftables) is needed for mssClamp; install it or set mssClamp: false ("
+          + e.getMessage() + ")", e);
+    }
+    if (result.exitCode != 0) {
+      throw new IOException("nft -f failed (exit " + result.exitCode + "): " + result.output.strip()
+          + " [script: " + script.replace('\n', ' ').strip() + "]");
     }
   }
 

@@ -47,12 +47,15 @@ class AgentLifecycleLabTest {
     String ifindex = ifindex();
     assertThat(agent.metrics()).doesNotContainKey(TX_VPG2);
 
+    assertThat(mssClamp()).contains("maxseg size set 1410");
     String changed = config.replace("mtu: 1450", "mtu: 1400").replace("routes: []", "routes: [192.0.2.0/24]");
     agent.writeConfig(changed);
     await().atMost(Duration.ofSeconds(10)).until(() -> agent.metric(APPLIED) == 1);
     assertThat(link()).contains("mtu 1400");
     assertThat(lab.run("node", "ip", "-d", "link", "show", "dev", "simgate0")).as("super-frames sized for the new MTU")
         .contains("gso_max_segs 46 ");
+    assertThat(mssClamp()).as("MSS clamp follows the MTU").contains("maxseg size set 1360")
+        .doesNotContain("maxseg size set 1410");
     assertThat(lab.run("node", "ip", "route", "show", "192.0.2.0/24")).contains("dev simgate0");
     assertThat(ifindex()).as("interface not recreated").isEqualTo(ifindex);
     assertThat(traffic.ping("node", Lab.SIM2, 3)).as("SIM behind the new peer reachable").isTrue();
@@ -77,6 +80,7 @@ class AgentLifecycleLabTest {
     assertThat(lab.exec("node", "ip", "link", "show", "dev", "simgate0").ok()).as("simgate0 still exists").isFalse();
     assertThat(lab.run("node", "ip", "route", "show", "192.0.2.0/24")).isBlank();
     assertThat(lab.run("node", "ss", "-Hlun", "sport = :4789")).as("socket still bound").isBlank();
+    assertThat(lab.run("node", "nft", "list", "tables")).as("MSS clamp table left behind").doesNotContain("simgate");
     assertThat(agent.log()).contains("agent stopped").contains("removed=\"true\"");
   }
 
@@ -88,6 +92,7 @@ class AgentLifecycleLabTest {
     assertThat(agent.awaitExit(Duration.ofSeconds(15))).as("exit code").isEqualTo(1);
     assertThat(agent.log()).contains("the TAP device failed");
     assertThat(lab.run("node", "ip", "route", "show", "192.0.2.0/24")).isBlank();
+    assertThat(lab.run("node", "nft", "list", "tables")).doesNotContain("simgate");
   }
 
   @Test
@@ -122,6 +127,11 @@ class AgentLifecycleLabTest {
     agent.writeConfig(shared + "  gate-1: {localAddress: %s, address: %s/9}\n".formatted(Lab.NODE_OUTER, Lab.NODE_INNER));
     agent.awaitReady(Duration.ofSeconds(30));
     assertThat(new Traffic(lab).ping("node", Lab.SIM1, 3)).as("forwards once its entry arrived").isTrue();
+  }
+
+  /** The agent's nftables table on the node (fails if there is none). */
+  private String mssClamp() throws IOException {
+    return lab.run("node", "nft", "list", "table", "inet", "simgate_simgate0");
   }
 
   private String link() throws IOException {
