@@ -3,15 +3,18 @@
 # routed behind it, and a gate node that runs the agent (or, for the benchmark baseline, a kernel
 # VXLAN device). Everything lives in namespaces named <prefix>-<role>; `down` removes them all.
 #
-#   lab.sh up PREFIX [--vpgs 1|2] [--node-vxlan kernel] [--spoofer] [--vni N]
+#   lab.sh up PREFIX [--vpgs 1|2] [--node-vxlan kernel] [--spoofer] [--vni N] [--server] [--sim-mtu N]
 #   lab.sh down PREFIX
-#   lab.sh exec PREFIX ROLE CMD...     run CMD in <prefix>-<role> (node, vpg1, vpg2, sim1, sim2, spoofer, ul)
+#   lab.sh exec PREFIX ROLE CMD...     run CMD in <prefix>-<role> (node, vpg1, vpg2, sim1, sim2, spoofer, srv, ul)
 #   lab.sh agent-config PREFIX [--vpgs 1|2] [--vni N]    print the agent's YAML for this lab
 #
 # Addresses (documentation range underlay, SORACOM default device subnet):
 #   underlay 198.51.100.0/24: vpg1 .1, node .2, vpg2 .3, spoofer .66 (bridge in <prefix>-ul)
 #   overlay 10.128.0.0/9: node 10.128.255.254, vpg1 10.128.0.1, vpg2 10.128.0.2,
 #                         sim1 10.128.1.1 (behind vpg1), sim2 10.128.2.1 (behind vpg2), spoofer 10.128.9.9
+#   --server: a server network 192.168.50.0/24 behind the node (node .1, srv .2, MTU 1500), which the node routes
+#             to the SIMs and each VPG routes back via the node's inner address (the gate peer routing for hosts)
+#   --sim-mtu: the SIMs' link MTU (default 1450; cellular devices commonly have 1500)
 set -euo pipefail
 
 UNDERLAY=198.51.100
@@ -20,6 +23,8 @@ NODE_INNER=10.128.255.254
 DEVICE_PREFIX=9
 PORT=4789
 MTU=1450
+SIM_MTU=$MTU
+SERVER_NET=192.168.50
 
 usage() { sed -n '2,14p' "$0" >&2; exit 2; }
 
@@ -73,24 +78,42 @@ add_vpg() {
   inns "$vpg" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.vx0.proxy_arp=1 net.ipv4.neigh.vx0.proxy_delay=0
   add_ns "$sim"
   ip -n "$(ns "$vpg")" link add "$sim" type veth peer name eth0 netns "$(ns "$sim")"
-  ip -n "$(ns "$vpg")" link set "$sim" mtu $MTU up
+  ip -n "$(ns "$vpg")" link set "$sim" mtu "$SIM_MTU" up
   inns "$vpg" sysctl -qw "net.ipv4.conf.$sim.proxy_arp=1" "net.ipv4.neigh.$sim.proxy_delay=0"
   ip -n "$(ns "$vpg")" route add "$sim_addr/32" dev "$sim"
-  ip -n "$(ns "$sim")" link set eth0 mtu $MTU up
+  ip -n "$(ns "$sim")" link set eth0 mtu "$SIM_MTU" up
   ip -n "$(ns "$sim")" addr add "$sim_addr/32" dev eth0
   ip -n "$(ns "$sim")" route add default dev eth0
+}
+
+# A server network behind the node: traffic between it and the SIMs is forwarded by the node.
+add_server() {
+  add_ns srv
+  ip -n "$(ns node)" link add srv0 type veth peer name eth0 netns "$(ns srv)"
+  ip -n "$(ns node)" addr add "$SERVER_NET.1/24" dev srv0
+  ip -n "$(ns node)" link set srv0 up
+  inns node sysctl -qw net.ipv4.ip_forward=1
+  ip -n "$(ns srv)" addr add "$SERVER_NET.2/24" dev eth0
+  ip -n "$(ns srv)" link set eth0 up
+  ip -n "$(ns srv)" route add default via "$SERVER_NET.1"
+  local vpg
+  for vpg in $(ip netns list | awk '{print $1}' | grep -E "^${PREFIX}-vpg[0-9]$"); do
+    ip -n "$vpg" route add "$SERVER_NET.0/24" via "$NODE_INNER" dev vx0 onlink
+  done
 }
 
 peers_for() { if [ "$1" = 2 ]; then echo "$UNDERLAY.1 $UNDERLAY.3"; else echo "$UNDERLAY.1"; fi; }
 
 up() {
-  local vpgs=1 node_vxlan="" spoofer="" vni=10
+  local vpgs=1 node_vxlan="" spoofer="" vni=10 server=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --vpgs) vpgs=$2; shift 2 ;;
       --node-vxlan) node_vxlan=$2; shift 2 ;;
       --spoofer) spoofer=1; shift ;;
       --vni) vni=$2; shift 2 ;;
+      --server) server=1; shift ;;
+      --sim-mtu) SIM_MTU=$2; shift 2 ;;
       *) usage ;;
     esac
   done
@@ -117,12 +140,13 @@ up() {
     # shellcheck disable=SC2046
     OFFLOADS=keep add_vxlan node simgate0 "$NODE_OUTER" "$NODE_INNER" "$vni" $(peers_for "$vpgs")
   fi
+  [ -z "$server" ] || add_server
   trap - ERR
 }
 
 down() {
   local n
-  for n in $(ip netns list | awk '{print $1}' | grep -E "^${PREFIX}-(ul|node|vpg[0-9]|sim[0-9]|spoofer)$" || true); do
+  for n in $(ip netns list | awk '{print $1}' | grep -E "^${PREFIX}-(ul|node|vpg[0-9]|sim[0-9]|spoofer|srv)$" || true); do
     # Kill whatever still runs inside (agents, iperf3 servers), then remove the namespace.
     for pid in $(ip netns pids "$n" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
     ip netns del "$n" 2>/dev/null || true

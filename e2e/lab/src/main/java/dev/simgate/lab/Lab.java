@@ -28,6 +28,8 @@ public final class Lab implements AutoCloseable {
   public static final String NODE_INNER = "10.128.255.254";
   public static final String SIM1 = "10.128.1.1";
   public static final String SIM2 = "10.128.2.1";
+  /** The server behind the node ({@link Options#server}). */
+  public static final String SERVER = "192.168.50.2";
   private static final long COMMAND_TIMEOUT_SECONDS = 120;
 
   private final Path script;
@@ -37,14 +39,24 @@ public final class Lab implements AutoCloseable {
   private final Thread cleanup;
   private boolean closed;
 
-  /** What to build. */
-  public record Options(int vpgs, boolean spoofer, boolean kernelNode) {
+  /**
+   * What to build.
+   *
+   * @param server a server network behind the node ({@link #SERVER}), forwarded to and from the SIMs
+   * @param simMtu the SIMs' link MTU
+   */
+  public record Options(int vpgs, boolean spoofer, boolean kernelNode, boolean server, int simMtu) {
     public static Options agent(int vpgs) {
-      return new Options(vpgs, false, false);
+      return new Options(vpgs, false, false, false, 1450);
     }
 
     public Options withSpoofer() {
-      return new Options(vpgs, true, kernelNode);
+      return new Options(vpgs, true, kernelNode, server, simMtu);
+    }
+
+    /** Adds the server network, and gives the SIMs MTU 1500 as cellular devices commonly have. */
+    public Options withServerAndDeviceMtu() {
+      return new Options(vpgs, spoofer, kernelNode, true, 1500);
     }
   }
 
@@ -76,6 +88,10 @@ public final class Lab implements AutoCloseable {
     if (options.kernelNode()) {
       argv.addAll(List.of("--node-vxlan", "kernel"));
     }
+    if (options.server()) {
+      argv.add("--server");
+    }
+    argv.addAll(List.of("--sim-mtu", "" + options.simMtu()));
     Lab lab = new Lab(script, prefix, options.vpgs());
     Result result = execute(argv);
     if (!result.ok()) {
