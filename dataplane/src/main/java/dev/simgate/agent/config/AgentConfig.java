@@ -20,6 +20,8 @@ import java.util.List;
  *     price of a core spinning while traffic flows.
  * @param mssClamp whether TCP SYNs forwarded through the interface, either way, get their MSS
  *     lowered to what the interface's MTU carries (nftables)
+ * @param masquerade whether traffic forwarded into the interface from other sources leaves with
+ *     the interface's inner address (nftables), so the VPG needs no route back to them
  */
 public record AgentConfig(
     int vni,
@@ -31,7 +33,8 @@ public record AgentConfig(
     Admin admin,
     Duration macAgeing,
     Duration busyPoll,
-    boolean mssClamp) {
+    boolean mssClamp,
+    boolean masquerade) {
 
   public static final int DEFAULT_PORT = 4789;
   public static final int DEFAULT_VNI = 10;

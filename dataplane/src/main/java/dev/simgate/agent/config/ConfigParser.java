@@ -31,7 +31,7 @@ public final class ConfigParser {
   private static final Pattern HOST_PORT = Pattern.compile("(.+):(\\d{1,5})");
   private static final Set<String> TOP_KEYS =
       Set.of("vni", "port", "localAddress", "peers", "interface", "routes", "admin", "nodes", "macAgeingSeconds",
-          "busyPollMicros", "mssClamp");
+          "busyPollMicros", "mssClamp", "masquerade");
   private static final Set<String> INTERFACE_KEYS = Set.of("name", "address", "mtu");
   private static final Set<String> ADMIN_KEYS = Set.of("listen");
   private static final Set<String> NODE_KEYS = Set.of("localAddress", "address");
@@ -119,9 +119,11 @@ public final class ConfigParser {
     int ageing = integer(top, "macAgeingSeconds", "macAgeingSeconds", AgentConfig.DEFAULT_MAC_AGEING_SECONDS, 1, 86_400);
     int busyPoll = integer(top, "busyPollMicros", "busyPollMicros", 0, 0, AgentConfig.MAX_BUSY_POLL_MICROS);
     boolean mssClamp = bool(top, "mssClamp", true);
+    boolean masquerade = bool(top, "masquerade", false);
 
     return new AgentConfig(vni, port, local, peers, new AgentConfig.Interface(name, inner, mtu), routes, listen,
-        Duration.ofSeconds(ageing), Duration.ofNanos(busyPoll * 1000L), mssClamp);
+        Duration.ofSeconds(ageing), Duration.ofNanos(busyPoll * 1000L), mssClamp,
+        masquerade);
   }
 
   private static List<Ipv4> peers(JsonNode node, Ipv4 local) throws ConfigException {

@@ -13,10 +13,11 @@ import java.util.List;
  * GSO message carries, so that each super-frame the TAP hands over leaves in a single message.
  * (Left at the kernel's 64 KiB, a super-frame of ~45 segments at MTU 1450 left as two, one of
  * them tiny; capping it at 44 measured +8 % node → SIM throughput.) Forwarded TCP SYNs through it
- * get their MSS clamped to {@code clampedMss} ({@link MssClampRules}), or are left alone when it is 0.
+ * get their MSS clamped to {@code clampedMss}, or are left alone when it is 0, and forwarded traffic
+ * into it is masqueraded to the inner address when {@code masquerade} ({@link NftablesRules}).
  */
 public record InterfaceState(String name, Cidr address, int mtu, int gsoMaxSegments, List<Cidr> routes,
-    int clampedMss) {
+    int clampedMss, boolean masquerade) {
   /** IPv4 and TCP headers without options: what an MTU carries beyond the MSS. */
   static final int TCP_IP_HEADERS = 40;
 
@@ -27,7 +28,7 @@ public record InterfaceState(String name, Cidr address, int mtu, int gsoMaxSegme
   public static InterfaceState of(AgentConfig config) {
     int mtu = config.iface().mtu();
     return new InterfaceState(config.iface().name(), config.iface().address(), mtu, gsoMaxSegments(mtu),
-        config.routes(), config.mssClamp() ? mtu - TCP_IP_HEADERS : 0);
+        config.routes(), config.mssClamp() ? mtu - TCP_IP_HEADERS : 0, config.masquerade());
   }
 
   /** Segments per super-frame such that every segment's datagram (VXLAN + Ethernet + IP packet) fits one message. */

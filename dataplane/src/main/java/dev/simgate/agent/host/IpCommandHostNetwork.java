@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * {@link HostNetwork} through iproute2 and nftables: one {@code ip -batch -} per change, with
  * idempotent verbs ({@code link set}, {@code addr replace}, {@code route replace}), so running it
  * twice changes nothing and a partly applied earlier run is simply completed; then one
- * {@code nft -f -} transaction for the MSS clamp ({@link MssClampRules}).
+ * {@code nft -f -} transaction for the MSS clamp and masquerade ({@link NftablesRules}).
  */
 public final class IpCommandHostNetwork implements HostNetwork {
   private static final long TIMEOUT_SECONDS = 10;
@@ -19,9 +19,7 @@ public final class IpCommandHostNetwork implements HostNetwork {
   @Override
   public void converge(InterfaceState current, InterfaceState desired) throws IOException {
     run(convergeCommands(current, desired), false);
-    nft(desired.clampedMss() > 0
-        ? MssClampRules.applyScript(desired.name(), desired.clampedMss())
-        : MssClampRules.removeScript(desired.name()));
+    nft(NftablesRules.script(desired));
   }
 
   @Override
@@ -32,7 +30,7 @@ public final class IpCommandHostNetwork implements HostNetwork {
       // -force keeps going past routes that are already gone; nothing left to do.
     }
     try {
-      nft(MssClampRules.removeScript(state.name()));
+      nft(NftablesRules.removeScript(state.name()));
     } catch (IOException e) {
       // best effort, as documented
     }
@@ -101,7 +99,7 @@ public final class IpCommandHostNetwork implements HostNetwork {
     try {
       result = exec(List.of("nft", "-f", "-"), script);
     } catch (IOException e) {
-      throw new IOException("nft (nftables) is needed for mssClamp; install it or set mssClamp: false ("
+      throw new IOException("nft (nftables) is needed; install it, or set mssClamp: false and masquerade: false ("
           + e.getMessage() + ")", e);
     }
     if (result.exitCode != 0) {

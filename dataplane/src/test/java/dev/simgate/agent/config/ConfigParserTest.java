@@ -38,6 +38,8 @@ class ConfigParserTest {
     assertThat(config.busyPoll()).as("sleeps at once by default").isZero();
     assertThat(config.mssClamp()).as("clamps by default").isTrue();
     assertThat(ConfigParser.parse(STANDALONE + "mssClamp: false\n", null).mssClamp()).isFalse();
+    assertThat(config.masquerade()).as("no NAT by default, as gate_init_vxlan.sh").isFalse();
+    assertThat(ConfigParser.parse(STANDALONE + "masquerade: true\n", null).masquerade()).isTrue();
     assertThat(ConfigParser.parse(STANDALONE + "busyPollMicros: 5000\n", null).busyPoll()).isEqualTo(Duration.ofMillis(5));
   }
 
@@ -99,10 +101,11 @@ class ConfigParserTest {
       routes[0]: '10.1.2.3/8' has host bits set (did you mean 10.0.0.0/8?) | routes: [10.1.2.3/8]
       admin.listen: 'localhost' is not an IPv4 host:port (e.g. 127.0.0.1:9464) | admin: {listen: localhost}
       interface.colour: unknown key (known: [address, mtu, name]) | interface: {address: 10.128.255.254/9, colour: blue}
-      peer: unknown key (known: [admin, busyPollMicros, interface, localAddress, macAgeingSeconds, mssClamp, nodes, peers, port, routes, vni]) | peer: 198.51.100.1
+      peer: unknown key (known: [admin, busyPollMicros, interface, localAddress, macAgeingSeconds, masquerade, mssClamp, nodes, peers, port, routes, vni]) | peer: 198.51.100.1
       busyPollMicros: 100001 is out of range 0..100000         | busyPollMicros: 100001
       busyPollMicros: -1 is out of range 0..100000             | busyPollMicros: -1
       mssClamp: 'yes please' is not true or false              | mssClamp: yes please
+      masquerade: 1 is not true or false                       | masquerade: 1
       """)
   void namesTheBadKey(String message, String override) {
     assertThatThrownBy(() -> ConfigParser.parse(withOverride(override), null)).hasMessage(message);

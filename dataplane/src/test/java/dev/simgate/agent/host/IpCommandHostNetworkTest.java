@@ -13,7 +13,7 @@ class IpCommandHostNetworkTest {
 
   @Test
   void firstSetupUsesIdempotentVerbsOnly() {
-    var desired = new InterfaceState("simgate0", cidr("10.128.255.254/9"), 1450, 44, List.of(cidr("192.0.2.0/24")), 1410);
+    var desired = new InterfaceState("simgate0", cidr("10.128.255.254/9"), 1450, 44, List.of(cidr("192.0.2.0/24")), 1410, false);
     assertThat(IpCommandHostNetwork.convergeCommands(null, desired)).containsExactly(
         "link set dev simgate0 mtu 1450 gso_max_segs 44 up",
         "addr replace 10.128.255.254/9 dev simgate0",
@@ -23,8 +23,8 @@ class IpCommandHostNetworkTest {
   @Test
   void aChangeRemovesWhatIsNoLongerWantedAndReassertsTheRest() {
     var current = new InterfaceState("simgate0", cidr("10.128.255.254/9"), 1450, 44,
-        List.of(cidr("192.0.2.0/24"), cidr("203.0.113.0/24")), 1410);
-    var desired = new InterfaceState("simgate0", cidr("10.128.255.253/9"), 1400, 46, List.of(cidr("203.0.113.0/24")), 1360);
+        List.of(cidr("192.0.2.0/24"), cidr("203.0.113.0/24")), 1410, false);
+    var desired = new InterfaceState("simgate0", cidr("10.128.255.253/9"), 1400, 46, List.of(cidr("203.0.113.0/24")), 1360, false);
     assertThat(IpCommandHostNetwork.convergeCommands(current, desired)).containsExactly(
         "link set dev simgate0 mtu 1400 gso_max_segs 46 up",
         "addr del 10.128.255.254/9 dev simgate0",
@@ -43,20 +43,30 @@ class IpCommandHostNetworkTest {
   }
 
   @Test
-  void mssClampIsOneAtomicIdempotentTablePerInterface() {
-    String script = MssClampRules.applyScript("gate-1.x", 1410);
+  void nftablesIsOneAtomicIdempotentTablePerInterfaceWithWhatTheConfigAsks() {
+    var both = new InterfaceState("gate-1.x", cidr("10.128.255.254/9"), 1450, 44, List.of(), 1410, true);
+    String script = NftablesRules.script(both);
     assertThat(script).startsWith("table inet simgate_gate_1_x\ndelete table inet simgate_gate_1_x\n"
         + "table inet simgate_gate_1_x {\n");
     assertThat(script).contains("type filter hook forward priority mangle; policy accept;",
         "oifname \"gate-1.x\" tcp flags & (syn | rst) == syn tcp option maxseg size > 1410 tcp option maxseg size set 1410",
-        "iifname \"gate-1.x\" tcp flags & (syn | rst) == syn tcp option maxseg size > 1410 tcp option maxseg size set 1410");
-    assertThat(MssClampRules.removeScript("simgate0"))
+        "iifname \"gate-1.x\" tcp flags & (syn | rst) == syn tcp option maxseg size > 1410 tcp option maxseg size set 1410",
+        "type nat hook postrouting priority srcnat; policy accept;",
+        "oifname \"gate-1.x\" ip saddr != 10.128.255.254 masquerade");
+
+    var clampOnly = new InterfaceState("simgate0", cidr("10.128.255.254/9"), 1450, 44, List.of(), 1410, false);
+    assertThat(NftablesRules.script(clampOnly)).contains("clamp_mss").doesNotContain("masquerade");
+    var natOnly = new InterfaceState("simgate0", cidr("10.128.255.254/9"), 1450, 44, List.of(), 0, true);
+    assertThat(NftablesRules.script(natOnly)).contains("masquerade").doesNotContain("maxseg");
+    var neither = new InterfaceState("simgate0", cidr("10.128.255.254/9"), 1450, 44, List.of(), 0, false);
+    assertThat(NftablesRules.script(neither)).as("nothing asked: the table goes")
+        .isEqualTo(NftablesRules.removeScript("simgate0"))
         .isEqualTo("table inet simgate_simgate0\ndelete table inet simgate_simgate0\n");
   }
 
   @Test
   void removalDeletesRoutesThenTheAddress() {
-    var state = new InterfaceState("simgate0", cidr("10.128.255.254/9"), 1450, 44, List.of(cidr("192.0.2.0/24")), 1410);
+    var state = new InterfaceState("simgate0", cidr("10.128.255.254/9"), 1450, 44, List.of(cidr("192.0.2.0/24")), 1410, false);
     assertThat(IpCommandHostNetwork.removeCommands(state)).containsExactly(
         "route del 192.0.2.0/24 dev simgate0", "addr del 10.128.255.254/9 dev simgate0");
   }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,10 +55,48 @@ class ForwardingLabTest {
     assertThat(traffic.tcpTransfer("sim1", "srv", Lab.SERVER, 1 << 20)).as("1 MiB SIM -> server").isTrue();
 
     // Without the clamp (a reload), each end believes the other's 1460 and data relies on ICMP "fragmentation needed".
-    env.agent().writeConfig(env.lab().agentConfig() + "mssClamp: false\n");
-    await().atMost(Duration.ofSeconds(10)).until(() -> env.agent().metric(APPLIED) == 1);
+    reload("mssClamp: false\n");
     assertThat(env.lab().run("node", "nft", "list", "tables")).doesNotContain("simgate");
     assertThat(mss("sim1", "srv", Lab.SIM1)).as("unclamped").isEqualTo(UNCLAMPED);
+    reload("");
+  }
+
+  @Test
+  void withMasqueradeTheVpgNeedsNoRouteBackToTheServerNetwork() throws IOException {
+    Lab lab = env.lab();
+    assertThat(sourceSeenBySim()).as("routed: the SIM sees the server").isEqualTo(Lab.SERVER);
+    lab.run("vpg1", "ip", "route", "del", "192.168.50.0/24");
+    try {
+      assertThat(traffic.ping("srv", Lab.SIM1, 2)).as("no route back, no masquerade").isFalse();
+
+      reload("masquerade: true\n");
+      assertThat(traffic.ping("srv", Lab.SIM1, 3)).as("ping server -> SIM, masqueraded").isTrue();
+      assertThat(sourceSeenBySim()).as("the SIM sees the node's inner address").isEqualTo(Lab.NODE_INNER);
+      assertThat(traffic.tcpTransfer("srv", "sim1", Lab.SIM1, 1 << 20)).as("1 MiB server -> SIM").isTrue();
+      assertThat(mss("sim1", "srv", Lab.SIM1)).as("still clamped").isEqualTo(CLAMPED);
+    } finally {
+      reload("");
+      lab.run("vpg1", "ip", "route", "replace", "192.168.50.0/24", "via", Lab.NODE_INNER, "dev", "vx0", "onlink");
+    }
+  }
+
+  /** Rewrites the agent's config as the lab's plus {@code extra} and waits until the agent applied it. */
+  private void reload(String extra) throws IOException {
+    double applied = env.agent().metric(APPLIED);
+    env.agent().writeConfig(env.lab().agentConfig() + extra);
+    await().atMost(Duration.ofSeconds(10)).until(() -> env.agent().metric(APPLIED) > applied);
+  }
+
+  /** The source address of a TCP connection from the server as the SIM sees it. */
+  private String sourceSeenBySim() throws IOException {
+    Path log = Files.createTempFile(env.lab().workDir(), "peer-", ".log");
+    Process echo = env.lab().start("sim1", log, "socat", "TCP-LISTEN:7999,reuseaddr", "SYSTEM:echo $SOCAT_PEERADDR");
+    try {
+      return env.lab().run("srv", "socat", "-u", "-T", "5", "TCP:" + Lab.SIM1 + ":7999,retry=50,interval=0.1", "STDOUT")
+          .strip();
+    } finally {
+      echo.destroyForcibly();
+    }
   }
 
   /** The MSS iperf3's client (in {@code clientRole}) got for a short transfer to the server in {@code serverRole}. */

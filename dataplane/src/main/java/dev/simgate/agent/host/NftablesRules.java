@@ -1,0 +1,67 @@
+package dev.simgate.agent.host;
+
+/**
+ * The agent's nftables table for its interface, as {@code nft -f} scripts: one table per
+ * interface, {@code inet simgate_<interface>}, holding what the config asks for.
+ *
+ * <ul>
+ *   <li><b>MSS clamp</b> ({@code mssClamp}). Hosts and pods behind the gate node advertise the MSS
+ *       of their own MTU (1460 at 1500), which the tunnel cannot carry (1410 at MTU 1450), and
+ *       cellular devices do the same. Without a clamp a connection depends on ICMP "fragmentation
+ *       needed" getting through, and stalls where it does not. So every SYN and SYN-ACK forwarded
+ *       out of or in through the interface gets its MSS lowered to the interface's MTU − 40. The
+ *       node's own sockets already use the interface's MTU.
+ *   <li><b>Masquerade</b> ({@code masquerade}). Traffic the node forwards into the tunnel from
+ *       other sources (hosts routed through it, pods) leaves with the node's inner address, so the
+ *       VPG needs no route back to those networks: replies come to the node, whose conntrack
+ *       returns them.
+ * </ul>
+ *
+ * <p>The apply script is idempotent and atomic (one nft transaction): it creates the table if
+ * missing, deletes it, and declares it whole, so running it twice or after a change leaves exactly
+ * one current table.
+ */
+final class NftablesRules {
+  private NftablesRules() {}
+
+  /** inet family, so the rules also hold if IPv6 is routed later. */
+  static String table(String interfaceName) {
+    return "inet simgate_" + interfaceName.replaceAll("[^A-Za-z0-9_]", "_");
+  }
+
+  /** The script that makes the table what {@code state} asks for: removed when it asks for nothing. */
+  static String script(InterfaceState state) {
+    if (state.clampedMss() == 0 && !state.masquerade()) {
+      return removeScript(state.name());
+    }
+    String table = table(state.name());
+    String dev = "\"" + state.name() + "\"";
+    StringBuilder script = new StringBuilder()
+        .append("table ").append(table).append('\n')
+        .append("delete table ").append(table).append('\n')
+        .append("table ").append(table).append(" {\n");
+    if (state.clampedMss() > 0) {
+      String clamp = " tcp flags & (syn | rst) == syn tcp option maxseg size > " + state.clampedMss()
+          + " tcp option maxseg size set " + state.clampedMss() + "\n";
+      script.append("  chain clamp_mss {\n")
+          .append("    type filter hook forward priority mangle; policy accept;\n")
+          .append("    oifname ").append(dev).append(clamp)
+          .append("    iifname ").append(dev).append(clamp)
+          .append("  }\n");
+    }
+    if (state.masquerade()) {
+      script.append("  chain source_nat {\n")
+          .append("    type nat hook postrouting priority srcnat; policy accept;\n")
+          .append("    oifname ").append(dev).append(" ip saddr != ").append(state.address().address())
+          .append(" masquerade\n")
+          .append("  }\n");
+    }
+    return script.append("}\n").toString();
+  }
+
+  /** Removes the table if it is there (creating an empty one first makes the delete never fail). */
+  static String removeScript(String interfaceName) {
+    String table = table(interfaceName);
+    return "table " + table + "\ndelete table " + table + "\n";
+  }
+}
