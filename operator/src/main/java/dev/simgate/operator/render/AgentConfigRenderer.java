@@ -54,6 +54,8 @@ public final class AgentConfigRenderer {
     new TreeSet<>(routes.stream().map(Ipv4Cidr::toString).toList()).forEach(routeList::add);
     config.put("routes", routeList);
     config.put("admin", Map.of("listen", ADMIN_LISTEN));
+    // Pods on a gate node reach SIMs with the node's inner address: the VPG has no route to pod networks.
+    config.put("masquerade", true);
     Map<String, Object> perNode = new LinkedHashMap<>();
     nodes.stream()
         .sorted(Comparator.comparing(NodeEndpoint::node))

@@ -37,6 +37,8 @@ class AgentAcceptsRenderedConfigTest {
     assertThat(a.port()).isEqualTo(4789);
     assertThat(a.peers()).map(Object::toString).containsExactly("100.64.152.4", "100.64.152.132");
     assertThat(a.routes()).map(Object::toString).containsExactly("10.128.0.0/16");
+    assertThat(a.masquerade()).as("pods on gate nodes reach SIMs as the node").isTrue();
+    assertThat(a.mssClamp()).isTrue();
     assertThat(a.admin().port()).as("probes reach the admin port on the node IP").isEqualTo(9464);
     assertThat(a.admin().host()).isEqualTo("0.0.0.0");
 

@@ -24,12 +24,13 @@ class AgentConfigRendererTest {
 
     @SuppressWarnings("unchecked")
     Map<String, Object> config = new YAMLMapper().readValue(yaml, Map.class);
-    assertThat(config).containsOnlyKeys("vni", "port", "peers", "interface", "routes", "admin", "nodes");
+    assertThat(config).containsOnlyKeys("vni", "port", "peers", "interface", "routes", "admin", "masquerade", "nodes");
     assertThat(config).containsEntry("vni", 10).containsEntry("port", 4789)
         .containsEntry("peers", List.of("100.64.152.4", "100.64.152.132"))
         .containsEntry("interface", Map.of("name", "simgate0", "mtu", 1400))
         .containsEntry("routes", List.of("10.128.0.0/16", "10.129.0.0/16"))
-        .containsEntry("admin", Map.of("listen", "0.0.0.0:9464"));
+        .containsEntry("admin", Map.of("listen", "0.0.0.0:9464"))
+        .containsEntry("masquerade", true);
     assertThat(config.get("nodes")).isEqualTo(Map.of(
         "node-a", Map.of("localAddress", "198.51.100.2", "address", "10.255.255.1/9"),
         "node-b", Map.of("localAddress", "198.51.100.3", "address", "10.255.255.2/9")));
