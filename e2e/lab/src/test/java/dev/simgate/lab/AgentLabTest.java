@@ -6,17 +6,13 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The agent as a gate peer of one kernel-VXLAN VPG: traffic both ways, the door lock against a
  * non-peer, robustness against garbage, and steady-state zero allocation on the event loop.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AgentLabTest {
+class AgentLabTest extends SharedLabTest {
   private static final String UNKNOWN_PEER = "simgate_dropped_packets_total{reason=\"unknown_peer\"}";
   private static final String MALFORMED = "simgate_dropped_packets_total{reason=\"malformed\"}";
   private static final String BAD_VNI = "simgate_dropped_packets_total{reason=\"bad_vni\"}";
@@ -27,24 +23,9 @@ class AgentLabTest {
   private static final String TX_COALESCED = "simgate_tx_coalesced_packets_total";
   private static final String TAP_WRITE_FAILED = "simgate_dropped_packets_total{reason=\"tap_write_failed\"}";
 
-  private AgentInLab env;
-  private Lab lab;
-  private AgentProcess agent;
-  private Traffic traffic;
-
-  @BeforeAll
-  void up() throws IOException {
-    env = AgentInLab.start(Lab.Options.agent(1).withSpoofer());
-    lab = env.lab();
-    agent = env.agent();
-    traffic = env.traffic();
-  }
-
-  @AfterAll
-  void down() {
-    if (env != null) {
-      env.close();
-    }
+  @Override
+  protected Lab.Options options() {
+    return Lab.Options.agent(1).withSpoofer();
   }
 
   @Test

@@ -9,10 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The gate node routing for a server network behind it (what a Gate Peer does for the hosts of its
@@ -20,28 +17,16 @@ import org.junit.jupiter.api.TestInstance;
  * 1500, as hosts and cellular devices do, but the tunnel carries 1450: the agent's MSS clamp makes
  * both ends agree on segments that fit, whichever side opens the connection.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ForwardingLabTest {
+class ForwardingLabTest extends SharedLabTest {
   private static final String APPLIED = "simgate_config_reloads_total{result=\"applied\"}";
   private static final Pattern MSS = Pattern.compile("\"tcp_mss_default\":\\s*(\\d+)");
   /** TCP_MAXSEG of a connection: the MSS without the 12 bytes of timestamp options. */
   private static final int CLAMPED = 1450 - 40 - 12;
   private static final int UNCLAMPED = 1500 - 40 - 12;
 
-  private AgentInLab env;
-  private Traffic traffic;
-
-  @BeforeAll
-  void up() throws IOException {
-    env = AgentInLab.start(Lab.Options.agent(1).withServerAndDeviceMtu());
-    traffic = env.traffic();
-  }
-
-  @AfterAll
-  void down() {
-    if (env != null) {
-      env.close();
-    }
+  @Override
+  protected Lab.Options options() {
+    return Lab.Options.agent(1).withServerAndDeviceMtu();
   }
 
   @Test
@@ -56,14 +41,13 @@ class ForwardingLabTest {
 
     // Without the clamp (a reload), each end believes the other's 1460 and data relies on ICMP "fragmentation needed".
     reload("mssClamp: false\n");
-    assertThat(env.lab().run("node", "nft", "list", "tables")).doesNotContain("simgate");
+    assertThat(lab.run("node", "nft", "list", "tables")).doesNotContain("simgate");
     assertThat(mss("sim1", "srv", Lab.SIM1)).as("unclamped").isEqualTo(UNCLAMPED);
     reload("");
   }
 
   @Test
   void withMasqueradeTheVpgNeedsNoRouteBackToTheServerNetwork() throws IOException {
-    Lab lab = env.lab();
     assertThat(sourceSeenBySim()).as("routed: the SIM sees the server").isEqualTo(Lab.SERVER);
     lab.run("vpg1", "ip", "route", "del", "192.168.50.0/24");
     try {
@@ -82,17 +66,17 @@ class ForwardingLabTest {
 
   /** Rewrites the agent's config as the lab's plus {@code extra} and waits until the agent applied it. */
   private void reload(String extra) throws IOException {
-    double applied = env.agent().metric(APPLIED);
-    env.agent().writeConfig(env.lab().agentConfig() + extra);
-    await().atMost(Duration.ofSeconds(10)).until(() -> env.agent().metric(APPLIED) > applied);
+    double applied = agent.metric(APPLIED);
+    agent.writeConfig(lab.agentConfig() + extra);
+    await().atMost(Duration.ofSeconds(10)).until(() -> agent.metric(APPLIED) > applied);
   }
 
   /** The source address of a TCP connection from the server as the SIM sees it. */
   private String sourceSeenBySim() throws IOException {
-    Path log = Files.createTempFile(env.lab().workDir(), "peer-", ".log");
-    Process echo = env.lab().start("sim1", log, "socat", "TCP-LISTEN:7999,reuseaddr", "SYSTEM:echo $SOCAT_PEERADDR");
+    Path log = Files.createTempFile(lab.workDir(), "peer-", ".log");
+    Process echo = lab.start("sim1", log, "socat", "TCP-LISTEN:7999,reuseaddr", "SYSTEM:echo $SOCAT_PEERADDR");
     try {
-      return env.lab().run("srv", "socat", "-u", "-T", "5", "TCP:" + Lab.SIM1 + ":7999,retry=50,interval=0.1", "STDOUT")
+      return lab.run("srv", "socat", "-u", "-T", "5", "TCP:" + Lab.SIM1 + ":7999,retry=50,interval=0.1", "STDOUT")
           .strip();
     } finally {
       echo.destroyForcibly();
@@ -103,7 +87,7 @@ class ForwardingLabTest {
   private int mss(String serverRole, String clientRole, String address) throws IOException {
     // Forget path MTUs learned from ICMP by earlier transfers: they would lower the MSS on their own.
     for (String role : new String[] {"srv", "sim1"}) {
-      env.lab().run(role, "ip", "route", "flush", "cache");
+      lab.run(role, "ip", "route", "flush", "cache");
     }
     String report = traffic.iperf3(serverRole, clientRole, address, "-n", "64K");
     Matcher matcher = MSS.matcher(report);

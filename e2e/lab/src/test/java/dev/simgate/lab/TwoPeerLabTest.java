@@ -4,37 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Two VPG peers, as a SORACOM VPG has (one per zone), each with a SIM behind it: the agent floods
  * broadcast and unknown frames to both and, once it has learned which peer a MAC sits behind,
  * sends unicast to that peer only.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TwoPeerLabTest {
+class TwoPeerLabTest extends SharedLabTest {
   private static final String TX_VPG1 = "simgate_tx_packets_total{peer=\"" + Lab.VPG1_OUTER + "\"}";
   private static final String TX_VPG2 = "simgate_tx_packets_total{peer=\"" + Lab.VPG2_OUTER + "\"}";
 
-  private AgentInLab env;
-  private AgentProcess agent;
-  private Traffic traffic;
-
-  @BeforeAll
-  void up() throws IOException {
-    env = AgentInLab.start(Lab.Options.agent(2));
-    agent = env.agent();
-    traffic = env.traffic();
-  }
-
-  @AfterAll
-  void down() {
-    if (env != null) {
-      env.close();
-    }
+  @Override
+  protected Lab.Options options() {
+    return Lab.Options.agent(2);
   }
 
   @Test

@@ -1,0 +1,33 @@
+package dev.simgate.lab;
+
+import java.io.IOException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+
+/** A test class whose tests share one lab with the agent running: built before the first, removed after the last. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SharedLabTest {
+  protected AgentInLab env;
+  protected Lab lab;
+  protected AgentProcess agent;
+  protected Traffic traffic;
+
+  /** What the lab is made of. */
+  protected abstract Lab.Options options();
+
+  @BeforeAll
+  void up() throws IOException {
+    env = AgentInLab.start(options());
+    lab = env.lab();
+    agent = env.agent();
+    traffic = env.traffic();
+  }
+
+  @AfterAll
+  void down() {
+    if (env != null) {
+      env.close();
+    }
+  }
+}
