@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.simgate.operator.render.AgentImage;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import picocli.CommandLine;
@@ -25,6 +26,15 @@ public final class Main implements Callable<Integer> {
       defaultValue = "${env:POD_NAMESPACE:-" + OperatorSettings.DEFAULT_NAMESPACE + "}",
       description = "Namespace of the agent DaemonSets, ConfigMaps and RBAC (default: env POD_NAMESPACE, else ${DEFAULT-VALUE}).")
   String namespace;
+
+  @Option(names = "--leader-election", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Reconcile only while holding a Lease in the namespace, so more replicas can stand by"
+          + " (default ${DEFAULT-VALUE}; --no-leader-election for a single replica without a Lease).")
+  boolean leaderElection;
+
+  @Option(names = "--lease-name", paramLabel = "NAME", defaultValue = "simgate-operator",
+      description = "Name of that Lease (default ${DEFAULT-VALUE}); the holder's identity is the pod name (HOSTNAME).")
+  String leaseName;
 
   @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
       description = "Port of /healthz, /readyz and /metrics (default ${DEFAULT-VALUE}).")
@@ -52,7 +62,9 @@ public final class Main implements Callable<Integer> {
     try (KubernetesClient client = new KubernetesClientBuilder().build();
         SimGateOperator operator = new SimGateOperator(client, new OperatorSettings(namespace,
             new AgentImage(agentImage, blankToNull(agentImagePullPolicy)), Clock.systemUTC()),
-            new ReconcileMetrics(registry));
+            new ReconcileMetrics(registry),
+            // Losing the Lease ends the process (JOSDK's default), so a deposed leader never reconciles again.
+            leaderElection ? new LeaderElectionConfiguration(leaseName, namespace) : null);
         HttpEndpoints http = new HttpEndpoints(httpPort, () -> true,
             () -> operator.runtimeInfo().isStarted() && operator.runtimeInfo().allEventSourcesAreHealthy(), registry)) {
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "shutdown"));

@@ -7,6 +7,7 @@ import dev.simgate.operator.vpg.VirtualPrivateGatewayReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RuntimeInfo;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 
 /** The three controllers on one JOSDK Operator; used by {@link Main} and, in-process, by the tests. */
@@ -14,10 +15,24 @@ public final class SimGateOperator implements AutoCloseable {
   private final Operator operator;
 
   public SimGateOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
-    operator = new Operator(o -> o.withKubernetesClient(client)
-        .withMetrics(metrics)
-        .withCloseClientOnStop(false)
-        .withStopOnInformerErrorDuringStartup(true));
+    this(client, settings, metrics, null);
+  }
+
+  /**
+   * @param leaderElection null: reconcile from the start (a single replica). Otherwise the
+   *     controllers run only while this instance holds the Lease, so replicas can stand by.
+   */
+  public SimGateOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics,
+      LeaderElectionConfiguration leaderElection) {
+    operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withMetrics(metrics)
+          .withCloseClientOnStop(false)
+          .withStopOnInformerErrorDuringStartup(true);
+      if (leaderElection != null) {
+        o.withLeaderElectionConfiguration(leaderElection);
+      }
+    });
     EventRecorder events = new EventRecorder(client);
     operator.register(new VirtualPrivateGatewayReconciler(settings));
     operator.register(new GatePeerReconciler(settings, events));

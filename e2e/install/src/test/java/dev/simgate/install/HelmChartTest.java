@@ -29,7 +29,7 @@ class HelmChartTest {
 
     assertThat(Manifests.kinds(objects)).containsExactlyInAnyOrder(
         "ServiceAccount", "CustomResourceDefinition", "CustomResourceDefinition", "CustomResourceDefinition",
-        "ClusterRole", "ClusterRoleBinding", "Service", "Deployment");
+        "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment");
 
     for (JsonNode crd : Manifests.ofKind(objects, "CustomResourceDefinition")) {
       assertThat(crd.at("/spec/group").asText()).isEqualTo("simgate.dev");
@@ -44,6 +44,14 @@ class HelmChartTest {
     assertThat(binding.at("/roleRef/name").asText()).isEqualTo(role.at("/metadata/name").asText());
     assertThat(binding.at("/subjects/0/name").asText()).isEqualTo("simgate-operator");
     assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo("simgate-system");
+    JsonNode namespaceRole = Manifests.single(objects, "Role");
+    assertThat(namespaceRole.at("/metadata/namespace").asText()).as("the Lease's namespace only").isEqualTo("simgate-system");
+    assertThat(namespaceRole.get("rules")).as("Role rules == files/operator-namespace-rules.yaml")
+        .isEqualTo(Manifests.YAML.readTree(Repo.OPERATOR_NAMESPACE_RULES.toFile()));
+    JsonNode namespaceBinding = Manifests.single(objects, "RoleBinding");
+    assertThat(namespaceBinding.at("/roleRef/kind").asText()).isEqualTo("Role");
+    assertThat(namespaceBinding.at("/roleRef/name").asText()).isEqualTo(namespaceRole.at("/metadata/name").asText());
+    assertThat(namespaceBinding.at("/subjects/0/name").asText()).isEqualTo("simgate-operator");
 
     JsonNode deployment = Manifests.single(objects, "Deployment");
     JsonNode pod = deployment.at("/spec/template/spec");
@@ -94,7 +102,8 @@ class HelmChartTest {
     List<JsonNode> objects = Manifests.parse(Helm.template("-f", CUSTOM_VALUES.toString()).requireSuccess());
 
     assertThat(Manifests.kinds(objects)).containsExactlyInAnyOrder(
-        "Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Service", "Deployment", "ServiceMonitor");
+        "Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Service",
+        "Deployment", "ServiceMonitor");
 
     JsonNode namespace = Manifests.single(objects, "Namespace");
     assertThat(namespace.at("/metadata/name").asText()).isEqualTo("simgate-system");
@@ -104,6 +113,7 @@ class HelmChartTest {
 
     JsonNode deployment = Manifests.single(objects, "Deployment");
     assertThat(deployment.at("/metadata/name").asText()).isEqualTo("gate-operator");
+    assertThat(deployment.at("/spec/replicas").asInt()).as("replicas, with leader election").isEqualTo(2);
     JsonNode pod = deployment.at("/spec/template/spec");
     JsonNode container = pod.at("/containers/0");
     assertThat(container.at("/image").asText()).isEqualTo("registry.example.com/simgate/operator:0.1.1");

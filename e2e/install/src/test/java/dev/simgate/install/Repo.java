@@ -12,6 +12,7 @@ final class Repo {
   static final Path MANIFEST = ROOT.resolve("deploy/simgate.yaml");
   static final Path EXAMPLES = CHART.resolve("examples");
   static final Path OPERATOR_RULES = CHART.resolve("files/operator-rules.yaml");
+  static final Path OPERATOR_NAMESPACE_RULES = CHART.resolve("files/operator-namespace-rules.yaml");
   static final Path HEALTH_LUA = CHART.resolve("argocd/health.lua");
   static final Path ARGOCD_CM = CHART.resolve("argocd/argocd-cm-health.yaml");
 

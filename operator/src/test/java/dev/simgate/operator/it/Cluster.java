@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 final class Cluster {
   static final Path CRDS = Path.of(System.getProperty("simgate.crds.dir", "../crds"));
   static final Path RULES = CRDS.resolveSibling("charts/simgate/files/operator-rules.yaml");
+  static final Path NAMESPACE_RULES = CRDS.resolveSibling("charts/simgate/files/operator-namespace-rules.yaml");
 
   private Cluster() {}
 
@@ -42,7 +43,16 @@ final class Cluster {
   }
 
   static List<PolicyRule> operatorRules() {
-    try (InputStream in = Files.newInputStream(RULES)) {
+    return rules(RULES);
+  }
+
+  /** The operator's Role in its own namespace (the Lease of leader election). */
+  static List<PolicyRule> operatorNamespaceRules() {
+    return rules(NAMESPACE_RULES);
+  }
+
+  private static List<PolicyRule> rules(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
       PolicyRule[] rules = Serialization.unmarshal(in, PolicyRule[].class);
       return List.of(rules);
     } catch (IOException e) {
