@@ -12,11 +12,15 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
-/** Installation steps the integration tests share: CRDs from crds/, the operator ClusterRole from contract 3. */
+/** Installation steps the integration tests share: CRDs from crds/, the operator's RBAC from the chart's files. */
 final class Cluster {
   static final Path CRDS = Path.of(System.getProperty("simgate.crds.dir", "../crds"));
   static final Path RULES = CRDS.resolveSibling("charts/simgate/files/operator-rules.yaml");
@@ -42,13 +46,26 @@ final class Cluster {
     }
   }
 
-  static List<PolicyRule> operatorRules() {
-    return rules(RULES);
-  }
-
-  /** The operator's Role in its own namespace (the Lease of leader election). */
-  static List<PolicyRule> operatorNamespaceRules() {
-    return rules(NAMESPACE_RULES);
+  /**
+   * The operator's ServiceAccount {@code name} in {@code namespace}, bound to exactly the chart's rules: the
+   * ClusterRole of contract 3 and the Role in its own namespace. Tests then run the operator impersonating it.
+   *
+   * @return the user name to impersonate
+   */
+  static String installOperatorRbac(KubernetesClient admin, String namespace, String name) {
+    admin.resource(new ClusterRoleBuilder().withNewMetadata().withName(name).endMetadata()
+        .withRules(rules(RULES)).build()).create();
+    admin.resource(new ClusterRoleBindingBuilder().withNewMetadata().withName(name).endMetadata()
+        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", name)
+        .addNewSubject().withKind("ServiceAccount").withName(name).withNamespace(namespace).endSubject()
+        .build()).create();
+    admin.resource(new RoleBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+        .withRules(rules(NAMESPACE_RULES)).build()).create();
+    admin.resource(new RoleBindingBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+        .withNewRoleRef("rbac.authorization.k8s.io", "Role", name)
+        .addNewSubject().withKind("ServiceAccount").withName(name).withNamespace(namespace).endSubject()
+        .build()).create();
+    return "system:serviceaccount:" + namespace + ":" + name;
   }
 
   private static List<PolicyRule> rules(Path file) {

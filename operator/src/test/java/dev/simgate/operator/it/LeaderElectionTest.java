@@ -21,10 +21,6 @@ import dev.simgate.testkit.KubeControlPlane;
 import dev.simgate.testkit.WithKubeControlPlane;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -51,16 +47,7 @@ class LeaderElectionTest {
     admin = plane.client();
     Cluster.installCrds(admin);
     admin.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-    admin.resource(new ClusterRoleBuilder().withNewMetadata().withName(SA).endMetadata()
-        .withRules(Cluster.operatorRules()).build()).create();
-    admin.resource(new ClusterRoleBindingBuilder().withNewMetadata().withName(SA).endMetadata()
-        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", SA)
-        .addNewSubject().withKind("ServiceAccount").withName(SA).withNamespace(NS).endSubject().build()).create();
-    admin.resource(new RoleBuilder().withNewMetadata().withName(SA).withNamespace(NS).endMetadata()
-        .withRules(Cluster.operatorNamespaceRules()).build()).create();
-    admin.resource(new RoleBindingBuilder().withNewMetadata().withName(SA).withNamespace(NS).endMetadata()
-        .withNewRoleRef("rbac.authorization.k8s.io", "Role", SA)
-        .addNewSubject().withKind("ServiceAccount").withName(SA).withNamespace(NS).endSubject().build()).create();
+    String user = Cluster.installOperatorRbac(admin, NS, SA);
     for (String identity : List.of("replica-a", "replica-b")) {
       PrometheusRegistry registry = new PrometheusRegistry();
       var election = LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE)
@@ -70,7 +57,7 @@ class LeaderElectionTest {
           .withExitOnStopLeading(false) // in production losing the Lease ends the process; here it would end the JVM
           .build();
       registries.put(identity, registry);
-      operators.put(identity, new SimGateOperator(plane.clientAs("system:serviceaccount:" + NS + ":" + SA),
+      operators.put(identity, new SimGateOperator(plane.clientAs(user),
           new OperatorSettings(NS, Clock.systemUTC()), new ReconcileMetrics(registry), election).start());
     }
   }

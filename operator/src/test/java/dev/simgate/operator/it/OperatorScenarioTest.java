@@ -36,14 +36,13 @@ import dev.simgate.testkit.KubeControlPlane;
 import dev.simgate.testkit.WithKubeControlPlane;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -54,14 +53,14 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 /**
  * One scenario on a real control plane (kube-apiserver, garbage collector, DaemonSet controller, scheduler, kwok nodes
  * that run pods and report them Ready). The operator runs in this JVM with a client that impersonates its
- * ServiceAccount, bound only to the ClusterRole of charts/simgate/files/operator-rules.yaml: every step succeeding
+ * ServiceAccount, bound only to the chart's rules (the ClusterRole of charts/simgate/files/operator-rules.yaml and the
+ * Role of operator-namespace-rules.yaml in its namespace): every step succeeding
  * (and no failed reconciliation) is the proof that those rules suffice.
  */
 @WithKubeControlPlane(controllers = {"garbage-collector-controller", "daemonset-controller"}, scheduler = true, kwok = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorScenarioTest {
   static final String NS = "simgate-system";
-  static final String OPERATOR_SA = "system:serviceaccount:" + NS + ":simgate-operator";
   static final String POOL = "10.255.255.0/30"; // two usable addresses: .1 and .2
   static final String AGENT = "simgate-gp1";
 
@@ -83,13 +82,7 @@ class OperatorScenarioTest {
       }
       admin.resource(namespace).create();
     }
-    admin.resource(new ClusterRoleBuilder().withNewMetadata().withName("simgate-operator").endMetadata()
-        .withRules(Cluster.operatorRules()).build()).create();
-    admin.resource(new ClusterRoleBindingBuilder().withNewMetadata().withName("simgate-operator").endMetadata()
-        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "simgate-operator")
-        .addNewSubject().withKind("ServiceAccount").withName("simgate-operator").withNamespace(NS).endSubject()
-        .build()).create();
-    operatorClient = plane.clientAs(OPERATOR_SA);
+    operatorClient = plane.clientAs(Cluster.installOperatorRbac(admin, NS, "simgate-operator"));
     startOperator();
   }
 
@@ -449,9 +442,14 @@ class OperatorScenarioTest {
 
   @Test
   @Order(9)
-  void theOperatorRanUnderItsClusterRoleWithoutAFailedReconciliation() {
+  void theOperatorRanUnderItsRulesWithoutAFailedReconciliation() {
     assertThat(earlierErrors + reconcileErrors()).isZero();
     assertThat(reconciliations("success")).isPositive();
+    // ...and those rules let it write agents' objects in its own namespace only.
+    var elsewhere = new ConfigMapBuilder().withNewMetadata().withName("probe").withNamespace("other").endMetadata().build();
+    assertThatThrownBy(() -> operatorClient.resource(elsewhere).create())
+        .isInstanceOf(KubernetesClientException.class).satisfies(e -> assertThat(((KubernetesClientException) e).getCode())
+            .as("HTTP status").isEqualTo(403));
   }
 
   static double reconcileErrors() {
