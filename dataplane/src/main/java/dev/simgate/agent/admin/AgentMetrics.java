@@ -43,6 +43,7 @@ public final class AgentMetrics {
         perPeer(stats, "simgate_tx_packets", "VXLAN datagrams sent to a peer", Stats.PeerStats::txPackets),
         perPeer(stats, "simgate_tx_bytes", "VXLAN payload bytes (header + inner frame) sent to a peer",
             Stats.PeerStats::txBytes),
+        lastReceive(stats),
         drops.build(),
         CounterSnapshot.builder().name("simgate_rx_coalesced_packets")
             .help("Received TCP segments merged into the previous segment's TAP write (user-space GRO)")
@@ -57,6 +58,19 @@ public final class AgentMetrics {
         gauge("simgate_mac_table_entries", "Learned inner MAC to peer entries", stats.macEntries()),
         gauge("simgate_ready", "1 when the interface is up with its address and the socket is bound",
             sample.ready() ? 1 : 0));
+  }
+
+  /** When each peer was last heard from: alert on a VPG peer that went silent (absent until it sends once). */
+  private static GaugeSnapshot lastReceive(Stats stats) {
+    var builder = GaugeSnapshot.builder().name("simgate_peer_last_receive_timestamp_seconds")
+        .help("Unix time of the last VXLAN datagram accepted from a peer");
+    for (Stats.PeerStats peer : stats.peers()) {
+      if (!Double.isNaN(peer.lastReceive())) {
+        builder.dataPoint(GaugeDataPointSnapshot.builder().value(peer.lastReceive())
+            .labels(Labels.of("peer", peer.peer())).build());
+      }
+    }
+    return builder.build();
   }
 
   private static CounterSnapshot perPeer(Stats stats, String name, String help,

@@ -209,6 +209,7 @@ public final class Dataplane {
     Peer from = peers[peer];
     from.rxPackets++;
     from.rxBytes += length;
+    from.lastReceiveNanos = now;
     // The frame's virtio_net_hdr goes over the VXLAN header, just before it.
     int lost = tapWriter.offer(datagram + VxlanHeader.LENGTH, length - VxlanHeader.LENGTH);
     drops[DropReason.TAP_WRITE_FAILED.ordinal()] += lost;
@@ -441,7 +442,10 @@ public final class Dataplane {
   public Stats stats() {
     List<Stats.PeerStats> perPeer = new ArrayList<>(peers.length);
     for (Peer peer : peers) {
-      perPeer.add(new Stats.PeerStats(peer.address.toString(), peer.rxPackets, peer.rxBytes, peer.txPackets, peer.txBytes));
+      double lastReceive = peer.lastReceiveNanos == 0 ? Double.NaN
+          : (System.currentTimeMillis() - (System.nanoTime() - peer.lastReceiveNanos) / 1_000_000) / 1000.0;
+      perPeer.add(new Stats.PeerStats(peer.address.toString(), peer.rxPackets, peer.rxBytes, peer.txPackets, peer.txBytes,
+          lastReceive));
     }
     Map<DropReason, Long> dropped = new EnumMap<>(DropReason.class);
     for (DropReason reason : DropReason.values()) {

@@ -9,6 +9,8 @@ final class Peer {
   long rxBytes;
   long txPackets;
   long txBytes;
+  /** System.nanoTime() of the last datagram accepted from this peer; 0: none yet. */
+  long lastReceiveNanos;
 
   Peer(Ipv4 address) {
     this.address = address;

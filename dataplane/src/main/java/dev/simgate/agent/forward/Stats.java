@@ -12,6 +12,11 @@ import java.util.Map;
 public record Stats(List<PeerStats> peers, Map<DropReason, Long> drops, int macEntries, long rxCoalesced,
     long txCoalesced) {
 
-  /** Counters of one configured peer; bytes are VXLAN UDP payload bytes (header + inner frame). */
-  public record PeerStats(String peer, long rxPackets, long rxBytes, long txPackets, long txBytes) {}
+  /**
+   * Counters of one configured peer; bytes are VXLAN UDP payload bytes (header + inner frame).
+   *
+   * @param lastReceive Unix time (seconds) of the last datagram accepted from the peer; NaN: none yet
+   */
+  public record PeerStats(String peer, long rxPackets, long rxBytes, long txPackets, long txBytes,
+      double lastReceive) {}
 }

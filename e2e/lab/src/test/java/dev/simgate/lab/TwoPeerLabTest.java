@@ -28,6 +28,12 @@ class TwoPeerLabTest extends SharedLabTest {
       assertThat(traffic.tcpTransfer("node", sim[0], sim[1], 1 << 20)).as("TCP node -> %s", sim[0]).isTrue();
       assertThat(traffic.tcpTransfer(sim[0], "node", Lab.NODE_INNER, 1 << 20)).as("TCP %s -> node", sim[0]).isTrue();
     }
+    // Each peer was just heard from: the gauge an alert on a silent VPG peer would watch.
+    double now = System.currentTimeMillis() / 1000.0;
+    for (String peer : new String[] {Lab.VPG1_OUTER, Lab.VPG2_OUTER}) {
+      assertThat(agent.metric("simgate_peer_last_receive_timestamp_seconds{peer=\"" + peer + "\"}"))
+          .as("last receive from %s", peer).isBetween(now - 60, now + 1);
+    }
   }
 
   @Test
