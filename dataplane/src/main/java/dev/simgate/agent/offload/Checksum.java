@@ -69,9 +69,18 @@ public final class Checksum {
     return (short) sum;
   }
 
-  /** The IPv4 pseudo-header (addresses in network order as ints) of a transport segment. */
-  public static long pseudoHeader(int source, int destination, int protocol, int length) {
-    return (source & 0xFFFF_FFFFL) + (destination & 0xFFFF_FFFFL) + protocol + length;
+  /**
+   * The pseudo-header sum of the transport segment of {@code length} bytes carried by the IPv4
+   * header at {@code ip} (its addresses, {@code protocol} and {@code length}).
+   */
+  public static long pseudoHeader(MemorySegment m, long ip, int protocol, int length) {
+    return (m.get(INT_BE, ip + 12) & 0xFFFF_FFFFL) + (m.get(INT_BE, ip + 16) & 0xFFFF_FFFFL) + protocol + length;
+  }
+
+  /** Recomputes the header checksum of the IPv4 header of {@code headerLength} bytes at {@code ip}. */
+  public static void storeIpv4Header(MemorySegment m, long ip, int headerLength) {
+    m.set(SHORT_BE, ip + 10, (short) 0);
+    store(m, ip + 10, finish(add(m, ip, headerLength, 0)));
   }
 
   /** Folds {@code sum} to 16 bits and complements it: the value to store in a checksum field. */

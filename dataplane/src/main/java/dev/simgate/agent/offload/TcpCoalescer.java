@@ -61,8 +61,7 @@ public final class TcpCoalescer {
     if (Checksum.finish(Checksum.add(m, frame + IP, IP_HEADER, 0)) != 0) {
       return -1;
     }
-    long sum = Checksum.pseudoHeader(m.get(INT_BE, frame + IP + 12), m.get(INT_BE, frame + IP + 16), PROTOCOL_TCP,
-        length - TCP);
+    long sum = Checksum.pseudoHeader(m, frame + IP, PROTOCOL_TCP, length - TCP);
     return Checksum.finish(Checksum.add(m, frame + TCP, length - TCP, sum)) == 0 ? headers : -1;
   }
 
@@ -119,13 +118,11 @@ public final class TcpCoalescer {
       boolean push) {
     int tcpLength = headers - TCP + payload;
     m.set(SHORT_BE, first + IP + 2, (short) (IP_HEADER + tcpLength));
-    m.set(SHORT_BE, first + IP + 10, (short) 0);
-    Checksum.store(m, first + IP + 10, Checksum.finish(Checksum.add(m, first + IP, IP_HEADER, 0)));
+    Checksum.storeIpv4Header(m, first + IP, IP_HEADER);
     if (push) {
       m.set(ValueLayout.JAVA_BYTE, first + TCP + 13, (byte) (flags(m, first) | PSH));
     }
-    long pseudo = Checksum.pseudoHeader(m.get(INT_BE, first + IP + 12), m.get(INT_BE, first + IP + 16), PROTOCOL_TCP,
-        tcpLength);
+    long pseudo = Checksum.pseudoHeader(m, first + IP, PROTOCOL_TCP, tcpLength);
     Checksum.store(m, first + TCP + TCP_CHECKSUM_OFFSET, (short) ~Checksum.finish(pseudo));
     VirtioNetHeader.writeTcpGso(m, virtioHeader, headers, mss, TCP, TCP_CHECKSUM_OFFSET);
   }

@@ -73,8 +73,7 @@ public final class TcpSegmenter {
     int ipHeader = (out.get(ValueLayout.JAVA_BYTE, ip) & 0x0F) * 4;
     out.set(SHORT_BE, ip + 2, (short) (headers - ETHERNET + payload));
     out.set(SHORT_BE, ip + 4, (short) (out.get(SHORT_BE, ip + 4) + index));
-    out.set(SHORT_BE, ip + 10, (short) 0);
-    Checksum.store(out, ip + 10, Checksum.finish(Checksum.add(out, ip, ipHeader, 0)));
+    Checksum.storeIpv4Header(out, ip, ipHeader);
 
     long tcp = ip + ipHeader;
     int tcpHeader = headers - ETHERNET - ipHeader;
@@ -88,8 +87,7 @@ public final class TcpSegmenter {
     }
     out.set(ValueLayout.JAVA_BYTE, tcp + 13, (byte) flags);
     out.set(SHORT_BE, tcp + 16, (short) 0);
-    long sum = Checksum.pseudoHeader(out.get(INT_BE, ip + 12), out.get(INT_BE, ip + 16), PROTOCOL_TCP,
-        tcpHeader + payload);
+    long sum = Checksum.pseudoHeader(out, ip, PROTOCOL_TCP, tcpHeader + payload);
     sum = Checksum.add(out, tcp, tcpHeader, sum);
     sum = Checksum.add(m, frame + headers + offset, payload, sum);
     Checksum.store(out, tcp + 16, Checksum.finish(sum));
