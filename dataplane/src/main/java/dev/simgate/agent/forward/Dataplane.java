@@ -86,9 +86,8 @@ public final class Dataplane {
   private int headersUsed;
   private int controlsUsed;
   private boolean udpGso;
-  /** Datagram size of the open run of plain datagrams (message {@link #runMessage}), or 0: none. */
+  /** Datagram size of the run of plain datagrams the last queued message gathers, or 0: it gathers none. */
   private int runSize;
-  private int runMessage;
   private long runIovec;
   private long runControl;
   private long txCoalesced;
@@ -273,7 +272,6 @@ public final class Dataplane {
     enqueue(peer, iovec, 1, 0, 1, size);
     boolean gathers = udpGso && peer >= 0;
     runSize = gathers ? size : 0;
-    runMessage = messages - 1;
     runIovec = iovec;
   }
 
@@ -285,7 +283,7 @@ public final class Dataplane {
    */
   private boolean joinsRun(int peer, long datagram, int size) {
     int last = messages - 1;
-    if (runSize == 0 || runMessage != last || txPeer[last] != peer || size > runSize
+    if (runSize == 0 || txPeer[last] != peer || size > runSize
         || txDatagrams[last] == UdpSegment.MAX_SEGMENTS || txLength[last] + size > UdpSegment.MAX_PAYLOAD
         || iovecsUsed == IOVECS || controlsUsed == CONTROLS) {
       return false;
@@ -360,6 +358,7 @@ public final class Dataplane {
 
   /** One message to a learned peer, or a copy to every peer (head-end replication; copies share the iovecs). */
   private void enqueue(int peer, long iovec, int iovecCount, long control, int datagrams, int bytes) {
+    runSize = 0; // a new message: whatever run the previous one gathered is closed
     int controlLength = control == 0 ? 0 : UdpSegment.SPACE;
     int first = peer >= 0 ? peer : 0;
     int end = peer >= 0 ? peer + 1 : peers.length;
