@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages that the demo, the lab tests and the benchmark use.
+# Installs the Debian packages that the demo, the lab tests, the test cluster's builds and the benchmark use.
 # Idempotent: does nothing when every tool is already there.
 set -euo pipefail
 need=()
@@ -14,6 +14,10 @@ command -v socat   >/dev/null || need+=(socat)
 command -v curl    >/dev/null || need+=(curl)
 command -v python3 >/dev/null || need+=(python3)   # lab tests: UDP burst sender/receiver
 command -v mvn     >/dev/null || need+=(maven)
+# real test nodes (e2e/k8s/toolchain.sh): runc is built with seccomp (cgo), pause is compiled static from C
+command -v gcc     >/dev/null || need+=(gcc libc6-dev)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+[ -f /usr/include/seccomp.h ] || need+=(libseccomp-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup-host: installing ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Builds the Kubernetes test binaries from published Go modules at pinned versions:
-#   kube-apiserver kube-controller-manager kube-scheduler kubectl  (k8s.io/kubernetes, staging modules at their tags)
-#   etcd (go.etcd.io/etcd/server/v3)  kwok kwokctl (sigs.k8s.io/kwok)  helm (helm.sh/helm/v3)
+#   control plane: kube-apiserver kube-controller-manager kube-scheduler kubectl (k8s.io/kubernetes, staging modules at
+#                  their tags), etcd (go.etcd.io/etcd/server/v3), kwok kwokctl (sigs.k8s.io/kwok), helm (helm.sh/helm/v3)
+#   real nodes:    kubelet kube-proxy (k8s.io/kubernetes), containerd containerd-shim-runc-v2 ctr
+#                  (github.com/containerd/containerd/v2), runc (github.com/opencontainers/runc, cgo + libseccomp),
+#                  CNI plugins bridge host-local loopback portmap (github.com/containernetworking/plugins) in cni/,
+#                  coredns (github.com/coredns/coredns), pause (build/pause/linux/pause.c of k8s.io/kubernetes)
+#   node images:   images/pause.tar and images/coredns.tar (docker archives written by e2e/images/archive.py)
 # into ${SIMGATE_CACHE:-~/.cache/simgate}/k8s/<k8s-version>/bin and prints that directory as the LAST line of stdout.
 # Progress goes to stderr. Idempotent: a binary is rebuilt only when it is missing or its version stamp differs.
 # Everything (Go module cache, build cache, wrapper modules, binaries) lives outside the repository.
@@ -11,6 +16,12 @@ K8S_VERSION=1.36.3       # k8s.io/kubernetes v1.36.3; staging modules k8s.io/* v
 ETCD_VERSION=3.6.16      # matches the etcd v3.6 client of Kubernetes 1.36
 KWOK_VERSION=0.8.0
 HELM_VERSION=3.22.0
+CONTAINERD_VERSION=2.3.7 # LTS; its support matrix lists Kubernetes 1.36
+RUNC_VERSION=1.5.3       # containerd 2.3 is tested with runc 1.5; >= 1.2.4 allows /dev/net/tun by default again
+CNI_VERSION=1.10.0
+COREDNS_VERSION=1.14.7
+PAUSE_VERSION=3.10.2     # TAG of build/pause in Kubernetes 1.36
+IMAGES="$(cd "$(dirname "${BASH_SOURCE[0]}")/../images" && pwd)"
 
 CACHE="${SIMGATE_CACHE:-$HOME/.cache/simgate}"
 OUT="$CACHE/k8s/$K8S_VERSION"
@@ -27,8 +38,16 @@ declare -A WANT=(
   [etcd]="etcd v$ETCD_VERSION" [kwok]="kwok v$KWOK_VERSION k8s v$K8S_VERSION"
   [kwokctl]="kwok v$KWOK_VERSION k8s v$K8S_VERSION" [helm]="helm v$HELM_VERSION kube-defaults"
   [kwok-stages.yaml]="kwok v$KWOK_VERSION"
+  [kubelet]="k8s v$K8S_VERSION" [kube-proxy]="k8s v$K8S_VERSION"
+  [containerd]="containerd v$CONTAINERD_VERSION" [containerd-shim-runc-v2]="containerd v$CONTAINERD_VERSION"
+  [ctr]="containerd v$CONTAINERD_VERSION" [runc]="runc v$RUNC_VERSION seccomp"
+  [cni/bridge]="cni v$CNI_VERSION" [cni/host-local]="cni v$CNI_VERSION" [cni/loopback]="cni v$CNI_VERSION"
+  [cni/portmap]="cni v$CNI_VERSION" [coredns]="coredns v$COREDNS_VERSION" [pause]="pause v$PAUSE_VERSION k8s v$K8S_VERSION"
+  [images/pause.tar]="simgate-test/pause:$PAUSE_VERSION archive-$(sha256sum "$IMAGES/archive.py" | cut -c1-12)"
+  [images/coredns.tar]="simgate-test/coredns:v$COREDNS_VERSION archive-$(sha256sum "$IMAGES/archive.py" | cut -c1-12)"
 )
-up_to_date() { [ -s "$BIN/$1" ] && [ "$(cat "$BIN/.stamp-$1" 2>/dev/null)" = "${WANT[$1]}" ]; }
+stamp() { echo "$BIN/.stamp-${1//\//-}"; }
+up_to_date() { [ -s "$BIN/$1" ] && [ "$(cat "$(stamp "$1")" 2>/dev/null)" = "${WANT[$1]}" ]; }
 missing() { local n; for n in "$@"; do up_to_date "$n" || return 0; done; return 1; }
 all_up_to_date() { ! missing "${!WANT[@]}"; }
 
@@ -51,12 +70,17 @@ case "$GOV" in go1.2[6-9]*|go1.[3-9]*) ;; *) log "need Go >= 1.26 for Kubernetes
 log "building into $BIN with $GOV (logs of each step below; cold build takes long on few cores)"
 
 # install NAME: moves a freshly built binary into BIN and stamps it.
-install_bin() { mv -f "$WORK/out/$1" "$BIN/$1"; echo "${WANT[$1]}" > "$BIN/.stamp-$1"; log "built $1 (${WANT[$1]})"; }
-mkdir -p "$WORK/out"
+install_bin() {
+  mkdir -p "$(dirname "$BIN/$1")"; mv -f "$WORK/out/$1" "$BIN/$1"; echo "${WANT[$1]}" > "$(stamp "$1")"
+  log "built $1 (${WANT[$1]})"
+}
+mkdir -p "$WORK/out/cni" "$WORK/out/images"
 
 # Kubernetes: a wrapper module that requires k8s.io/kubernetes and replaces every staging module (required there
 # at v0.0.0 and replaced by ./staging/src/...) with its published tag v0.X.Y.
-if missing kube-apiserver kube-controller-manager kube-scheduler kubectl; then
+K8S_CMDS="kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy"
+# shellcheck disable=SC2086
+if missing $K8S_CMDS; then
   step="kubernetes wrapper module"
   d="$WORK/k8s"; rm -rf "$d"; mkdir -p "$d"; cd "$d"
   kmod=$(go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
@@ -67,7 +91,8 @@ if missing kube-apiserver kube-controller-manager kube-scheduler kubectl; then
   for m in $staging; do go mod edit "-replace=$m=$m@v0.${K8S_VERSION#1.}"; done
   log "replaced $(echo "$staging" | wc -w) staging modules with v0.${K8S_VERSION#1.}"
   step="kubernetes go get"
-  go get $(printf 'k8s.io/kubernetes/cmd/%s@v'"$K8S_VERSION"' ' kube-apiserver kube-controller-manager kube-scheduler kubectl) >&2
+  # shellcheck disable=SC2086
+  go get $(printf 'k8s.io/kubernetes/cmd/%s@v'"$K8S_VERSION"' ' $K8S_CMDS) >&2
   minor=${K8S_VERSION#1.}; minor=${minor%%.*}
   ldf="-s -w -X k8s.io/component-base/version.gitVersion=v$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1"
   ldf+=" -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"
@@ -75,7 +100,7 @@ if missing kube-apiserver kube-controller-manager kube-scheduler kubectl; then
   # kubectl reads its own copy of the version variables from client-go
   ldf+=" -X k8s.io/client-go/pkg/version.gitVersion=v$K8S_VERSION -X k8s.io/client-go/pkg/version.gitMajor=1"
   ldf+=" -X k8s.io/client-go/pkg/version.gitMinor=$minor -X k8s.io/client-go/pkg/version.gitTreeState=clean"
-  for c in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+  for c in $K8S_CMDS; do
     up_to_date "$c" && continue
     step="go build $c"; log "$step"
     go build -mod=mod -trimpath -ldflags "$ldf" -o "$WORK/out/$c" "k8s.io/kubernetes/cmd/$c" >&2
@@ -128,6 +153,51 @@ if missing kwok-stages.yaml; then
   done > "$WORK/out/kwok-stages.yaml"
   install_bin kwok-stages.yaml
 fi
+
+# The node runtime: containerd (no cgo: only the btrfs snapshotter needs it), runc with seccomp (cgo + libseccomp, the
+# pure-Go path library instead of libpathrs), the CNI plugins a bridge network uses, CoreDNS.
+ctd_ldf="-X github.com/containerd/containerd/v2/version.Version=v$CONTAINERD_VERSION"
+ctd_ldf+=" -X github.com/containerd/containerd/v2/version.Revision=v$CONTAINERD_VERSION"
+for c in containerd containerd-shim-runc-v2 ctr; do
+  go_install "$c" "github.com/containerd/containerd/v2/cmd/$c@v$CONTAINERD_VERSION" "$ctd_ldf"
+done
+if ! up_to_date runc; then
+  pkg-config --exists libseccomp || { log "runc needs libseccomp-dev and pkg-config (e2e/bin/setup-host.sh)"; exit 1; }
+  step="go install runc"; log "$step"
+  CGO_ENABLED=1 GOBIN="$WORK/out" go install -trimpath -tags "seccomp urfave_cli_no_docs" \
+    -ldflags "-s -w -X main.gitCommit=v$RUNC_VERSION" "github.com/opencontainers/runc@v$RUNC_VERSION" >&2
+  install_bin runc
+fi
+for p in main/bridge ipam/host-local main/loopback meta/portmap; do
+  n=${p#*/}
+  up_to_date "cni/$n" && continue
+  step="go install cni $n"; log "$step"
+  GOBIN="$WORK/out/cni" go install -trimpath -ldflags "-s -w -X github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion=v$CNI_VERSION" \
+    "github.com/containernetworking/plugins/plugins/$p@v$CNI_VERSION" >&2
+  install_bin "cni/$n"
+done
+go_install coredns "github.com/coredns/coredns@v$COREDNS_VERSION" \
+  "-X github.com/coredns/coredns/coremain.GitCommit=v$COREDNS_VERSION"
+
+# The pod sandbox ("pause") image, compiled from Kubernetes' own C source as its Makefile does.
+if ! up_to_date pause; then
+  step="gcc pause"; log "$step"
+  kdir=$(go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  gcc -Os -Wall -Werror -static -DVERSION="v$PAUSE_VERSION-simgate" -o "$WORK/out/pause" "$kdir/build/pause/linux/pause.c"
+  install_bin pause
+fi
+
+# Images a node needs before any pod: the sandbox image and CoreDNS (nothing can be pulled on these machines).
+image() { # ARCHIVE-NAME TAG ENTRYPOINT-JSON USER BINARY
+  up_to_date "images/$1" && return 0
+  step="image $2"; log "$step"
+  local layer; layer=$(mktemp -d); cp "$BIN/$5" "$layer/"
+  python3 "$IMAGES/archive.py" --tag "$2" --layer "$layer" --entrypoint "$3" --user "$4" "$WORK/out/images/$1"
+  rm -rf "$layer"
+  install_bin "images/$1"
+}
+image pause.tar "simgate-test/pause:$PAUSE_VERSION" '["/pause"]' 65535:65535 pause
+image coredns.tar "simgate-test/coredns:v$COREDNS_VERSION" '["/coredns"]' 65532:65532 coredns
 
 step="final check"
 all_up_to_date || { log "some binaries are still missing in $BIN"; exit 1; }
