@@ -44,23 +44,37 @@ final class ComponentCommands {
 
   List<String> apiserver(int etcdPort, int apiPort, Path certDir) {
     String saKey = credentials.serviceAccountKey().toString();
+    String address = KubeControlPlane.apiServerAddress(options);
     List<String> command = new ArrayList<>(List.of(
         binaries.kubeApiserver().toString(),
         "--etcd-servers=http://127.0.0.1:" + etcdPort,
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
+        "--bind-address=" + address,
+        "--advertise-address=" + address,
         "--secure-port=" + apiPort,
-        // kube-apiserver generates a self-signed serving certificate for 127.0.0.1 here; clients trust that file
+        // kube-apiserver generates a self-signed serving certificate for its address, the first service IP and the
+        // kubernetes.default.svc names here; clients trust that file
         "--cert-dir=" + certDir,
         "--token-auth-file=" + credentials.tokenFile(),
-        "--authorization-mode=RBAC",
         "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
         "--service-account-key-file=" + saKey,
         "--service-account-signing-key-file=" + saKey,
         "--service-cluster-ip-range=10.96.0.0/16",
-        "--allow-privileged=true",
-        // no real endpoint to publish for the "kubernetes" Service of a loopback-only apiserver
-        "--endpoint-reconciler-type=none"));
+        "--allow-privileged=true"));
+    if (options.nodes() == null) {
+      command.addAll(List.of(
+          "--authorization-mode=RBAC",
+          // no real endpoint to publish for the "kubernetes" Service of a loopback-only apiserver
+          "--endpoint-reconciler-type=none"));
+    } else {
+      command.addAll(List.of(
+          // kubelets get exactly what their own pods and node need, as in a production cluster
+          "--authorization-mode=Node,RBAC",
+          "--enable-admission-plugins=NodeRestriction",
+          // pods reach the apiserver through the "kubernetes" Service, whose endpoint is the advertised address
+          "--endpoint-reconciler-type=lease",
+          // logs/exec: node names do not resolve, their InternalIP does
+          "--kubelet-preferred-address-types=InternalIP"));
+    }
     if (!options.controllers().contains(NODE_LIFECYCLE_CONTROLLER)) {
       // New Nodes get a not-ready:NoSchedule taint that only the node lifecycle controller removes, once the node is
       // Ready. Without that controller (no kubelets heartbeat here) the taint would block scheduling forever.

@@ -15,7 +15,9 @@ import java.util.Map;
 
 /**
  * Per-run secrets: bearer tokens of the control-plane users (a static token file for kube-apiserver) and the service
- * account signing key. Every user is in {@code system:masters}; the names only tell the components apart in logs.
+ * account signing key. The control-plane users are in {@code system:masters}; the names only tell the components apart
+ * in logs. Real nodes add users with their own groups: kubelets ({@code system:node:<name>} in {@code system:nodes},
+ * for the Node authorizer) and kube-proxy (bound to {@code system:node-proxier} by the apiserver's default RBAC).
  */
 final class Credentials {
 
@@ -23,6 +25,9 @@ final class Credentials {
   static final String CONTROLLER_MANAGER = "system:kube-controller-manager";
   static final String SCHEDULER = "system:kube-scheduler";
   static final String KWOK = "simgate-kwok";
+  static final String KUBE_PROXY = "system:kube-proxy";
+  static final String NODES_GROUP = "system:nodes";
+  private static final String MASTERS_GROUP = "system:masters";
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -36,18 +41,33 @@ final class Credentials {
   }
 
   static Credentials create(Path dir) throws IOException {
+    return create(dir, Map.of());
+  }
+
+  /** @param extraUsers more users, each with its group (empty: none) */
+  static Credentials create(Path dir, Map<String, String> extraUsers) throws IOException {
     Credentials credentials = new Credentials(dir.resolve("tokens.csv"), dir.resolve("sa.key"));
-    StringBuilder csv = new StringBuilder();
+    Map<String, String> users = new LinkedHashMap<>();
     for (String user : new String[] {ADMIN, CONTROLLER_MANAGER, SCHEDULER, KWOK}) {
+      users.put(user, MASTERS_GROUP);
+    }
+    users.putAll(extraUsers);
+    StringBuilder csv = new StringBuilder();
+    for (Map.Entry<String, String> user : users.entrySet()) {
       byte[] secret = new byte[24];
       RANDOM.nextBytes(secret);
       String token = HexFormat.of().formatHex(secret);
-      credentials.tokens.put(user, token);
-      csv.append(token).append(',').append(user).append(',').append(user).append(",\"system:masters\"\n");
+      credentials.tokens.put(user.getKey(), token);
+      csv.append(token).append(',').append(user.getKey()).append(',').append(user.getKey())
+          .append(",\"").append(user.getValue()).append("\"\n");
     }
     writePrivate(credentials.tokenFile, csv.toString());
     writePrivate(credentials.serviceAccountKey, rsaPrivateKeyPem());
     return credentials;
+  }
+
+  static String nodeUser(String nodeName) {
+    return "system:node:" + nodeName;
   }
 
   String token(String user) {

@@ -44,7 +44,7 @@ public record KubeBinaries(Path dir) {
    */
   public Path require(String name) {
     Path file = dir.resolve(name);
-    if (!Files.isRegularFile(file) || (!name.endsWith(".yaml") && !Files.isExecutable(file))) {
+    if (!Files.isRegularFile(file) || (isProgram(name) && !Files.isExecutable(file))) {
       throw new IllegalStateException(
           "Kubernetes test binary missing: "
               + file
@@ -54,6 +54,10 @@ public record KubeBinaries(Path dir) {
               + " or -Dsimgate.k8s.bin to use another directory)");
     }
     return file;
+  }
+
+  private static boolean isProgram(String name) {
+    return !name.endsWith(".yaml") && !name.endsWith(".tar");
   }
 
   public Path etcd() {

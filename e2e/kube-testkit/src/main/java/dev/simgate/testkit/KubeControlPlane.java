@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -51,6 +53,7 @@ public final class KubeControlPlane implements AutoCloseable {
   private final List<KubernetesClient> clients = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private Path workDir;
+  private Path caFile;
   private Credentials credentials;
   private String serverUrl;
   private String adminKubeconfig;
@@ -102,7 +105,7 @@ public final class KubeControlPlane implements AutoCloseable {
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     StaleRuns.reap(tmp);
     workDir = StaleRuns.createWorkDir(tmp);
-    credentials = Credentials.create(workDir);
+    credentials = Credentials.create(workDir, nodeUsers(options));
     ComponentCommands commands = new ComponentCommands(binaries, options, credentials, workDir);
     Duration timeout = options.startupTimeout();
 
@@ -121,13 +124,13 @@ public final class KubeControlPlane implements AutoCloseable {
     ManagedProcess apiserver = launch("kube-apiserver", commands.apiserver(etcdPort, apiPort, certDir));
     Readiness.await(
         "kube-apiserver",
-        URI.create("https://127.0.0.1:" + apiPort + "/readyz"),
+        URI.create("https://" + apiServerAddress(options) + ":" + apiPort + "/readyz"),
         "ok"::equals,
         timeout,
         List.of(etcd, apiserver));
 
-    serverUrl = "https://127.0.0.1:" + apiPort;
-    Path caFile = certDir.resolve("apiserver.crt");
+    serverUrl = "https://" + apiServerAddress(options) + ":" + apiPort;
+    caFile = certDir.resolve("apiserver.crt");
     String ca = Files.readString(caFile);
     adminKubeconfig = credentials.kubeconfig(serverUrl, ca, Credentials.ADMIN);
     kubeconfig = workDir.resolve("kubeconfig");
@@ -183,6 +186,29 @@ public final class KubeControlPlane implements AutoCloseable {
     Path file = workDir.resolve(user.replace(':', '-') + ".kubeconfig");
     Credentials.writePrivate(file, credentials.kubeconfig(serverUrl, ca, user));
     return file;
+  }
+
+  /** A kubeconfig file (removed on close) for a user of {@link NodeAccess}: a kubelet or kube-proxy. */
+  Path kubeconfigFor(String user) throws IOException {
+    return componentKubeconfig(user, Files.readString(caFile));
+  }
+
+  /** The PEM bundle that signs the apiserver's serving certificate. */
+  Path caFile() {
+    return caFile;
+  }
+
+  static String apiServerAddress(Options options) {
+    return options.nodes() == null ? "127.0.0.1" : options.nodes().address();
+  }
+
+  private static Map<String, String> nodeUsers(Options options) {
+    Map<String, String> users = new LinkedHashMap<>();
+    if (options.nodes() != null) {
+      options.nodes().nodeNames().forEach(n -> users.put(Credentials.nodeUser(n), Credentials.NODES_GROUP));
+      users.put(Credentials.KUBE_PROXY, "");
+    }
+    return users;
   }
 
   private KubernetesClient newClient(Config config) {
@@ -245,20 +271,7 @@ public final class KubeControlPlane implements AutoCloseable {
 
   /** The last {@code lines} lines of every process log, each under a header naming the full log file. */
   public String logTails(int lines) {
-    StringBuilder out = new StringBuilder();
-    for (ManagedProcess process : processes) {
-      out.append("----- last ")
-          .append(lines)
-          .append(" lines of ")
-          .append(process.name())
-          .append(process.isAlive() ? "" : " (" + process.exitDescription() + ")")
-          .append(", full log: ")
-          .append(process.log())
-          .append(" -----\n")
-          .append(process.tail(lines))
-          .append('\n');
-    }
-    return out.toString();
+    return ManagedProcess.tails(processes, lines);
   }
 
   /** Stops every process (in reverse start order), closes the clients and removes the temporary directory. */
@@ -346,8 +359,19 @@ public final class KubeControlPlane implements AutoCloseable {
   }
 
   /**
+   * How real nodes reach the control plane: kube-apiserver binds and advertises {@code address} (an address of this
+   * host on the node network, so pods reach it through the {@code kubernetes} Service), authorizes kubelets with the
+   * Node authorizer, and issues a token to each node's kubelet ({@code system:node:<name>}) and kube-proxy.
+   */
+  public record NodeAccess(String address, List<String> nodeNames) {
+    public NodeAccess {
+      nodeNames = List.copyOf(nodeNames);
+    }
+  }
+
+  /**
    * What to start. {@code controllers} are kube-controller-manager controller names (empty: no controller manager),
-   * e.g. {@code garbage-collector-controller}, {@code daemonset-controller}.
+   * e.g. {@code garbage-collector-controller}, {@code daemonset-controller}. {@code nodes}: see {@link NodeAccess}.
    */
   public record Options(
       String name,
@@ -355,7 +379,8 @@ public final class KubeControlPlane implements AutoCloseable {
       boolean scheduler,
       boolean kwok,
       Path binDir,
-      Duration startupTimeout) {
+      Duration startupTimeout,
+      NodeAccess nodes) {
 
     public Options {
       if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
@@ -382,31 +407,36 @@ public final class KubeControlPlane implements AutoCloseable {
     public static Options defaults() {
       long seconds = Long.getLong("simgate.kube.startupTimeoutSeconds", 240);
       return new Options(
-          "control-plane", List.of(), false, false, KubeBinaries.locate().dir(), Duration.ofSeconds(seconds));
+          "control-plane", List.of(), false, false, KubeBinaries.locate().dir(), Duration.ofSeconds(seconds), null);
     }
 
     public Options withName(String value) {
-      return new Options(value, controllers, scheduler, kwok, binDir, startupTimeout);
+      return new Options(value, controllers, scheduler, kwok, binDir, startupTimeout, nodes);
     }
 
     public Options withControllers(String... value) {
-      return new Options(name, List.of(value), scheduler, kwok, binDir, startupTimeout);
+      return new Options(name, List.of(value), scheduler, kwok, binDir, startupTimeout, nodes);
     }
 
     public Options withScheduler(boolean value) {
-      return new Options(name, controllers, value, kwok, binDir, startupTimeout);
+      return new Options(name, controllers, value, kwok, binDir, startupTimeout, nodes);
     }
 
     public Options withKwok(boolean value) {
-      return new Options(name, controllers, scheduler, value, binDir, startupTimeout);
+      return new Options(name, controllers, scheduler, value, binDir, startupTimeout, nodes);
     }
 
     public Options withBinDir(Path value) {
-      return new Options(name, controllers, scheduler, kwok, value, startupTimeout);
+      return new Options(name, controllers, scheduler, kwok, value, startupTimeout, nodes);
     }
 
     public Options withStartupTimeout(Duration value) {
-      return new Options(name, controllers, scheduler, kwok, binDir, value);
+      return new Options(name, controllers, scheduler, kwok, binDir, value, nodes);
+    }
+
+    /** Serves real nodes (see {@link NodeAccess}); {@code null}: a loopback-only control plane. */
+    public Options withNodes(NodeAccess value) {
+      return new Options(name, controllers, scheduler, kwok, binDir, startupTimeout, value);
     }
   }
 }

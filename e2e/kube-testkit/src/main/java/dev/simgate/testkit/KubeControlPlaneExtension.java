@@ -5,30 +5,22 @@ import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
-import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.platform.commons.support.AnnotationSupport;
-import org.opentest4j.TestAbortedException;
 
 /**
  * JUnit 5 side of {@link WithKubeControlPlane}: one control plane per test class (a nested class shares its enclosing
  * class's unless annotated itself), parameters resolved from it, and the process logs' tails printed when anything
  * fails.
  */
-public final class KubeControlPlaneExtension
-    implements BeforeAllCallback,
-        AfterAllCallback,
-        ParameterResolver,
-        TestExecutionExceptionHandler,
-        LifecycleMethodExecutionExceptionHandler {
+public final class KubeControlPlaneExtension extends LogTailsOnFailure
+    implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(KubeControlPlaneExtension.class);
   private static final String KEY = "plane";
-  private static final int TAIL_LINES = 40;
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -75,46 +67,8 @@ public final class KubeControlPlaneExtension
   }
 
   @Override
-  public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
-    throw withLogTailsPrinted(context, throwable);
-  }
-
-  @Override
-  public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable throwable)
-      throws Throwable {
-    throw withLogTailsPrinted(context, throwable);
-  }
-
-  @Override
-  public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable throwable)
-      throws Throwable {
-    throw withLogTailsPrinted(context, throwable);
-  }
-
-  @Override
-  public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable throwable)
-      throws Throwable {
-    throw withLogTailsPrinted(context, throwable);
-  }
-
-  @Override
-  public void handleAfterAllMethodExecutionException(ExtensionContext context, Throwable throwable)
-      throws Throwable {
-    throw withLogTailsPrinted(context, throwable);
-  }
-
-  /** Prints the tails of the process logs (the failure may be the cluster's) and hands the failure back unchanged. */
-  private static Throwable withLogTailsPrinted(ExtensionContext context, Throwable throwable) {
-    if (throwable instanceof TestAbortedException) {
-      return throwable; // a skipped test (failed assumption) is no failure
-    }
-    find(context)
-        .ifPresent(
-            plane ->
-                System.err.printf(
-                    "%s failed (%s); Kubernetes control plane logs:%n%s",
-                    context.getDisplayName(), throwable, plane.logTails(TAIL_LINES)));
-    return throwable;
+  Optional<String> logTails(ExtensionContext context) {
+    return find(context).map(plane -> plane.logTails(TAIL_LINES));
   }
 
   private static Optional<KubeControlPlane> find(ExtensionContext context) {

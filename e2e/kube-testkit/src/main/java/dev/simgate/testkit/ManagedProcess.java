@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One control-plane process whose output goes to {@code <logDir>/<name>.log}; closing it stops it and its children. */
@@ -24,10 +25,18 @@ final class ManagedProcess implements AutoCloseable {
   }
 
   static ManagedProcess start(String name, List<String> command, Path logDir) throws IOException {
+    return start(name, command, logDir, Map.of());
+  }
+
+  /** @param env variables added to this JVM's environment */
+  static ManagedProcess start(String name, List<String> command, Path logDir, Map<String, String> env)
+      throws IOException {
     Path log = logDir.resolve(name + ".log");
     Files.writeString(log, "# " + String.join(" ", command) + System.lineSeparator());
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(env);
     Process process =
-        new ProcessBuilder(command)
+        builder
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
@@ -41,6 +50,10 @@ final class ManagedProcess implements AutoCloseable {
 
   Path log() {
     return log;
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   boolean isAlive() {
@@ -64,6 +77,24 @@ final class ManagedProcess implements AutoCloseable {
     } catch (IOException e) {
       return "(cannot read " + log + ": " + e.getMessage() + ")";
     }
+  }
+
+  /** The last {@code lines} lines of every process's log, each under a header naming the full log file. */
+  static String tails(List<ManagedProcess> processes, int lines) {
+    StringBuilder out = new StringBuilder();
+    for (ManagedProcess process : processes) {
+      out.append("----- last ")
+          .append(lines)
+          .append(" lines of ")
+          .append(process.name())
+          .append(process.isAlive() ? "" : " (" + process.exitDescription() + ")")
+          .append(", full log: ")
+          .append(process.log())
+          .append(" -----\n")
+          .append(process.tail(lines))
+          .append('\n');
+    }
+    return out.toString();
   }
 
   /** SIGTERM, then SIGKILL after a grace period; children (if any) are killed too. */

@@ -26,7 +26,12 @@ final class StaleRuns {
 
   /** A fresh work directory under {@code parent}, marked as owned by this JVM. */
   static Path createWorkDir(Path parent) throws IOException {
-    Path dir = Files.createTempDirectory(parent, PREFIX);
+    return createWorkDir(parent, PREFIX);
+  }
+
+  /** A fresh directory named {@code prefix...} under {@code parent}, marked as owned by this JVM. */
+  static Path createWorkDir(Path parent, String prefix) throws IOException {
+    Path dir = Files.createTempDirectory(parent, prefix);
     ProcessHandle self = ProcessHandle.current();
     Files.writeString(dir.resolve(OWNER_FILE), self.pid() + " " + startOf(self).map(Instant::toString).orElse("-"));
     return dir;
@@ -36,8 +41,7 @@ final class StaleRuns {
   static void reap(Path parent) {
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(parent, PREFIX + "*")) {
       for (Path dir : dirs) {
-        Path owner = dir.resolve(OWNER_FILE);
-        if (Files.isRegularFile(owner) && !isAlive(Files.readString(owner).strip())) {
+        if (ownerGone(dir)) {
           reapOne(dir);
         }
       }
@@ -54,6 +58,12 @@ final class StaleRuns {
     }
     deleteRecursively(dir);
     LOG.atInfo().addKeyValue("dir", dir).log("removed a control plane left behind by a JVM that was killed");
+  }
+
+  /** True when {@code dir} is marked with an owner JVM that has exited. */
+  static boolean ownerGone(Path dir) throws IOException {
+    Path owner = dir.resolve(OWNER_FILE);
+    return Files.isRegularFile(owner) && !isAlive(Files.readString(owner).strip());
   }
 
   private static boolean isAlive(String owner) {
