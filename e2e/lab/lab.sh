@@ -4,6 +4,7 @@
 # VXLAN device). Everything lives in namespaces named <prefix>-<role>; `down` removes them all.
 #
 #   lab.sh up PREFIX [--vpgs 1|2] [--node-vxlan kernel] [--spoofer] [--vni N] [--server] [--sim-mtu N]
+#              [--underlay NETNS/BRIDGE --gate-peers IP[,IP...]]
 #   lab.sh down PREFIX
 #   lab.sh exec PREFIX ROLE CMD...     run CMD in <prefix>-<role> (node, vpg1, vpg2, sim1, sim2, spoofer, srv, ul)
 #   lab.sh agent-config PREFIX [--vpgs 1|2] [--vni N]    print the agent's YAML for this lab
@@ -15,6 +16,9 @@
 #   --server: a server network 192.168.50.0/24 behind the node (node .1, srv .2, MTU 1500), which the node routes
 #             to the SIMs and each VPG routes back via the node's inner address (the gate peer routing for hosts)
 #   --sim-mtu: the SIMs' link MTU (default 1450; cellular devices commonly have 1500)
+#   --underlay/--gate-peers: join an existing underlay bridge (for example a test cluster's node network, which uses
+#             the same 198.51.100.0/24) instead of making one, with no node namespace: the VPGs send floods to each
+#             gate peer (outer IP) given, as a VPG does to its registered gate peers
 set -euo pipefail
 
 UNDERLAY=198.51.100
@@ -26,9 +30,11 @@ MTU=1450
 SIM_MTU=$MTU
 SERVER_NET=192.168.50
 
-usage() { sed -n '2,14p' "$0" >&2; exit 2; }
+usage() { sed -n '2,19p' "$0" >&2; exit 2; }
 
 ns() { echo "$PREFIX-$1"; }
+UL_NS="" UL_BRIDGE=br0 GATE_PEERS=$NODE_OUTER
+ul_ns() { echo "${UL_NS:-$(ns ul)}"; }
 inns() { local n; n=$(ns "$1"); shift; ip netns exec "$n" "$@"; }
 
 add_ns() {
@@ -41,8 +47,9 @@ add_ns() {
 # Joins namespace ROLE to the underlay bridge with outer address ADDR.
 attach_underlay() {
   local role=$1 addr=$2 port="p-$1"
-  ip -n "$(ns ul)" link add "$port" type veth peer name ul0 netns "$(ns "$role")"
-  ip -n "$(ns ul)" link set "$port" master br0 up
+  [ -z "$UL_NS" ] || port="${PREFIX:0:10}${1:0:1}${1: -1}"   # a shared underlay: unique, at most 15 characters
+  ip -n "$(ul_ns)" link add "$port" type veth peer name ul0 netns "$(ns "$role")"
+  ip -n "$(ul_ns)" link set "$port" master "$UL_BRIDGE" up
   ip -n "$(ns "$role")" addr add "$addr/24" dev ul0
   ip -n "$(ns "$role")" link set ul0 up
 }
@@ -74,7 +81,8 @@ add_vpg() {
   local vpg="vpg$i" sim="sim$i"
   add_ns "$vpg"
   attach_underlay "$vpg" "$outer"
-  add_vxlan "$vpg" vx0 "$outer" "$inner" "$vni" "$NODE_OUTER"
+  # shellcheck disable=SC2086
+  add_vxlan "$vpg" vx0 "$outer" "$inner" "$vni" ${GATE_PEERS//,/ }
   inns "$vpg" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.vx0.proxy_arp=1 net.ipv4.neigh.vx0.proxy_delay=0
   add_ns "$sim"
   ip -n "$(ns "$vpg")" link add "$sim" type veth peer name eth0 netns "$(ns "$sim")"
@@ -114,17 +122,24 @@ up() {
       --vni) vni=$2; shift 2 ;;
       --server) server=1; shift ;;
       --sim-mtu) SIM_MTU=$2; shift 2 ;;
+      --underlay) UL_NS=${2%/*}; UL_BRIDGE=${2#*/}; shift 2 ;;
+      --gate-peers) GATE_PEERS=$2; shift 2 ;;
       *) usage ;;
     esac
   done
+  if [ -n "$UL_NS" ] && { [ -n "$node_vxlan" ] || [ -n "$server" ]; }; then
+    echo "lab.sh: --node-vxlan and --server need the lab's own node (not with --underlay)" >&2; exit 2
+  fi
   # iproute2, ethtool, ... (idempotent: only checks when everything is installed)
   bash "$(dirname "${BASH_SOURCE[0]}")/../bin/setup-host.sh"
   trap 'down >/dev/null 2>&1 || true' ERR
-  add_ns ul
-  ip -n "$(ns ul)" link add br0 type bridge
-  ip -n "$(ns ul)" link set br0 up
-  add_ns node
-  attach_underlay node "$NODE_OUTER"
+  if [ -z "$UL_NS" ]; then
+    add_ns ul
+    ip -n "$(ns ul)" link add br0 type bridge
+    ip -n "$(ns ul)" link set br0 up
+    add_ns node
+    attach_underlay node "$NODE_OUTER"
+  fi
   add_vpg 1 "$UNDERLAY.1" 10.128.0.1 10.128.1.1 "$vni"
   if [ "$vpgs" = 2 ]; then
     add_vpg 2 "$UNDERLAY.3" 10.128.0.2 10.128.2.1 "$vni"
@@ -133,7 +148,8 @@ up() {
     # Not a VPG peer: sends well-formed VXLAN with the right VNI, which the agent must refuse.
     add_ns spoofer
     attach_underlay spoofer "$UNDERLAY.66"
-    add_vxlan spoofer vx0 "$UNDERLAY.66" 10.128.9.9 "$vni" "$NODE_OUTER"
+    # shellcheck disable=SC2086
+    add_vxlan spoofer vx0 "$UNDERLAY.66" 10.128.9.9 "$vni" ${GATE_PEERS//,/ }
   fi
   if [ "$node_vxlan" = kernel ]; then
     # Benchmark baseline: the node is a classic gate peer built the way gate_init_vxlan.sh does.

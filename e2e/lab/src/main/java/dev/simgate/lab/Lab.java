@@ -45,18 +45,31 @@ public final class Lab implements AutoCloseable {
    * @param server a server network behind the node ({@link #SERVER}), forwarded to and from the SIMs
    * @param simMtu the SIMs' link MTU
    */
-  public record Options(int vpgs, boolean spoofer, boolean kernelNode, boolean server, int simMtu) {
+  public record Options(int vpgs, boolean spoofer, boolean kernelNode, boolean server, int simMtu,
+      String underlay, List<String> gatePeers) {
+    public Options {
+      gatePeers = List.copyOf(gatePeers);
+    }
+
     public static Options agent(int vpgs) {
-      return new Options(vpgs, false, false, false, 1450);
+      return new Options(vpgs, false, false, false, 1450, null, List.of());
     }
 
     public Options withSpoofer() {
-      return new Options(vpgs, true, kernelNode, server, simMtu);
+      return new Options(vpgs, true, kernelNode, server, simMtu, underlay, gatePeers);
     }
 
     /** Adds the server network, and gives the SIMs MTU 1500 as cellular devices commonly have. */
     public Options withServerAndDeviceMtu() {
-      return new Options(vpgs, spoofer, kernelNode, true, 1500);
+      return new Options(vpgs, spoofer, kernelNode, true, 1500, underlay, gatePeers);
+    }
+
+    /**
+     * VPGs (and SIMs) only, joined to an existing underlay bridge (e.g. a test cluster's node network) instead of the
+     * lab's own, flooding to each of {@code gatePeers} (outer addresses) as a VPG does to its registered gate peers.
+     */
+    public Options onUnderlay(String netns, String bridge, List<String> gatePeers) {
+      return new Options(vpgs, spoofer, kernelNode, server, simMtu, netns + "/" + bridge, gatePeers);
     }
   }
 
@@ -92,6 +105,9 @@ public final class Lab implements AutoCloseable {
       argv.add("--server");
     }
     argv.addAll(List.of("--sim-mtu", "" + options.simMtu()));
+    if (options.underlay() != null) {
+      argv.addAll(List.of("--underlay", options.underlay(), "--gate-peers", String.join(",", options.gatePeers())));
+    }
     Lab lab = new Lab(script, prefix, options.vpgs());
     Result result = execute(argv);
     if (!result.ok()) {
