@@ -168,6 +168,9 @@ class HelmChartTest {
             .hasSameBinaryContentAs(generated);
       }
     }
+    assertThat(Repo.CHART.resolve("Chart.yaml"))
+        .as("Chart.yaml's appVersion is not the project version (pom.xml): run charts/simgate/generate.sh")
+        .hasSameTextualContentAs(out.resolve("charts/simgate/Chart.yaml"));
     assertThat(Repo.ARGOCD_CM).as("argocd-cm-health.yaml is stale: run charts/simgate/generate.sh")
         .hasSameTextualContentAs(out.resolve("charts/simgate/argocd/argocd-cm-health.yaml"));
     assertThat(Repo.MANIFEST).as("deploy/simgate.yaml is stale: run charts/simgate/generate.sh")
