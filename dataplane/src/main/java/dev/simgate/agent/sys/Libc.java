@@ -42,9 +42,11 @@ public final class Libc {
   public static final int UDP_SEGMENT = 103;
   public static final int MSG_DONTWAIT = 0x40;
   public static final int MSG_TRUNC = 0x20;
+  public static final int EPERM = 1;
   public static final int EINTR = 4;
   public static final int EIO = 5;
   public static final int EAGAIN = 11;
+  public static final int EACCES = 13;
   public static final int EINVAL = 22;
 
   private static final Linker LINKER = Linker.nativeLinker();

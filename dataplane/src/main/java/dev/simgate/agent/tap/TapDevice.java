@@ -47,7 +47,8 @@ public final class TapDevice implements AutoCloseable {
     try (Arena arena = Arena.ofConfined()) {
       int fd = Libc.open(errno, arena.allocateFrom("/dev/net/tun"), Libc.O_RDWR | Libc.O_CLOEXEC);
       if (fd < 0) {
-        throw new IOException("open /dev/net/tun: " + Libc.strerror(errno.value()));
+        throw new IOException("open /dev/net/tun: " + Libc.strerror(errno.value()) + (errno.value() == Libc.EACCES
+            ? " (the device is mode 0600 on some nodes: run the agent as uid 0)" : ""));
       }
       try {
         MemorySegment ifreq = arena.allocate(IFREQ_SIZE);
@@ -55,7 +56,8 @@ public final class TapDevice implements AutoCloseable {
         MemorySegment.copy(bytes, 0, ifreq, ValueLayout.JAVA_BYTE, 0, Math.min(bytes.length, IFNAMSIZ - 1));
         ifreq.set(ValueLayout.JAVA_SHORT, IFNAMSIZ, (short) (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR));
         if (Libc.ioctl(errno, fd, TUNSETIFF, ifreq) < 0) {
-          throw new IOException("TUNSETIFF " + name + ": " + Libc.strerror(errno.value()));
+          throw new IOException("TUNSETIFF " + name + ": " + Libc.strerror(errno.value()) + (errno.value() == Libc.EPERM
+              ? " (creating a TAP device needs CAP_NET_ADMIN: give the agent that capability)" : ""));
         }
         String actual = ifreq.getString(0, StandardCharsets.US_ASCII);
         if (Libc.ioctl(errno, fd, TUNSETOFFLOAD, MemorySegment.ofAddress(TUN_F_CSUM | TUN_F_TSO4)) < 0) {
