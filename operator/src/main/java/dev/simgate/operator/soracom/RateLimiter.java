@@ -49,9 +49,11 @@ final class RateLimiter {
     if (headers.limit() != null && headers.limit() > 0
         && (advertisedLimit == null || headers.limit() < advertisedLimit)) {
       advertisedLimit = headers.limit();
+      int cap = Math.min(advertisedLimit, policy.ceilingPerMinute());
       double perMinute = Math.min(policy.ceilingPerMinute(), policy.headroom() * advertisedLimit);
-      // Any minute then holds at most burst - 1 + ceil(perMinute) requests, which this burst keeps ≤ the limit.
-      int burst = Math.max(1, advertisedLimit + 1 - (int) Math.ceil(perMinute));
+      // Any minute then holds at most burst - 1 + ceil(perMinute) requests, which this burst keeps within both the
+      // advertised limit and the ceiling.
+      int burst = Math.max(1, cap + 1 - (int) Math.ceil(perMinute));
       configure(perMinute, burst);
     }
     if (headers.remaining() != null && headers.remaining() == 0) {

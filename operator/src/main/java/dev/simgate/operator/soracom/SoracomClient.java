@@ -115,7 +115,8 @@ public final class SoracomClient implements AutoCloseable {
    * unregisterGatePeer: DELETE {vpg}/gate/peers/{outer_ip_address}. Lists the peers first and touches only a
    * customer-owned entry (unregistering the VPG's own peers is undocumented; reference §6.4).
    *
-   * @return true if this call removed the entry, false if it was not registered (or was removed meanwhile)
+   * @return true if the entry was registered and is gone now (a 404 to the DELETE means an earlier attempt of this
+   *     call, or someone else, removed it first), false if it was not registered and nothing was sent
    * @throws GatePeerConflictException the address is one of the VPG's own peers; nothing is changed
    */
   public boolean unregisterGatePeer(String vpgId, String outerIp) {
@@ -131,10 +132,9 @@ public final class SoracomClient implements AutoCloseable {
     try {
       executor.call(ApiRequest.delete("unregisterGatePeer", vpg(vpgId, "gate", "peers", outerIp)), sessions);
     } catch (SoracomApiException e) {
-      if (e.isNotFound()) {
-        return false;
+      if (!e.isNotFound()) {
+        throw e;
       }
-      throw e;
     }
     LOG.atInfo().addKeyValue("vpgId", vpgId).addKeyValue("outerIpAddress", outerIp).log("SORACOM gate peer unregistered");
     return true;

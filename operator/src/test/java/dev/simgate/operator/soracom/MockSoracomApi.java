@@ -28,6 +28,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -85,9 +87,12 @@ final class MockSoracomApi implements AutoCloseable {
 
   private record Matched(String operation, Map<String, String> params) {}
 
-  private record Fault(String operation, int status, boolean afterApplying) {}
+  /** An injected answer: {@code status} with {@code code}/{@code message} (null: a default for the status). */
+  private record Fault(String operation, int status, String code, String message, boolean afterApplying, boolean echoCredentials) {}
 
   private record Issued(String apiKey, String token, Instant expiresAt) {}
+
+  private record Stall(String operation, Duration delay) {}
 
   private record Reply(int status, Map<String, String> headers, byte[] body) {}
 
@@ -110,6 +115,11 @@ final class MockSoracomApi implements AutoCloseable {
   private final InstantSource clock;
   private final ObjectMapper mapper = new ObjectMapper();
   private final SecureRandom random = new SecureRandom();
+  private final ExecutorService handlers = Executors.newFixedThreadPool(4, r -> {
+    Thread t = new Thread(r, "mock-soracom-api");
+    t.setDaemon(true);
+    return t;
+  });
   private HttpServer server;
   private final int port;
 
@@ -126,6 +136,7 @@ final class MockSoracomApi implements AutoCloseable {
   private int maxPageSize = 100;
 
   private final Deque<Fault> faults = new ArrayDeque<>();
+  private final Deque<Stall> stalls = new ArrayDeque<>();
   private int stormLeft;
   private long stormSeconds;
   private int budgetLimit;
@@ -229,7 +240,7 @@ final class MockSoracomApi implements AutoCloseable {
   MockSoracomApi failNext(String operation, int count, int status) {
     synchronized (lock) {
       for (int i = 0; i < count; i++) {
-        faults.add(new Fault(operation, status, false));
+        faults.add(new Fault(operation, status, null, null, false, false));
       }
     }
     return this;
@@ -238,9 +249,52 @@ final class MockSoracomApi implements AutoCloseable {
   /** The next request of {@code operation} is carried out, then answered with {@code status} as if it had failed. */
   MockSoracomApi failNextAfterApplying(String operation, int status) {
     synchronized (lock) {
-      faults.add(new Fault(operation, status, true));
+      faults.add(new Fault(operation, status, null, null, true, false));
     }
     return this;
+  }
+
+  /** The next request of {@code operation} is refused with this error, before doing anything. */
+  MockSoracomApi rejectNext(String operation, int status, String code, String message) {
+    synchronized (lock) {
+      faults.add(new Fault(operation, status, code, message, false, false));
+    }
+    return this;
+  }
+
+  /**
+   * The next request of {@code operation} is refused with 400 and a message that quotes the request's API key and
+   * token, as a careless server might: the client must not carry them into its exceptions.
+   */
+  MockSoracomApi echoCredentialsInNextError(String operation) {
+    synchronized (lock) {
+      faults.add(new Fault(operation, 400, "MCK0400", null, false, true));
+    }
+    return this;
+  }
+
+  /** The next {@code count} requests of {@code operation} are answered only after {@code delay} of real time. */
+  MockSoracomApi stallNext(String operation, int count, Duration delay) {
+    synchronized (lock) {
+      for (int i = 0; i < count; i++) {
+        stalls.add(new Stall(operation, delay));
+      }
+    }
+    return this;
+  }
+
+  /** Every API key and token the mock has issued, for tests that look for them where they must not be. */
+  List<String> issuedSecrets() {
+    synchronized (lock) {
+      List<String> all = new ArrayList<>();
+      tokens.values().forEach(t -> {
+        all.add(t.apiKey());
+        all.add(t.token());
+      });
+      all.addAll(authKeys.keySet());
+      all.addAll(authKeys.values());
+      return all;
+    }
   }
 
   /** The next {@code count} requests are answered 429, saying the window refreshes in {@code secondsBeforeRefresh}. */
@@ -317,6 +371,7 @@ final class MockSoracomApi implements AutoCloseable {
   @Override
   public void close() {
     goDown();
+    handlers.shutdownNow();
   }
 
   // ---------------------------------------------------------------- HTTP
@@ -325,6 +380,8 @@ final class MockSoracomApi implements AutoCloseable {
     try {
       HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), onPort), 50);
       s.createContext("/", this::handle);
+      // Several handler threads, so that a stalled exchange does not hold up the next; state stays under the lock.
+      s.setExecutor(handlers);
       s.start();
       return s;
     } catch (IOException e) {
@@ -335,6 +392,7 @@ final class MockSoracomApi implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
+      stallIfAsked(exchange);
       Reply reply;
       synchronized (lock) {
         reply = answer(exchange, body);
@@ -348,6 +406,33 @@ final class MockSoracomApi implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
           out.write(reply.body());
         }
+      }
+    }
+  }
+
+  private void stallIfAsked(HttpExchange exchange) {
+    Duration delay = null;
+    synchronized (lock) {
+      String operation;
+      try {
+        operation = route(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath()).operation();
+      } catch (MockApiError unrouted) {
+        return;
+      }
+      for (var it = stalls.iterator(); it.hasNext();) {
+        Stall s = it.next();
+        if (s.operation().equals(operation)) {
+          delay = s.delay();
+          it.remove();
+          break;
+        }
+      }
+    }
+    if (delay != null) {
+      try {
+        Thread.sleep(delay); // real time: the client's call timeout is real time too
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }
@@ -376,8 +461,13 @@ final class MockSoracomApi implements AutoCloseable {
   /** Faults, storms and the budget come before authentication and the operation itself. */
   private Reply controlled(Matched m, HttpExchange exchange, byte[] body, Map<String, String> query, String rawPath, Instant now) {
     Optional<Fault> fault = takeFault(m.operation());
+    if (fault.isPresent() && fault.get().echoCredentials()) {
+      return error(MockApiError.badRequest("Rejected request with API key "
+          + exchange.getRequestHeaders().getFirst("X-Soracom-API-Key") + " and token "
+          + exchange.getRequestHeaders().getFirst("X-Soracom-Token")));
+    }
     if (fault.isPresent() && !fault.get().afterApplying()) {
-      return serverError(fault.get().status());
+      return injected(fault.get());
     }
     if (stormLeft > 0) {
       stormLeft--;
@@ -406,7 +496,7 @@ final class MockSoracomApi implements AutoCloseable {
       reply = error(e);
     }
     if (fault.isPresent()) {
-      reply = serverError(fault.get().status());
+      reply = injected(fault.get());
     }
     return withHeaders(reply, limitHeaders);
   }
@@ -826,10 +916,13 @@ final class MockSoracomApi implements AutoCloseable {
     return json(e.status, flat);
   }
 
-  private Reply serverError(int status) {
-    return error(status == 500
+  private Reply injected(Fault f) {
+    if (f.code() != null) {
+      return error(new MockApiError(f.status(), f.code(), f.message() == null ? "Injected error" : f.message()));
+    }
+    return error(f.status() == 500
         ? new MockApiError(500, "COM0003", "Internal server error")
-        : new MockApiError(status, "MCK0" + status, "Service unavailable"));
+        : new MockApiError(f.status(), "MCK0" + f.status(), "Injected error"));
   }
 
   private static Reply withHeaders(Reply reply, Map<String, String> extra) {
