@@ -82,7 +82,7 @@ final class CallExecutor {
         if (failures >= policy.maxAttempts()) {
           throw failure;
         }
-        pause(backoff.afterFailure(failures), deadline, failure);
+        pause(request, backoff.afterFailure(failures), deadline, failure);
         continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -108,7 +108,7 @@ final class CallExecutor {
         if (failures >= policy.maxAttempts()) {
           throw failure;
         }
-        pause(backoff.afterFailure(failures), deadline, failure);
+        pause(request, backoff.afterFailure(failures), deadline, failure);
         continue;
       }
       if (session != null && !reauthenticated && sessions.canReplace() && errors.rejectsToken(response)) {
@@ -131,11 +131,13 @@ final class CallExecutor {
     sleepUntil(request, slot.get());
   }
 
-  private void pause(Duration wait, Instant deadline, SoracomException ifTooLate) {
-    if (clock.instant().plus(wait).isAfter(deadline)) {
+  /** Waits before a retry, unless the wait would end past the deadline: then the last failure is the answer. */
+  private void pause(ApiRequest request, Duration wait, Instant deadline, SoracomException ifTooLate) {
+    Instant until = clock.instant().plus(wait);
+    if (until.isAfter(deadline)) {
       throw ifTooLate;
     }
-    sleepUntil(null, clock.instant().plus(wait));
+    sleepUntil(request, until);
   }
 
   private void sleepUntil(ApiRequest request, Instant until) {
@@ -145,8 +147,7 @@ final class CallExecutor {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      String op = request == null ? "call" : request.operation();
-      throw new SoracomException(op, "interrupted while waiting to call SORACOM", true, e);
+      throw new SoracomException(request.operation(), "interrupted while waiting to call SORACOM " + request.operation(), true, e);
     }
   }
 

@@ -30,8 +30,9 @@ import dev.simgate.operator.soracom.model.VirtualPrivateGateway;
 /**
  * The SORACOM API operations SimGate uses (reference soracom-api.md §6), for one set of credentials in one coverage.
  * Thread-safe; one instance per credentials, kept for the process (it holds the token and the rate-limit state).
- * Every method blocks for at most the retry policy's call deadline (plus one call timeout) and then throws a
- * {@link SoracomException}.
+ * Each API call a method makes ends within the retry policy's call deadline (plus one call timeout) or throws a
+ * {@link SoracomException}; {@link SoracomException#isTransient()} says whether to keep the last known state and try
+ * again later.
  */
 public final class SoracomClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SoracomClient.class);
