@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,7 @@ class BackoffTest {
   @Test
   void jitterSpreadsRetries() {
     Backoff backoff = new Backoff(policy, new Random(2));
-    assertThat(java.util.stream.IntStream.range(0, 20).mapToObj(i -> backoff.afterFailure(3)).distinct().count()).isGreaterThan(10);
+    assertThat(IntStream.range(0, 20).mapToObj(i -> backoff.afterFailure(3)).distinct().count()).isGreaterThan(10);
   }
 
   @Test

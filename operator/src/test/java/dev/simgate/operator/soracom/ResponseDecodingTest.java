@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -69,7 +70,7 @@ class ResponseDecodingTest {
   }
 
   private static ApiResponse response(int status, Map<String, String> headers, String body) {
-    Map<String, List<String>> h = new java.util.HashMap<>();
+    Map<String, List<String>> h = new HashMap<>();
     headers.forEach((k, v) -> h.put(k, List.of(v)));
     return new ApiResponse(status, HttpHeaders.of(h, (a, b) -> true), bytes(body));
   }
