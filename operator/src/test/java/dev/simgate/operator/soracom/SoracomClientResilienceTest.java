@@ -159,7 +159,7 @@ class SoracomClientResilienceTest {
 
   @Test
   void aCallThatHangsTimesOutAndIsRetried() {
-    SoracomClient client = bed.client(s -> s.withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300)));
+    SoracomClient client = bed.client(s -> s.withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)));
     client.getVirtualPrivateGateway("vpg-1");
     bed.api.stallNext(GET_VPG, 1, Duration.ofSeconds(2));
 
@@ -169,10 +169,10 @@ class SoracomClientResilienceTest {
 
   @Test
   void callsThatKeepHangingFailAsUnavailableWithTheTimeoutAsCause() {
-    SoracomClient client = bed.client(s -> s.withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(200))
+    SoracomClient client = bed.client(s -> s.withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500))
         .withRetry(new RetryPolicy(2, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofSeconds(60))));
     client.getVirtualPrivateGateway("vpg-1");
-    bed.api.stallNext(GET_VPG, 2, Duration.ofSeconds(1));
+    bed.api.stallNext(GET_VPG, 2, Duration.ofSeconds(2));
 
     assertThatThrownBy(() -> client.getVirtualPrivateGateway("vpg-1"))
         .isInstanceOf(SoracomUnavailableException.class)
