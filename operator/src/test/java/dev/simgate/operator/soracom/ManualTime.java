@@ -11,18 +11,18 @@ import java.util.List;
  * Time that moves only when told: sleeping advances it at once and is recorded, so waits of minutes take no time and
  * tests can assert on what was waited. Actions scheduled with {@link #at} run when time passes their instant.
  */
-final class ManualTime implements InstantSource, Sleeper {
+public final class ManualTime implements InstantSource, Sleeper {
   private record Scheduled(Instant at, Runnable action) {}
 
   private Instant now;
   private final List<Duration> sleeps = new ArrayList<>();
   private final List<Scheduled> scheduled = new ArrayList<>();
 
-  ManualTime() {
+  public ManualTime() {
     this(Instant.parse("2026-08-01T00:00:00Z"));
   }
 
-  ManualTime(Instant start) {
+  public ManualTime(Instant start) {
     this.now = start;
   }
 
@@ -39,7 +39,7 @@ final class ManualTime implements InstantSource, Sleeper {
     advance(duration);
   }
 
-  void advance(Duration duration) {
+  public void advance(Duration duration) {
     List<Runnable> due = new ArrayList<>();
     synchronized (this) {
       now = now.plus(duration);
@@ -55,15 +55,15 @@ final class ManualTime implements InstantSource, Sleeper {
   }
 
   /** Runs {@code action} once time reaches {@code at} (on the thread that moves time there). */
-  synchronized void at(Instant at, Runnable action) {
+  public synchronized void at(Instant at, Runnable action) {
     scheduled.add(new Scheduled(at, action));
   }
 
-  synchronized List<Duration> sleeps() {
+  public synchronized List<Duration> sleeps() {
     return Collections.unmodifiableList(new ArrayList<>(sleeps));
   }
 
-  synchronized Duration slept() {
+  public synchronized Duration slept() {
     return sleeps.stream().reduce(Duration.ZERO, Duration::plus);
   }
 }

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * One IoT SIM of the mock with one IMSI: tags (always a {@code name}, "" when unnamed), group, and session
  * (never connected, online in a VPG with an address, or offline). Served as {@code Sim} and as {@code Subscriber}.
  */
-final class MockSim {
+public final class MockSim {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   enum Session { NEVER, ONLINE, OFFLINE }
@@ -34,25 +34,25 @@ final class MockSim {
     tags.put("name", "");
   }
 
-  MockSim named(String name) {
+  public MockSim named(String name) {
     return tag("name", name);
   }
 
-  MockSim tag(String name, String value) {
+  public MockSim tag(String name, String value) {
     synchronized (lock) {
       tags.put(name, value);
     }
     return this;
   }
 
-  MockSim inGroup(String group) {
+  public MockSim inGroup(String group) {
     synchronized (lock) {
       groupId = group;
     }
     return this;
   }
 
-  MockSim online(String vpgId, String ip) {
+  public MockSim online(String vpgId, String ip) {
     synchronized (lock) {
       session = Session.ONLINE;
       sessionVpgId = vpgId;
@@ -61,7 +61,7 @@ final class MockSim {
     return this;
   }
 
-  MockSim offline() {
+  public MockSim offline() {
     synchronized (lock) {
       session = Session.OFFLINE;
     }

@@ -54,27 +54,27 @@ import com.sun.net.httpserver.HttpServer;
  * come back, 429 storms, a request budget per window; and observation: calls per operation, every request, the most
  * requests seen in any window. Time is an injected {@link InstantSource}, shared with the client in tests.
  */
-final class MockSoracomApi implements AutoCloseable {
-  static final String OPERATOR_ID = "OP0012345678";
-  static final String SAM_USER = "simgate";
-  static final long DEFAULT_TOKEN_SECONDS = 86_400;
-  static final long MIN_TOKEN_SECONDS = 180;
-  static final long MAX_TOKEN_SECONDS = 172_800;
-  static final int MAX_VXLAN_ID = 16_777_215;
+public final class MockSoracomApi implements AutoCloseable {
+  public static final String OPERATOR_ID = "OP0012345678";
+  public static final String SAM_USER = "simgate";
+  public static final long DEFAULT_TOKEN_SECONDS = 86_400;
+  public static final long MIN_TOKEN_SECONDS = 180;
+  public static final long MAX_TOKEN_SECONDS = 172_800;
+  public static final int MAX_VXLAN_ID = 16_777_215;
 
   /** What registering an already registered outer address answers: undocumented (reference §10). */
-  enum DuplicateRegistration { REJECT_400, RETURN_EXISTING_200 }
+  public enum DuplicateRegistration { REJECT_400, RETURN_EXISTING_200 }
 
   /** What opening an already open Gate answers: undocumented (reference §10). */
-  enum WhenAlreadyOpen { REJECT_400, ACCEPT_200 }
+  public enum WhenAlreadyOpen { REJECT_400, ACCEPT_200 }
 
   /** Which cursor headers a page carries: "some APIs send only one of link / x-soracom-next-key" (reference §3). */
-  enum CursorHeaders { BOTH, NEXT_KEY_ONLY, LINK_ONLY }
+  public enum CursorHeaders { BOTH, NEXT_KEY_ONLY, LINK_ONLY }
 
   /** One request as received. Headers are kept for assertions; this is test code and nothing logs them. */
-  record RecordedRequest(String operation, String method, String path, Map<String, String> query,
+  public record RecordedRequest(String operation, String method, String path, Map<String, String> query,
       Map<String, String> headers, String body, Instant at, int status) {
-    String header(String name) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
   }
@@ -145,20 +145,20 @@ final class MockSoracomApi implements AutoCloseable {
 
   private final List<RecordedRequest> requests = new ArrayList<>();
 
-  MockSoracomApi(InstantSource clock) {
+  public MockSoracomApi(InstantSource clock) {
     this.clock = clock;
     this.server = listen(0);
     this.port = server.getAddress().getPort();
   }
 
   /** The base URL to give the client as its endpoint override. */
-  URI baseUri() {
+  public URI baseUri() {
     return URI.create("http://127.0.0.1:" + port + "/v1");
   }
 
   // ---------------------------------------------------------------- state
 
-  MockSoracomApi addAuthKey(String authKeyId, String authKey) {
+  public MockSoracomApi addAuthKey(String authKeyId, String authKey) {
     synchronized (lock) {
       authKeys.put(authKeyId, authKey);
     }
@@ -166,7 +166,7 @@ final class MockSoracomApi implements AutoCloseable {
   }
 
   /** A VPG with the given device subnet, Gate closed, VNI 10, and its two own Gate peers. */
-  MockVpg addVpg(String vpgId, String deviceSubnet) {
+  public MockVpg addVpg(String vpgId, String deviceSubnet) {
     synchronized (lock) {
       MockVpg vpg = new MockVpg(lock, vpgId, MockIpv4.prefix(deviceSubnet),
           MockIpv4.prefix("100.64." + (152 + vpgs.size()) + ".0/24"), clock.millis() - 86_400_000L);
@@ -175,7 +175,7 @@ final class MockSoracomApi implements AutoCloseable {
     }
   }
 
-  MockSim addSim(String simId, String imsi) {
+  public MockSim addSim(String simId, String imsi) {
     synchronized (lock) {
       MockSim sim = new MockSim(lock, simId, imsi);
       sims.put(simId, sim);
@@ -183,7 +183,7 @@ final class MockSoracomApi implements AutoCloseable {
     }
   }
 
-  MockSoracomApi addGroup(String groupId) {
+  public MockSoracomApi addGroup(String groupId) {
     synchronized (lock) {
       groups.add(groupId);
     }
@@ -193,28 +193,28 @@ final class MockSoracomApi implements AutoCloseable {
   // ---------------------------------------------------------------- behaviour where the reference says nothing
 
   /** Tokens live at most this long, whatever {@code tokenTimeoutSeconds} asked for (null: as asked). */
-  MockSoracomApi tokenLifetimeCap(Duration cap) {
+  public MockSoracomApi tokenLifetimeCap(Duration cap) {
     synchronized (lock) {
       tokenLifetimeCap = cap;
     }
     return this;
   }
 
-  MockSoracomApi duplicateRegistration(DuplicateRegistration answer) {
+  public MockSoracomApi duplicateRegistration(DuplicateRegistration answer) {
     synchronized (lock) {
       duplicateRegistration = answer;
     }
     return this;
   }
 
-  MockSoracomApi whenAlreadyOpen(WhenAlreadyOpen answer) {
+  public MockSoracomApi whenAlreadyOpen(WhenAlreadyOpen answer) {
     synchronized (lock) {
       whenAlreadyOpen = answer;
     }
     return this;
   }
 
-  MockSoracomApi cursorHeaders(CursorHeaders which) {
+  public MockSoracomApi cursorHeaders(CursorHeaders which) {
     synchronized (lock) {
       cursorHeaders = which;
     }
@@ -222,7 +222,7 @@ final class MockSoracomApi implements AutoCloseable {
   }
 
   /** The server's own page size: {@code limit} only lowers it (reference §3). */
-  MockSoracomApi maxPageSize(int size) {
+  public MockSoracomApi maxPageSize(int size) {
     synchronized (lock) {
       maxPageSize = size;
     }
@@ -232,12 +232,12 @@ final class MockSoracomApi implements AutoCloseable {
   // ---------------------------------------------------------------- faults
 
   /** The next {@code count} requests, whatever their operation, fail with {@code status} before doing anything. */
-  MockSoracomApi failNext(int count, int status) {
+  public MockSoracomApi failNext(int count, int status) {
     return failNext(null, count, status);
   }
 
   /** The next {@code count} requests of {@code operation} fail with {@code status} before doing anything. */
-  MockSoracomApi failNext(String operation, int count, int status) {
+  public MockSoracomApi failNext(String operation, int count, int status) {
     synchronized (lock) {
       for (int i = 0; i < count; i++) {
         faults.add(new Fault(operation, status, null, null, false, false));
@@ -247,7 +247,7 @@ final class MockSoracomApi implements AutoCloseable {
   }
 
   /** The next request of {@code operation} is carried out, then answered with {@code status} as if it had failed. */
-  MockSoracomApi failNextAfterApplying(String operation, int status) {
+  public MockSoracomApi failNextAfterApplying(String operation, int status) {
     synchronized (lock) {
       faults.add(new Fault(operation, status, null, null, true, false));
     }
@@ -255,7 +255,7 @@ final class MockSoracomApi implements AutoCloseable {
   }
 
   /** The next request of {@code operation} is refused with this error, before doing anything. */
-  MockSoracomApi rejectNext(String operation, int status, String code, String message) {
+  public MockSoracomApi rejectNext(String operation, int status, String code, String message) {
     synchronized (lock) {
       faults.add(new Fault(operation, status, code, message, false, false));
     }
@@ -266,7 +266,7 @@ final class MockSoracomApi implements AutoCloseable {
    * The next request of {@code operation} is refused with 400 and a message that quotes the request's API key and
    * token, as a careless server might: the client must not carry them into its exceptions.
    */
-  MockSoracomApi echoCredentialsInNextError(String operation) {
+  public MockSoracomApi echoCredentialsInNextError(String operation) {
     synchronized (lock) {
       faults.add(new Fault(operation, 400, "MCK0400", null, false, true));
     }
@@ -274,7 +274,7 @@ final class MockSoracomApi implements AutoCloseable {
   }
 
   /** The next {@code count} requests of {@code operation} are answered only after {@code delay} of real time. */
-  MockSoracomApi stallNext(String operation, int count, Duration delay) {
+  public MockSoracomApi stallNext(String operation, int count, Duration delay) {
     synchronized (lock) {
       for (int i = 0; i < count; i++) {
         stalls.add(new Stall(operation, delay));
@@ -284,7 +284,7 @@ final class MockSoracomApi implements AutoCloseable {
   }
 
   /** Every API key and token the mock has issued, for tests that look for them where they must not be. */
-  List<String> issuedSecrets() {
+  public List<String> issuedSecrets() {
     synchronized (lock) {
       List<String> all = new ArrayList<>();
       tokens.values().forEach(t -> {
@@ -298,7 +298,7 @@ final class MockSoracomApi implements AutoCloseable {
   }
 
   /** The next {@code count} requests are answered 429, saying the window refreshes in {@code secondsBeforeRefresh}. */
-  MockSoracomApi storm429(int count, long secondsBeforeRefresh) {
+  public MockSoracomApi storm429(int count, long secondsBeforeRefresh) {
     synchronized (lock) {
       stormLeft = count;
       stormSeconds = secondsBeforeRefresh;
@@ -310,7 +310,7 @@ final class MockSoracomApi implements AutoCloseable {
    * A quota of {@code limit} requests per {@code window}, separately for {@code auth} (limited per caller address) and
    * for the other operations (per operator); every answer then carries the three rate-limit headers.
    */
-  MockSoracomApi rateLimit(int limit, Duration window) {
+  public MockSoracomApi rateLimit(int limit, Duration window) {
     synchronized (lock) {
       budgetLimit = limit;
       budgetWindow = window;
@@ -320,7 +320,7 @@ final class MockSoracomApi implements AutoCloseable {
   }
 
   /** Stops listening: connections are refused until {@link #comeBack()}. */
-  void goDown() {
+  public void goDown() {
     HttpServer listening;
     synchronized (lock) {
       listening = server;
@@ -333,7 +333,7 @@ final class MockSoracomApi implements AutoCloseable {
   }
 
   /** Listens again on the same port. */
-  void comeBack() {
+  public void comeBack() {
     synchronized (lock) {
       if (server == null) {
         server = listen(port);
@@ -343,20 +343,20 @@ final class MockSoracomApi implements AutoCloseable {
 
   // ---------------------------------------------------------------- observation
 
-  int calls(String operation) {
+  public int calls(String operation) {
     synchronized (lock) {
       return (int) requests.stream().filter(r -> r.operation().equals(operation)).count();
     }
   }
 
-  List<RecordedRequest> requests() {
+  public List<RecordedRequest> requests() {
     synchronized (lock) {
       return List.copyOf(requests);
     }
   }
 
   /** The most requests (matching {@code which}) that arrived within any half-open window of this length. */
-  int maxRequestsWithin(Duration window, Predicate<RecordedRequest> which) {
+  public int maxRequestsWithin(Duration window, Predicate<RecordedRequest> which) {
     List<Instant> times = requests().stream().filter(which).map(RecordedRequest::at).sorted().toList();
     int max = 0;
     for (int i = 0, j = 0; i < times.size(); i++) {

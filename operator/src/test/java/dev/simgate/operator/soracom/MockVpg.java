@@ -15,10 +15,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * One VPG of the mock: its Gate state, its Gate peers (two of its own, one per zone, plus the customer's) and its static
  * IP address map entries. Tests change it directly to play someone using the console (drift, someone else's peer).
  */
-final class MockVpg {
+public final class MockVpg {
   static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  record Peer(String outerIpAddress, String innerIpAddress, boolean ownedByCustomer) {}
+  public record Peer(String outerIpAddress, String innerIpAddress, boolean ownedByCustomer) {}
 
   private final Object lock;
   final String id;
@@ -45,7 +45,7 @@ final class MockVpg {
 
   // ---- console-side controls ----
 
-  MockVpg gateOpen(long vni) {
+  public MockVpg gateOpen(long vni) {
     synchronized (lock) {
       gateOpened = true;
       vxlanId = vni;
@@ -53,7 +53,7 @@ final class MockVpg {
     return this;
   }
 
-  MockVpg gateClosed() {
+  public MockVpg gateClosed() {
     synchronized (lock) {
       gateOpened = false;
     }
@@ -61,7 +61,7 @@ final class MockVpg {
   }
 
   /** A customer peer registered by someone else (console, CLI). */
-  MockVpg addCustomerPeer(String outer, String inner) {
+  public MockVpg addCustomerPeer(String outer, String inner) {
     synchronized (lock) {
       addPeer(new Peer(outer, inner, true));
     }
@@ -69,45 +69,45 @@ final class MockVpg {
   }
 
   /** Removes a peer as the console would, e.g. to play drift. */
-  MockVpg removePeer(String outer) {
+  public MockVpg removePeer(String outer) {
     synchronized (lock) {
       peers.remove(outer);
     }
     return this;
   }
 
-  MockVpg putStaticEntry(String imsi, String ip) {
+  public MockVpg putStaticEntry(String imsi, String ip) {
     synchronized (lock) {
       staticEntries.put(imsi, ip);
     }
     return this;
   }
 
-  boolean isGateOpen() {
+  public boolean isGateOpen() {
     synchronized (lock) {
       return gateOpened;
     }
   }
 
-  long vxlanId() {
+  public long vxlanId() {
     synchronized (lock) {
       return vxlanId;
     }
   }
 
-  boolean privacySeparator() {
+  public boolean privacySeparator() {
     synchronized (lock) {
       return privacySeparator;
     }
   }
 
-  List<Peer> peers() {
+  public List<Peer> peers() {
     synchronized (lock) {
       return List.copyOf(peers.values());
     }
   }
 
-  Optional<Peer> peer(String outer) {
+  public Optional<Peer> peer(String outer) {
     synchronized (lock) {
       return Optional.ofNullable(peers.get(outer));
     }
