@@ -1,0 +1,4 @@
+package dev.simgate.operator.soracom.model;
+
+/** {@code Placement} (reference §7.11). */
+public record Placement(String infrastructureProvider, String region) {}
