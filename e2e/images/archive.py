@@ -5,8 +5,8 @@ gzipped layers), the format `ctr images import`, `docker load`, `podman load` an
 Each layer is a directory tree; entries are written sorted, owned by root, with mtime 0 and gzip without a timestamp,
 so the same inputs always give the same layer digests (images that share a layer directory share the layer).
 
-  archive.py --tag simgate/agent:0.1.0 --layer DIR [--layer DIR ...] --entrypoint '["java","-jar","/app/a.jar"]' \
-             [--env K=V ...] [--user 65532:65532] [--workdir /] OUT.tar
+  archive.py --tag simgate/agent:0.1.0 --layer DIR [--layer DIR ...] [--entrypoint '["java","-jar","/app/a.jar"]'] \
+             [--cmd '["sh"]'] [--env K=V ...] [--user 65532:65532] [--workdir /] [--label K=V ...] OUT.tar
 """
 import argparse
 import gzip
@@ -58,7 +58,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--tag", required=True, action="append", help="repository:tag (repeatable)")
     p.add_argument("--layer", required=True, action="append", help="a directory tree, bottom layer first")
-    p.add_argument("--entrypoint", required=True, help='a JSON list, e.g. ["java","-jar","/app/a.jar"]')
+    p.add_argument("--entrypoint", help='a JSON list, e.g. ["java","-jar","/app/a.jar"]')
+    p.add_argument("--cmd", help='a JSON list: the default arguments (or command, without an entrypoint)')
     p.add_argument("--env", action="append", default=[])
     p.add_argument("--user", default="")
     p.add_argument("--workdir", default="/")
@@ -82,13 +83,16 @@ def main():
         "created": "1970-01-01T00:00:00Z",
         "config": {
             "Env": a.env,
-            "Entrypoint": json.loads(a.entrypoint),
             "WorkingDir": a.workdir,
             "Labels": dict(kv.split("=", 1) for kv in a.label),
         },
         "rootfs": {"type": "layers", "diff_ids": diff_ids},
         "history": history,
     }
+    if a.entrypoint:
+        config["config"]["Entrypoint"] = json.loads(a.entrypoint)
+    if a.cmd:
+        config["config"]["Cmd"] = json.loads(a.cmd)
     if a.user:
         config["config"]["User"] = a.user
     config_bytes = json.dumps(config, sort_keys=True, separators=(",", ":")).encode()

@@ -139,7 +139,7 @@ python3 e2e/images/archive.py --tag "${PREFIX}simgate/agent:$VERSION" \
   --entrypoint '["java","-jar","/app/simgate-agent.jar"]' "${ENV[@]}" "${LABELS[@]}" \
   "$OUT/simgate-agent.tar"
 python3 e2e/images/archive.py --tag "simgate-test/toolbox:$VERSION" --layer "$LAYERS/base" --layer "$LAYERS/toolbox" \
-  --entrypoint '["/bin/sh"]' "${LABELS[@]}" "$OUT/toolbox.tar"
+  --cmd '["sh"]' --env PATH=/usr/sbin:/usr/bin:/sbin:/bin "${LABELS[@]}" "$OUT/toolbox.tar"
 
 size() { du -sm "$1" | cut -f1; }
 log "layers (uncompressed MiB): base $(size "$LAYERS/base"), jre $(size "$LAYERS/jre"), net $(size "$LAYERS/net"),"\

@@ -285,23 +285,56 @@ public final class KubeCluster implements AutoCloseable {
     }
   }
 
-  /** Starts a cluster by hand and keeps it until Ctrl-C. Argument: {@code --nodes=N} (default 1). */
-  public static void main(String[] args) throws InterruptedException {
+  /**
+   * Starts a cluster by hand and keeps it until SIGTERM or Ctrl-C, then removes everything. Arguments: {@code
+   * --nodes=N} (default 1), {@code --import=a.tar,b.tar} (image archives for every node), {@code --env-file=FILE}
+   * (written once the cluster is ready, as shell assignments: KUBECONFIG, NODES, NODE_ADDRESSES, NODE_NETNS,
+   * UNDERLAY_NETNS, UNDERLAY_BRIDGE, LOG_DIR).
+   */
+  public static void main(String[] args) throws InterruptedException, IOException {
     Options options = Options.defaults().withName("manual");
+    List<Path> images = new ArrayList<>();
+    Path envFile = null;
     for (String arg : args) {
-      if (!arg.startsWith("--nodes=")) {
-        throw new IllegalArgumentException("unknown argument " + arg + " (expected --nodes=N)");
+      if (arg.startsWith("--nodes=")) {
+        options = options.withNodes(Integer.parseInt(arg.substring("--nodes=".length())));
+      } else if (arg.startsWith("--import=")) {
+        for (String archive : arg.substring("--import=".length()).split(",")) {
+          images.add(Path.of(archive).toAbsolutePath());
+        }
+      } else if (arg.startsWith("--env-file=")) {
+        envFile = Path.of(arg.substring("--env-file=".length()));
+      } else {
+        throw new IllegalArgumentException("unknown argument " + arg + " (expected --nodes=N --import=a.tar,b.tar"
+            + " --env-file=FILE)");
       }
-      options = options.withNodes(Integer.parseInt(arg.substring("--nodes=".length())));
     }
     try (KubeCluster cluster = start(options)) {
-      System.out.printf("Kubernetes %s cluster at %s with nodes %s%nexport KUBECONFIG=%s%n"
-              + "a node's shell: ip netns exec %s bash%nlogs: %s%nCtrl-C stops it and removes everything.%n",
-          KubeBinaries.KUBERNETES_VERSION, cluster.controlPlane().serverUrl(),
-          cluster.nodes().stream().map(KubeNode::name).toList(), cluster.controlPlane().kubeconfig(),
-          cluster.nodes().getFirst().netns(), cluster.controlPlane().logDir());
+      cluster.importImages(images.toArray(Path[]::new));
+      List<KubeNode> nodes = cluster.nodes();
+      String env = """
+          KUBECONFIG=%s
+          NODES="%s"
+          NODE_ADDRESSES="%s"
+          NODE_NETNS="%s"
+          UNDERLAY_NETNS=%s
+          UNDERLAY_BRIDGE=%s
+          LOG_DIR=%s
+          """.formatted(cluster.controlPlane().kubeconfig(), join(nodes, KubeNode::name),
+          join(nodes, KubeNode::address), join(nodes, KubeNode::netns), cluster.underlayNetns(),
+          cluster.underlayBridge(), cluster.controlPlane().logDir());
+      if (envFile != null) {
+        Files.writeString(envFile, env);
+      }
+      System.out.printf("Kubernetes %s cluster at %s%n%sa node's shell: ip netns exec %s bash%n"
+              + "SIGTERM or Ctrl-C stops it and removes everything.%n",
+          KubeBinaries.KUBERNETES_VERSION, cluster.controlPlane().serverUrl(), env, nodes.getFirst().netns());
       Thread.currentThread().join();
     }
+  }
+
+  private static String join(List<KubeNode> nodes, java.util.function.Function<KubeNode, String> field) {
+    return String.join(" ", nodes.stream().map(field).toList());
   }
 
   /** Tears down clusters whose JVM died without closing them (called under the machine lock). */
