@@ -84,7 +84,7 @@ cluster() {
   trap cleanup EXIT
 
   step "a cluster of two real nodes (kubelet, kube-proxy, containerd, each in its own network namespace), CoreDNS"
-  local images=target/images/simgate-operator.tar,target/images/simgate-agent.tar,target/images/toolbox.tar
+  local images=target/images/simgate-operator.tar,target/images/simgate-agent.tar
   mvn -B -q -ntp -pl e2e/kube-testkit compile org.codehaus.mojo:exec-maven-plugin:3.6.2:java \
     -Dexec.mainClass=dev.simgate.testkit.KubeCluster \
     -Dexec.args="--nodes=2 --import=$images --env-file=$WORK/cluster.env" > "$WORK/cluster.log" 2>&1 &
@@ -122,8 +122,7 @@ cluster() {
   "$kubectl" -n factory wait --for=condition=Ready --timeout=60s devicesubnet/factory-sims
 
   step "a pod of the namespace (app=telemetry) on the gate node reaches the SIMs by name (CoreDNS)"
-  local toolbox; toolbox=$(tar -xOf target/images/toolbox.tar manifest.json | sed 's/.*"RepoTags":\["\([^"]*\)".*/\1/')
-  "$kubectl" -n factory run telemetry --image="$toolbox" --image-pull-policy=Never --labels=app=telemetry \
+  "$kubectl" -n factory run telemetry --image="$TOOLBOX_IMAGE" --image-pull-policy=Never --labels=app=telemetry \
     --overrides="{\"spec\":{\"nodeName\":\"$gate_node\",\"terminationGracePeriodSeconds\":1}}" -- sleep 3600
   "$kubectl" -n factory wait --for=condition=Ready --timeout=120s pod/telemetry
   "$kubectl" -n factory exec telemetry -- nslookup pump-1.factory.svc.cluster.local | grep -A1 "^Name"
@@ -131,7 +130,7 @@ cluster() {
   ip netns exec "$PREFIX-sim1" socat TCP-LISTEN:7000,reuseaddr \
     SYSTEM:'read line; echo "SIM $(hostname -I | tr -d " ") got: $line"' &
   sleep 0.3
-  "$kubectl" -n factory exec telemetry -- sh -c 'echo "hello from pod $(hostname)" | socat - TCP:pump-1:7000,retry=20'
+  "$kubectl" -n factory exec telemetry -- sh -c 'echo "hello from pod $(hostname)" | nc pump-1 7000'
   "$kubectl" -n factory exec telemetry -- ping -c 2 meter-7
 
   step "statuses (kstatus Ready, per-node inner addresses) and the agent's counters"

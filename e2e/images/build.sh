@@ -3,7 +3,6 @@
 #
 #   simgate/operator:<version>   ->  target/images/simgate-operator.tar
 #   simgate/agent:<version>      ->  target/images/simgate-agent.tar
-#   simgate-test/toolbox:<version> -> target/images/toolbox.tar   (tests only: busybox and socat for test pods)
 #
 # <version> is the Maven project version (pom.xml), the one source of the chart's appVersion too. The archives are
 # docker-archive tarballs (`ctr -n k8s.io images import`, `docker load`, `skopeo copy docker-archive:...`).
@@ -40,8 +39,6 @@ BASE_PACKAGES=(libc6 libgcc-s1)
 NET_PACKAGES=(iproute2 libbpf1 libelf1 zlib1g libmnl0 libbsd0 libmd0 libcap2 libdb5.3 libselinux1 libpcre2-8-0
   libtirpc3 libgssapi-krb5-2 libkrb5-3 libk5crypto3 libkrb5support0 libcom-err2 libkeyutils1 libssl3
   nftables libnftables1 libedit2 libnftnl11 libxtables12 libjansson4 libgmp10 libtinfo6)
-TOOLBOX_PACKAGES=(busybox-static socat libssl3 libwrap0 libnsl2 libtirpc3 libgssapi-krb5-2 libkrb5-3 libk5crypto3
-  libkrb5support0 libcom-err2 libkeyutils1)
 
 if [ -n "$build_jars" ]; then
   log "building the jars (mvn package -DskipTests -pl operator,dataplane -am)"
@@ -62,7 +59,7 @@ if [ -z "$(versions libc6 | grep -v '(none)')" ]; then
   log "apt package lists are empty: apt-get update"
   apt-get update -qq
 fi
-key=$( { versions "${BASE_PACKAGES[@]}" "${NET_PACKAGES[@]}" "${TOOLBOX_PACKAGES[@]}"; cat "$JAVA_HOME/release"; echo "$JAVA_MODULES";
+key=$( { versions "${BASE_PACKAGES[@]}" "${NET_PACKAGES[@]}"; cat "$JAVA_HOME/release"; echo "$JAVA_MODULES";
   cat "${BASH_SOURCE[0]}"; } | sha256sum | cut -c1-16)
 LAYERS="$CACHE_ROOT/layers-$key"
 
@@ -91,12 +88,6 @@ if [ ! -d "$LAYERS" ]; then
   printf 'root:x:0:\nnonroot:x:65532:\n' > "$tmp/base/etc/group"
   printf 'hosts: files dns\n' > "$tmp/base/etc/nsswitch.conf"
   extract "$tmp/net" "${NET_PACKAGES[@]}"
-  extract "$tmp/toolbox" "${TOOLBOX_PACKAGES[@]}"
-  mkdir -p "$tmp/check-toolbox" && cp -a "$tmp/base/." "$tmp/toolbox/." "$tmp/check-toolbox/"
-  chroot "$tmp/check-toolbox" /bin/busybox --install -s /bin   # applets as links, then keep only the links
-  (cd "$tmp/check-toolbox" && find bin -type l -newer "$tmp/toolbox/bin/busybox" -exec cp -a {} "$tmp/toolbox/bin/" \;)
-  chroot "$tmp/check-toolbox" /usr/bin/socat -V | grep -m1 'socat version' | sed 's/^/images: toolbox: /' >&2
-  rm -rf "$tmp/check-toolbox"
   # The libraries a tool needs must be found without an ld.so.cache of the merged tree: check in a chroot below.
   mkdir -p "$tmp/jre/opt"
   "$JAVA_HOME/bin/jlink" --add-modules "$JAVA_MODULES" --strip-debug --no-man-pages --no-header-files \
@@ -138,8 +129,6 @@ python3 e2e/images/archive.py --tag "${PREFIX}simgate/agent:$VERSION" \
   --layer "$LAYERS/base" --layer "$LAYERS/jre" --layer "$LAYERS/net" --layer "$stage/agent-app" \
   --entrypoint '["java","-jar","/app/simgate-agent.jar"]' "${ENV[@]}" "${LABELS[@]}" \
   "$OUT/simgate-agent.tar"
-python3 e2e/images/archive.py --tag "simgate-test/toolbox:$VERSION" --layer "$LAYERS/base" --layer "$LAYERS/toolbox" \
-  --cmd '["sh"]' --env PATH=/usr/sbin:/usr/bin:/sbin:/bin "${LABELS[@]}" "$OUT/toolbox.tar"
 
 size() { du -sm "$1" | cut -f1; }
 log "layers (uncompressed MiB): base $(size "$LAYERS/base"), jre $(size "$LAYERS/jre"), net $(size "$LAYERS/net"),"\

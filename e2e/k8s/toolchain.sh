@@ -6,7 +6,8 @@
 #                  (github.com/containerd/containerd/v2), runc (github.com/opencontainers/runc, cgo + libseccomp),
 #                  CNI plugins bridge host-local loopback portmap (github.com/containernetworking/plugins) in cni/,
 #                  coredns (github.com/coredns/coredns), pause (build/pause/linux/pause.c of k8s.io/kubernetes)
-#   node images:   images/pause.tar and images/coredns.tar (docker archives written by e2e/images/archive.py)
+#   node images:   images/pause.tar, images/coredns.tar and images/toolbox.tar (busybox from Debian's busybox-static,
+#                  for test pods), docker archives written by e2e/images/archive.py
 # into ${SIMGATE_CACHE:-~/.cache/simgate}/k8s/<k8s-version>/bin and prints that directory as the LAST line of stdout.
 # Progress goes to stderr. Idempotent: a binary is rebuilt only when it is missing or its version stamp differs.
 # Everything (Go module cache, build cache, wrapper modules, binaries) lives outside the repository.
@@ -32,6 +33,8 @@ step="setup"
 log() { echo "toolchain: $*" >&2; }
 trap 'rc=$?; [ $rc -ne 0 ] && log "FAILED in step: $step (exit $rc)"; exit $rc' EXIT
 
+# the toolbox image's version is Debian's busybox-static (apt's lists are empty on a fresh machine)
+apt-cache policy busybox-static 2>/dev/null | grep -q 'Candidate: [0-9]' || apt-get update -qq
 declare -A WANT=(
   [kube-apiserver]="k8s v$K8S_VERSION" [kube-controller-manager]="k8s v$K8S_VERSION"
   [kube-scheduler]="k8s v$K8S_VERSION" [kubectl]="k8s v$K8S_VERSION"
@@ -45,6 +48,8 @@ declare -A WANT=(
   [cni/portmap]="cni v$CNI_VERSION" [coredns]="coredns v$COREDNS_VERSION" [pause]="pause v$PAUSE_VERSION k8s v$K8S_VERSION"
   [images/pause.tar]="simgate-test/pause:$PAUSE_VERSION archive-$(sha256sum "$IMAGES/archive.py" | cut -c1-12)"
   [images/coredns.tar]="simgate-test/coredns:v$COREDNS_VERSION archive-$(sha256sum "$IMAGES/archive.py" | cut -c1-12)"
+  [images/toolbox.tar]="simgate-test/toolbox busybox-static $(apt-cache policy busybox-static 2>/dev/null \
+    | sed -n 's/.*Candidate: //p') archive-$(sha256sum "$IMAGES/archive.py" | cut -c1-12)"
 )
 stamp() { echo "$BIN/.stamp-${1//\//-}"; }
 up_to_date() { [ -s "$BIN/$1" ] && [ "$(cat "$(stamp "$1")" 2>/dev/null)" = "${WANT[$1]}" ]; }
@@ -198,6 +203,22 @@ image() { # ARCHIVE-NAME TAG ENTRYPOINT-JSON USER BINARY
 }
 image pause.tar "simgate-test/pause:$PAUSE_VERSION" '["/pause"]' 65535:65535 pause
 image coredns.tar "simgate-test/coredns:v$COREDNS_VERSION" '["/coredns"]' 65532:65532 coredns
+# Test pods' tools (sh, ping, nslookup, nc, sha256sum, wget): Debian's static busybox, its applets as links.
+if ! up_to_date images/toolbox.tar; then
+  step="image toolbox"; log "$step"
+  layer=$(mktemp -d)
+  (cd "$layer" && apt-get download -qq -o APT::Sandbox::User=root busybox-static >/dev/null)
+  dpkg-deb -x "$layer"/busybox-static_*.deb "$layer/root"
+  for applet in $("$layer/root/bin/busybox" --list); do
+    [ -e "$layer/root/bin/$applet" ] || ln -s busybox "$layer/root/bin/$applet"
+  done
+  rm -rf "$layer/root/usr/share"
+  python3 "$IMAGES/archive.py" --tag "simgate-test/toolbox:$(echo "${WANT[images/toolbox.tar]}" | cut -d' ' -f3 \
+    | sed 's/^[0-9]*://; s/[^A-Za-z0-9_.-]/_/g')" --layer "$layer/root" --cmd '["sh"]' --env PATH=/bin \
+    "$WORK/out/images/toolbox.tar"
+  rm -rf "$layer"
+  install_bin images/toolbox.tar
+fi
 
 step="final check"
 all_up_to_date || { log "some binaries are still missing in $BIN"; exit 1; }

@@ -49,9 +49,8 @@ class SimGateOnRealNodesIT {
 
   @BeforeAll
   static void images(KubeCluster cluster) throws IOException {
-    cluster.importImages(Kubectl.IMAGES.resolve("simgate-operator.tar"), Kubectl.IMAGES.resolve("simgate-agent.tar"),
-        Kubectl.IMAGES.resolve("toolbox.tar"));
-    toolbox = ImageArchives.repoTag(Kubectl.IMAGES.resolve("toolbox.tar"));
+    cluster.importImages(Kubectl.IMAGES.resolve("simgate-operator.tar"), Kubectl.IMAGES.resolve("simgate-agent.tar"));
+    toolbox = cluster.toolboxImage();
     kubectl = new Kubectl(cluster);
     lab = Lab.up(Lab.Options.agent(2).onUnderlay(cluster.underlayNetns(), cluster.underlayBridge(),
         List.of(cluster.node(GATE_NODE).address())));
@@ -291,7 +290,7 @@ class SimGateOnRealNodesIT {
         """.formatted(TENANT, SIM1, SIM2);
   }
 
-  /** A toolbox pod (busybox, socat) pinned to {@code node}, ready. */
+  /** A toolbox pod (busybox) pinned to {@code node}, ready. */
   private static void startPod(String namespace, String name, String node, String labels) {
     kubectl.apply("""
         apiVersion: v1
@@ -323,18 +322,20 @@ class SimGateOnRealNodesIT {
     try {
       echo = lab.start(role, lab.workDir().resolve("echo-" + role + ".log"), "socat",
           "TCP-LISTEN:7000,reuseaddr", "EXEC:cat");
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> lab.exec(role, "ss", "-Htln", "sport = :7000").output().contains("7000"));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
     try {
+      // busybox nc half-closes at the end of its input and waits for the echo
       HostCommand.Result result = kubectl.exec(TENANT, pod, "sh", "-c",
-          "head -c 1048576 /dev/urandom > /tmp/sent && "
-              + "socat -T 10 TCP:" + target + ":7000,retry=50,interval=0.1 OPEN:/tmp/sent,rdonly!!CREATE:/tmp/echoed"
-              + " && sha256sum /tmp/sent /tmp/echoed && wc -c /tmp/echoed");
-      List<String> hashes = result.output().lines().filter(l -> l.contains("/tmp/"))
-          .filter(l -> l.length() > 64 && l.charAt(64) == ' ').map(l -> l.substring(0, 64)).toList();
-      return result.ok() && result.output().contains("1048576 /tmp/echoed") && hashes.size() == 2
-          && hashes.get(0).equals(hashes.get(1));
+          "head -c 1048576 /dev/urandom > /tmp/sent && nc " + target + " 7000 < /tmp/sent > /tmp/echoed"
+              + " && sha256sum /tmp/sent /tmp/echoed && wc -c < /tmp/echoed");
+      List<String> lines = result.output().lines().map(String::strip).toList();
+      List<String> hashes = lines.stream().filter(l -> l.matches("[0-9a-f]{64} .*")).map(l -> l.substring(0, 64))
+          .toList();
+      return result.ok() && lines.contains("1048576") && hashes.size() == 2 && hashes.get(0).equals(hashes.get(1));
     } finally {
       echo.destroyForcibly();
     }

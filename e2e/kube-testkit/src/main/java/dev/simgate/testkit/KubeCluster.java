@@ -138,7 +138,8 @@ public final class KubeCluster implements AutoCloseable {
         .withControllers(CONTROLLERS.toArray(String[]::new))
         .withScheduler(true)
         .withNodes(new KubeControlPlane.NodeAccess(ClusterLayout.HOST_ADDRESS, names)));
-    List<Path> nodeImages = List.of(binaries.require("images/pause.tar"), binaries.require("images/coredns.tar"));
+    List<Path> nodeImages = List.of(binaries.require("images/pause.tar"), binaries.require("images/coredns.tar"),
+        binaries.require("images/toolbox.tar"));
     for (KubeNode node : nodes) {
       HostState.createCgroup(layout.cgroupRoot(nodes.indexOf(node) + 1));
       node.startRuntime(plane.logDir(), options.startupTimeout());
@@ -217,6 +218,14 @@ public final class KubeCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * The image of a small toolbox for test pods, present on every node: Debian's static busybox (sh, ping, nslookup,
+   * nc, wget, sha256sum ...), entrypoint-less with {@code sh} as its command. Use it with imagePullPolicy Never.
+   */
+  public String toolboxImage() {
+    return ImageArchives.repoTag(binaries.require("images/toolbox.tar"));
+  }
+
   public KubeControlPlane controlPlane() {
     return plane;
   }
@@ -289,7 +298,7 @@ public final class KubeCluster implements AutoCloseable {
    * Starts a cluster by hand and keeps it until SIGTERM or Ctrl-C, then removes everything. Arguments: {@code
    * --nodes=N} (default 1), {@code --import=a.tar,b.tar} (image archives for every node), {@code --env-file=FILE}
    * (written once the cluster is ready, as shell assignments: KUBECONFIG, NODES, NODE_ADDRESSES, NODE_NETNS,
-   * UNDERLAY_NETNS, UNDERLAY_BRIDGE, LOG_DIR).
+   * UNDERLAY_NETNS, UNDERLAY_BRIDGE, LOG_DIR, TOOLBOX_IMAGE).
    */
   public static void main(String[] args) throws InterruptedException, IOException {
     Options options = Options.defaults().withName("manual");
@@ -320,9 +329,10 @@ public final class KubeCluster implements AutoCloseable {
           UNDERLAY_NETNS=%s
           UNDERLAY_BRIDGE=%s
           LOG_DIR=%s
+          TOOLBOX_IMAGE=%s
           """.formatted(cluster.controlPlane().kubeconfig(), join(nodes, KubeNode::name),
           join(nodes, KubeNode::address), join(nodes, KubeNode::netns), cluster.underlayNetns(),
-          cluster.underlayBridge(), cluster.controlPlane().logDir());
+          cluster.underlayBridge(), cluster.controlPlane().logDir(), cluster.toolboxImage());
       if (envFile != null) {
         Files.writeString(envFile, env);
       }
@@ -358,7 +368,8 @@ public final class KubeCluster implements AutoCloseable {
 
   private static void requireNodeBinaries(KubeBinaries binaries) {
     for (String name : List.of("kubelet", "kube-proxy", "containerd", "containerd-shim-runc-v2", "ctr", "runc",
-        "cni/bridge", "cni/host-local", "cni/loopback", "images/pause.tar", "images/coredns.tar")) {
+        "cni/bridge", "cni/host-local", "cni/loopback", "images/pause.tar", "images/coredns.tar",
+        "images/toolbox.tar")) {
       binaries.require(name);
     }
   }
