@@ -49,7 +49,7 @@ declare -A WANT=(
   [images/pause.tar]="simgate-test/pause:$PAUSE_VERSION archive-$(sha256sum "$IMAGES/archive.py" | cut -c1-12)"
   [images/coredns.tar]="simgate-test/coredns:v$COREDNS_VERSION archive-$(sha256sum "$IMAGES/archive.py" | cut -c1-12)"
   [images/toolbox.tar]="simgate-test/toolbox busybox-static $(apt-cache policy busybox-static 2>/dev/null \
-    | sed -n 's/.*Candidate: //p') archive-$(sha256sum "$IMAGES/archive.py" | cut -c1-12)"
+    | sed -n 's/.*Candidate: //p') archive-$(sha256sum "$IMAGES/archive.py" | cut -c1-12) tmp"
 )
 stamp() { echo "$BIN/.stamp-${1//\//-}"; }
 up_to_date() { [ -s "$BIN/$1" ] && [ "$(cat "$(stamp "$1")" 2>/dev/null)" = "${WANT[$1]}" ]; }
@@ -213,6 +213,7 @@ if ! up_to_date images/toolbox.tar; then
     [ -e "$layer/root/bin/$applet" ] || ln -s busybox "$layer/root/bin/$applet"
   done
   rm -rf "$layer/root/usr/share"
+  mkdir -p -m 1777 "$layer/root/tmp"
   python3 "$IMAGES/archive.py" --tag "simgate-test/toolbox:$(echo "${WANT[images/toolbox.tar]}" | cut -d' ' -f3 \
     | sed 's/^[0-9]*://; s/[^A-Za-z0-9_.-]/_/g')" --layer "$layer/root" --cmd '["sh"]' --env PATH=/bin \
     "$WORK/out/images/toolbox.tar"

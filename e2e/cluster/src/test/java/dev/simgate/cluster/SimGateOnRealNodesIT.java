@@ -118,8 +118,8 @@ class SimGateOnRealNodesIT {
       assertThat(kubectl.exec(TENANT, "telemetry", "ping", "-c", "3", "-W", "2", sim).orThrow().output())
           .as("ping %s", sim).contains("3 packets received");
     }
-    assertThat(echoThroughSim("telemetry", SIM1, SIM1)).isTrue();
-    assertThat(echoThroughSim("telemetry", SIM2, SIM2)).isTrue();
+    assertEchoThroughSim("telemetry", SIM1, SIM1);
+    assertEchoThroughSim("telemetry", SIM2, SIM2);
   }
 
   @Test
@@ -132,7 +132,7 @@ class SimGateOnRealNodesIT {
       assertThat(kubectl.exec(TENANT, "telemetry", "ping", "-c", "2", "-W", "2", sim.getKey()).orThrow().output())
           .as("ping by short name (the pod's search path)").contains("(" + sim.getValue() + ")");
     }
-    assertThat(echoThroughSim("telemetry", "sim-2." + TENANT + ".svc.cluster.local", SIM2)).isTrue();
+    assertEchoThroughSim("telemetry", "sim-2." + TENANT + ".svc.cluster.local", SIM2);
   }
 
   @Test
@@ -219,6 +219,16 @@ class SimGateOnRealNodesIT {
         .as("CRDs are kept (crds.keep)").isNotNull();
     assertThat(client.services().inNamespace(TENANT).list().getItems()).as("device Services went with the DeviceSubnet")
         .isEmpty();
+    // and nothing more: what Kubernetes puts in every namespace, and the leader Lease (the chart's README says so)
+    assertThat(client.configMaps().inNamespace(SYSTEM).list().getItems()).extracting(o -> o.getMetadata().getName())
+        .containsExactly("kube-root-ca.crt");
+    assertThat(client.serviceAccounts().inNamespace(SYSTEM).list().getItems())
+        .extracting(o -> o.getMetadata().getName()).containsExactly("default");
+    assertThat(client.rbac().roles().inNamespace(SYSTEM).list().getItems()).isEmpty();
+    assertThat(client.rbac().roleBindings().inNamespace(SYSTEM).list().getItems()).isEmpty();
+    assertThat(client.services().inNamespace(SYSTEM).list().getItems()).isEmpty();
+    assertThat(client.leases().inNamespace(SYSTEM).list().getItems()).extracting(o -> o.getMetadata().getName())
+        .containsExactly("simgate-operator");
 
     // "Removing everything", as the chart's README says: the CRDs and the namespace.
     kubectl.run("delete", "crd", "virtualprivategateways.simgate.dev", "gatepeers.simgate.dev",
@@ -316,7 +326,7 @@ class SimGateOnRealNodesIT {
    * 1 MiB of random bytes from the pod to an echo service on the SIM ({@code simAddress}) at {@code target} (an
    * address or a name) and back: true when the pod got back exactly what it sent.
    */
-  private static boolean echoThroughSim(String pod, String target, String simAddress) {
+  private static void assertEchoThroughSim(String pod, String target, String simAddress) {
     String role = simAddress.equals(SIM1) ? "sim1" : "sim2";
     Process echo;
     try {
@@ -335,7 +345,8 @@ class SimGateOnRealNodesIT {
       List<String> lines = result.output().lines().map(String::strip).toList();
       List<String> hashes = lines.stream().filter(l -> l.matches("[0-9a-f]{64} .*")).map(l -> l.substring(0, 64))
           .toList();
-      return result.ok() && lines.contains("1048576") && hashes.size() == 2 && hashes.get(0).equals(hashes.get(1));
+      assertThat(result.ok() && lines.contains("1048576") && hashes.size() == 2 && hashes.get(0).equals(hashes.get(1)))
+          .as("1 MiB echoed byte-exact by %s through %s: %s", simAddress, target, result).isTrue();
     } finally {
       echo.destroyForcibly();
     }
