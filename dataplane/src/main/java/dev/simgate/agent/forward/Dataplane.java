@@ -1,7 +1,7 @@
 package dev.simgate.agent.forward;
 
-import dev.simgate.agent.config.AgentConfig;
-import dev.simgate.agent.config.Ipv4;
+import dev.simgate.contract.agentconfig.Settings;
+import dev.simgate.contract.net.Ipv4;
 import dev.simgate.agent.offload.TcpSegmenter;
 import dev.simgate.agent.offload.VirtioNetHeader;
 import dev.simgate.agent.sys.Libc;
@@ -58,7 +58,7 @@ public final class Dataplane {
   /** One segment's VXLAN + Ethernet + IPv4 + TCP headers, at most; 16-byte aligned. */
   private static final int HEADER_SLOT = (VxlanHeader.LENGTH + TcpSegmenter.MAX_HEADERS + 15) & ~15;
   private static final int IOVECS = 2 * HEADERS + BATCH;
-  private static final int CONTROLS = BATCH * AgentConfig.MAX_PEERS;
+  private static final int CONTROLS = BATCH * Settings.MAX_VPG_PEERS;
   private static final Logger log = LoggerFactory.getLogger(Dataplane.class);
 
   private final Arena arena = Arena.ofShared();
@@ -77,10 +77,10 @@ public final class Dataplane {
   private final MemorySegment headerPool = arena.allocate((long) HEADER_SLOT * HEADERS, 64);
   private final MemorySegment iovecs = arena.allocate((long) MessageVector.IOVEC * IOVECS, 8);
   private final MemorySegment controls = arena.allocate((long) UdpSegment.SPACE * CONTROLS, 8);
-  private final MessageVector tx = new MessageVector(arena, BATCH * AgentConfig.MAX_PEERS);
-  private final int[] txPeer = new int[BATCH * AgentConfig.MAX_PEERS];
-  private final int[] txDatagrams = new int[BATCH * AgentConfig.MAX_PEERS];
-  private final int[] txLength = new int[BATCH * AgentConfig.MAX_PEERS];
+  private final MessageVector tx = new MessageVector(arena, BATCH * Settings.MAX_VPG_PEERS);
+  private final int[] txPeer = new int[BATCH * Settings.MAX_VPG_PEERS];
+  private final int[] txDatagrams = new int[BATCH * Settings.MAX_VPG_PEERS];
+  private final int[] txLength = new int[BATCH * Settings.MAX_VPG_PEERS];
   private int messages;
   private int iovecsUsed;
   private int headersUsed;
@@ -92,7 +92,7 @@ public final class Dataplane {
   private long runControl;
   private long txCoalesced;
 
-  private final MemorySegment peerNames = arena.allocate((long) SockaddrIn.SIZE * AgentConfig.MAX_PEERS, 8);
+  private final MemorySegment peerNames = arena.allocate((long) SockaddrIn.SIZE * Settings.MAX_VPG_PEERS, 8);
   private Peer[] peers = new Peer[0];
   private int[] peerBits = new int[0];
   private int vni;
@@ -106,7 +106,7 @@ public final class Dataplane {
    *
    * @param onTapLost called once, with the errno, when reading the TAP fails for good
    */
-  public Dataplane(int tapFd, long ownMac, int udpFd, AgentConfig config, IntConsumer onTapLost) {
+  public Dataplane(int tapFd, long ownMac, int udpFd, Settings config, IntConsumer onTapLost) {
     this.onTapLost = onTapLost;
     this.tapFd = tapFd;
     this.ownMac = ownMac;
@@ -124,8 +124,8 @@ public final class Dataplane {
    * Applies VNI and peer changes; learned MACs of peers that stay are kept, those of removed peers
    * dropped. Runs on the event loop (off the hot path, so it may allocate).
    */
-  public void reconfigure(AgentConfig config, int newUdpFd) {
-    List<Ipv4> next = config.peers();
+  public void reconfigure(Settings config, int newUdpFd) {
+    List<Ipv4> next = config.vpgPeers();
     Peer[] nextPeers = new Peer[next.size()];
     int[] nextBits = new int[next.size()];
     int[] oldToNew = new int[peers.length];

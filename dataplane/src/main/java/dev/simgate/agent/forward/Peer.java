@@ -1,6 +1,6 @@
 package dev.simgate.agent.forward;
 
-import dev.simgate.agent.config.Ipv4;
+import dev.simgate.contract.net.Ipv4;
 
 /** A VPG peer and its traffic counters (plain longs: only the event loop writes them). */
 final class Peer {

@@ -1,7 +1,8 @@
 package dev.simgate.agent.host;
 
-import dev.simgate.agent.config.AgentConfig;
-import dev.simgate.agent.config.Cidr;
+import dev.simgate.contract.agentconfig.AgentConfig;
+import dev.simgate.contract.agentconfig.Settings;
+import dev.simgate.contract.net.Cidr;
 import dev.simgate.agent.offload.TcpSegmenter;
 import dev.simgate.agent.udp.UdpSegment;
 import dev.simgate.agent.vxlan.VxlanHeader;
@@ -26,9 +27,10 @@ public record InterfaceState(String name, Cidr address, int mtu, int gsoMaxSegme
   }
 
   public static InterfaceState of(AgentConfig config) {
-    int mtu = config.iface().mtu();
-    return new InterfaceState(config.iface().name(), config.iface().address(), mtu, gsoMaxSegments(mtu),
-        config.routes(), config.mssClamp() ? mtu - TCP_IP_HEADERS : 0, config.masquerade());
+    Settings settings = config.settings();
+    int mtu = settings.mtu();
+    return new InterfaceState(settings.interfaceName(), config.node().interfaceAddress(), mtu, gsoMaxSegments(mtu),
+        settings.routes(), settings.mssClamp() ? mtu - TCP_IP_HEADERS : 0, settings.masquerade());
   }
 
   /** Segments per super-frame such that every segment's datagram (VXLAN + Ethernet + IP packet) fits one message. */

@@ -1,6 +1,6 @@
 package dev.simgate.agent.host;
 
-import dev.simgate.agent.config.Cidr;
+import dev.simgate.contract.net.Cidr;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

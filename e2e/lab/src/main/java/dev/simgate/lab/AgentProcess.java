@@ -1,5 +1,7 @@
 package dev.simgate.lab;
 
+import dev.simgate.contract.agentconfig.AgentConfig;
+import dev.simgate.contract.agentconfig.AgentConfigWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,11 @@ public final class AgentProcess implements AutoCloseable {
     this.process = process;
     this.config = config;
     this.log = log;
+  }
+
+  /** Starts the agent with {@code config} as its config file and waits until /readyz says ready. */
+  public static AgentProcess start(Lab lab, AgentConfig config) throws IOException {
+    return start(lab, AgentConfigWriter.write(config));
   }
 
   /** Starts the agent with {@code yaml} as its config file and waits until /readyz says ready. */
@@ -83,6 +90,11 @@ public final class AgentProcess implements AutoCloseable {
 
   public Path configFile() {
     return config;
+  }
+
+  /** Rewrites the config file the agent watches with {@code config}. */
+  public void writeConfig(AgentConfig config) throws IOException {
+    writeConfig(AgentConfigWriter.write(config));
   }
 
   /** Rewrites the config file the agent watches (atomically, as a ConfigMap update would appear). */

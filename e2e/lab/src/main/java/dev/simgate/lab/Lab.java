@@ -1,5 +1,10 @@
 package dev.simgate.lab;
 
+import dev.simgate.contract.agentconfig.AgentConfig;
+import dev.simgate.contract.agentconfig.NodeAddresses;
+import dev.simgate.contract.agentconfig.Settings;
+import dev.simgate.contract.net.Cidr;
+import dev.simgate.contract.net.Ipv4;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +31,8 @@ public final class Lab implements AutoCloseable {
   public static final String VPG1_OUTER = "198.51.100.1";
   public static final String VPG2_OUTER = "198.51.100.3";
   public static final String NODE_INNER = "10.128.255.254";
+  /** The node's addresses in the agent config: inner address with the device subnet's prefix (10.128.0.0/9). */
+  public static final NodeAddresses NODE = new NodeAddresses(Ipv4.parse(NODE_OUTER), Cidr.parse(NODE_INNER + "/9"));
   public static final String SIM1 = "10.128.1.1";
   public static final String SIM2 = "10.128.2.1";
   /** The server behind the node ({@link Options#server}). */
@@ -133,13 +140,15 @@ public final class Lab implements AutoCloseable {
     return prefix + "-" + role;
   }
 
-  /** The agent YAML (standalone shape) for this lab's node. */
-  public String agentConfig() throws IOException {
-    Result result = execute(List.of("bash", script.toString(), "agent-config", prefix, "--vpgs", "" + vpgs));
-    if (!result.ok()) {
-      throw new IOException("lab.sh agent-config failed: " + result.output());
-    }
-    return result.output();
+  /** The agent config (standalone shape) for this lab's node: what {@code lab.sh agent-config} prints for humans. */
+  public AgentConfig agentConfig() {
+    return agentConfig(vpgs);
+  }
+
+  /** The agent config for a lab of {@code vpgs} VPG peers; the defaults but for the peers and the node's addresses. */
+  public static AgentConfig agentConfig(int vpgs) {
+    List<Ipv4> peers = vpgs == 1 ? List.of(Ipv4.parse(VPG1_OUTER)) : List.of(Ipv4.parse(VPG1_OUTER), Ipv4.parse(VPG2_OUTER));
+    return new AgentConfig(Settings.defaults(peers), NODE);
   }
 
   /** Runs a command in a namespace and waits for it. */

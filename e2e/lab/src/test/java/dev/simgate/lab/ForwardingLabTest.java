@@ -3,10 +3,13 @@ package dev.simgate.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.simgate.contract.agentconfig.AgentConfig;
+import dev.simgate.contract.agentconfig.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -40,10 +43,10 @@ class ForwardingLabTest extends SharedLabTest {
     assertThat(traffic.tcpTransfer("sim1", "srv", Lab.SERVER, 1 << 20)).as("1 MiB SIM -> server").isTrue();
 
     // Without the clamp (a reload), each end believes the other's 1460 and data relies on ICMP "fragmentation needed".
-    reload("mssClamp: false\n");
+    reload(s -> s.withMssClamp(false));
     assertThat(lab.run("node", "nft", "list", "tables")).doesNotContain("simgate");
     assertThat(mss("sim1", "srv", Lab.SIM1)).as("unclamped").isEqualTo(UNCLAMPED);
-    reload("");
+    reload(UnaryOperator.identity());
   }
 
   @Test
@@ -53,21 +56,22 @@ class ForwardingLabTest extends SharedLabTest {
     try {
       assertThat(traffic.ping("srv", Lab.SIM1, 2)).as("no route back, no masquerade").isFalse();
 
-      reload("masquerade: true\n");
+      reload(s -> s.withMasquerade(true));
       assertThat(traffic.ping("srv", Lab.SIM1, 3)).as("ping server -> SIM, masqueraded").isTrue();
       assertThat(sourceSeenBySim()).as("the SIM sees the node's inner address").isEqualTo(Lab.NODE_INNER);
       assertThat(traffic.tcpTransfer("srv", "sim1", Lab.SIM1, 1 << 20)).as("1 MiB server -> SIM").isTrue();
       assertThat(mss("sim1", "srv", Lab.SIM1)).as("still clamped").isEqualTo(CLAMPED);
     } finally {
-      reload("");
+      reload(UnaryOperator.identity());
       lab.run("vpg1", "ip", "route", "replace", "192.168.50.0/24", "via", Lab.NODE_INNER, "dev", "vx0", "onlink");
     }
   }
 
-  /** Rewrites the agent's config as the lab's plus {@code extra} and waits until the agent applied it. */
-  private void reload(String extra) throws IOException {
+  /** Rewrites the agent's config as the lab's with {@code change} and waits until the agent applied it. */
+  private void reload(UnaryOperator<Settings> change) throws IOException {
     double applied = agent.metric(APPLIED);
-    agent.writeConfig(lab.agentConfig() + extra);
+    AgentConfig config = lab.agentConfig();
+    agent.writeConfig(config.withSettings(change.apply(config.settings())));
     await().atMost(Duration.ofSeconds(10)).until(() -> agent.metric(APPLIED) > applied);
   }
 

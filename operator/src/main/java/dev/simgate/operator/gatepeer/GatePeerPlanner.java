@@ -16,8 +16,8 @@ import dev.simgate.operator.api.v1alpha1.NodeStatus;
 import dev.simgate.operator.api.v1alpha1.OuterAddress;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
 import dev.simgate.operator.ipam.InnerAddressAllocator;
-import dev.simgate.operator.ipam.Ipv4;
-import dev.simgate.operator.ipam.Ipv4Cidr;
+import dev.simgate.contract.net.Ipv4;
+import dev.simgate.contract.net.Cidr;
 import dev.simgate.operator.render.AgentConfigRenderer;
 import dev.simgate.operator.render.AgentImage;
 import dev.simgate.operator.render.NodeEndpoint;
@@ -36,7 +36,7 @@ public final class GatePeerPlanner {
    *     agents on one node would fight over port 9464 and the host's routes, so these nodes are left out
    */
   public static GatePeerPlan plan(GatePeer peer, String namespace, AgentImage agentImage, VirtualPrivateGateway vpg,
-      Collection<Node> selectedNodes, Collection<Ipv4Cidr> routes, Set<String> reserved, Map<String, String> claimed) {
+      Collection<Node> selectedNodes, Collection<Cidr> routes, Set<String> reserved, Map<String, String> claimed) {
     Map<String, String> recorded = new HashMap<>();
     if (peer.getStatus() != null) {
       peer.getStatus().nodes.stream()
@@ -48,7 +48,7 @@ public final class GatePeerPlanner {
     Set<String> eligible = new TreeSet<>(byName.keySet());
     eligible.removeAll(claimed.keySet());
     var allocation = InnerAddressAllocator.allocate(
-        Ipv4Cidr.parse(peer.getSpec().innerAddressPool), eligible, recorded, reserved);
+        Cidr.parse(peer.getSpec().innerAddressPool).network(), eligible, recorded, reserved);
 
     OuterAddress source = peer.getSpec().outerAddress == null ? new OuterAddress() : peer.getSpec().outerAddress;
     List<NodeStatus> nodes = new ArrayList<>();

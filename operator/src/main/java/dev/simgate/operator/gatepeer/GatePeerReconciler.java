@@ -15,7 +15,7 @@ import dev.simgate.operator.api.v1alpha1.GatePeer;
 import dev.simgate.operator.api.v1alpha1.GatePeerStatus;
 import dev.simgate.operator.api.v1alpha1.NodeStatus;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
-import dev.simgate.operator.ipam.Ipv4Cidr;
+import dev.simgate.contract.net.Cidr;
 import dev.simgate.operator.render.Labels;
 import dev.simgate.operator.status.Conditions;
 import dev.simgate.operator.status.EventRecorder;
@@ -147,11 +147,11 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
         .list(n -> Selectors.matches(peer.getSpec().nodeSelector, n.getMetadata().getLabels()))
         .toList();
     // What each DeviceSubnet last had accepted, not its spec: an invalid edit must change nothing on the nodes.
-    List<Ipv4Cidr> routes = Informers.named(context, DeviceSubnet.class, DEVICE_SUBNETS)
+    List<Cidr> routes = Informers.named(context, DeviceSubnet.class, DEVICE_SUBNETS)
         .list(ds -> ds.getStatus() != null && ds.getStatus().routed != null
             && vpgName.equals(ds.getStatus().routed.vpgRef()))
         .flatMap(ds -> ds.getStatus().routed.cidrs().stream())
-        .map(Ipv4Cidr::parse)
+        .map(text -> Cidr.parse(text).network())
         .toList();
     Set<String> reserved = all.stream()
         .filter(other -> vpgName.equals(other.getSpec().vpgRef)

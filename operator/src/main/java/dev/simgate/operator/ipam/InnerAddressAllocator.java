@@ -1,5 +1,8 @@
 package dev.simgate.operator.ipam;
 
+import dev.simgate.contract.net.Cidr;
+import dev.simgate.contract.net.Ipv4;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -32,13 +35,13 @@ public final class InnerAddressAllocator {
   }
 
   /**
-   * @param pool the GatePeer's innerAddressPool
+   * @param pool the GatePeer's innerAddressPool (a network: its host bits cleared)
    * @param nodes selected node names
    * @param recorded node name to inner address as recorded before (status); may hold departed nodes
    * @param reserved addresses used elsewhere (other GatePeers of the same VPG) that must not be handed out
    */
-  public static Allocation allocate(Ipv4Cidr pool, Set<String> nodes, Map<String, String> recorded, Set<String> reserved) {
-    Set<Integer> taken = new HashSet<>();
+  public static Allocation allocate(Cidr pool, Set<String> nodes, Map<String, String> recorded, Set<String> reserved) {
+    Set<Ipv4> taken = new HashSet<>();
     for (String address : reserved) {
       if (Ipv4.isValid(address)) {
         taken.add(Ipv4.parse(address));
@@ -49,28 +52,29 @@ public final class InnerAddressAllocator {
     for (String node : ordered) {
       String previous = recorded.get(node);
       if (previous != null && Ipv4.isValid(previous)) {
-        int address = Ipv4.parse(previous);
+        Ipv4 address = Ipv4.parse(previous);
         if (pool.isHost(address) && taken.add(address)) {
           assigned.put(node, previous);
         }
       }
     }
     List<String> unallocated = new ArrayList<>();
-    long next = Integer.toUnsignedLong(pool.firstHost());
-    long last = Integer.toUnsignedLong(pool.lastHost());
+    long next = Integer.toUnsignedLong(pool.firstHost().bits());
+    long last = Integer.toUnsignedLong(pool.lastHost().bits());
     for (String node : ordered) {
       if (assigned.containsKey(node)) {
         continue;
       }
-      while (next <= last && taken.contains((int) next)) {
+      while (next <= last && taken.contains(new Ipv4((int) next))) {
         next++;
       }
       if (next > last) {
         unallocated.add(node);
         continue;
       }
-      taken.add((int) next);
-      assigned.put(node, Ipv4.format((int) next));
+      Ipv4 address = new Ipv4((int) next);
+      taken.add(address);
+      assigned.put(node, address.toString());
     }
     return new Allocation(new LinkedHashMap<>(assigned), List.copyOf(unallocated));
   }

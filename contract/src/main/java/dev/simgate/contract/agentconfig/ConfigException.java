@@ -1,4 +1,4 @@
-package dev.simgate.agent.config;
+package dev.simgate.contract.agentconfig;
 
 /** A configuration that cannot be used; the message names the offending key. */
 public class ConfigException extends Exception {

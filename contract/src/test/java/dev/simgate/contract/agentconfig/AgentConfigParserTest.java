@@ -1,15 +1,17 @@
-package dev.simgate.agent.config;
+package dev.simgate.contract.agentconfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.simgate.contract.net.Cidr;
+import dev.simgate.contract.net.Ipv4;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class ConfigParserTest {
+class AgentConfigParserTest {
   private static final String STANDALONE = """
       vni: 10
       port: 4789
@@ -26,37 +28,39 @@ class ConfigParserTest {
 
   @Test
   void readsTheStandaloneShape() throws Exception {
-    AgentConfig config = ConfigParser.parse(STANDALONE, null);
-    assertThat(config.vni()).isEqualTo(10);
-    assertThat(config.port()).isEqualTo(4789);
-    assertThat(config.localAddress()).isEqualTo(Ipv4.parse("198.51.100.2"));
-    assertThat(config.peers()).containsExactly(Ipv4.parse("198.51.100.1"), Ipv4.parse("198.51.100.3"));
-    assertThat(config.iface()).isEqualTo(new AgentConfig.Interface("simgate0", Cidr.parseOrNull("10.128.255.254/9"), 1450));
-    assertThat(config.routes()).isEmpty();
-    assertThat(config.admin()).isEqualTo(new AgentConfig.Admin("127.0.0.1", 9464));
-    assertThat(config.macAgeing()).isEqualTo(Duration.ofSeconds(300));
-    assertThat(config.busyPoll()).as("sleeps at once by default").isZero();
-    assertThat(config.mssClamp()).as("clamps by default").isTrue();
-    assertThat(ConfigParser.parse(STANDALONE + "mssClamp: false\n", null).mssClamp()).isFalse();
-    assertThat(config.masquerade()).as("no NAT by default, as gate_init_vxlan.sh").isFalse();
-    assertThat(ConfigParser.parse(STANDALONE + "masquerade: true\n", null).masquerade()).isTrue();
-    assertThat(ConfigParser.parse(STANDALONE + "busyPollMicros: 5000\n", null).busyPoll()).isEqualTo(Duration.ofMillis(5));
+    AgentConfig config = AgentConfigParser.parse(STANDALONE, null);
+    assertThat(config.settings().vni()).isEqualTo(10);
+    assertThat(config.settings().port()).isEqualTo(4789);
+    assertThat(config.node().localAddress()).isEqualTo(Ipv4.parse("198.51.100.2"));
+    assertThat(config.settings().vpgPeers()).containsExactly(Ipv4.parse("198.51.100.1"), Ipv4.parse("198.51.100.3"));
+    assertThat(config.settings().interfaceName()).isEqualTo("simgate0");
+    assertThat(config.node().interfaceAddress()).isEqualTo(Cidr.parseOrNull("10.128.255.254/9"));
+    assertThat(config.settings().mtu()).isEqualTo(1450);
+    assertThat(config.settings().routes()).isEmpty();
+    assertThat(config.settings().admin()).isEqualTo(new Settings.Admin("127.0.0.1", 9464));
+    assertThat(config.settings().macAgeing()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(config.settings().busyPoll()).as("sleeps at once by default").isZero();
+    assertThat(config.settings().mssClamp()).as("clamps by default").isTrue();
+    assertThat(AgentConfigParser.parse(STANDALONE + "mssClamp: false\n", null).settings().mssClamp()).isFalse();
+    assertThat(config.settings().masquerade()).as("no NAT by default, as gate_init_vxlan.sh").isFalse();
+    assertThat(AgentConfigParser.parse(STANDALONE + "masquerade: true\n", null).settings().masquerade()).isTrue();
+    assertThat(AgentConfigParser.parse(STANDALONE + "busyPollMicros: 5000\n", null).settings().busyPoll()).isEqualTo(Duration.ofMillis(5));
   }
 
   @Test
   void appliesDefaultsForOptionalKeys() throws Exception {
-    AgentConfig config = ConfigParser.parse("""
+    AgentConfig config = AgentConfigParser.parse("""
         localAddress: 198.51.100.2
         peers: [198.51.100.1]
         interface: {address: 10.128.255.254/9}
         routes: [10.0.0.0/8]
         """, null);
-    assertThat(config.vni()).isEqualTo(10);
-    assertThat(config.port()).isEqualTo(4789);
-    assertThat(config.iface().name()).isEqualTo("simgate0");
-    assertThat(config.iface().mtu()).isEqualTo(1450);
-    assertThat(config.routes()).containsExactly(Cidr.parseOrNull("10.0.0.0/8"));
-    assertThat(config.admin().toString()).isEqualTo("127.0.0.1:9464");
+    assertThat(config.settings().vni()).isEqualTo(10);
+    assertThat(config.settings().port()).isEqualTo(4789);
+    assertThat(config.settings().interfaceName()).isEqualTo("simgate0");
+    assertThat(config.settings().mtu()).isEqualTo(1450);
+    assertThat(config.settings().routes()).containsExactly(Cidr.parseOrNull("10.0.0.0/8"));
+    assertThat(config.settings().admin().toString()).isEqualTo("127.0.0.1:9464");
   }
 
   @Test
@@ -69,16 +73,16 @@ class ConfigParserTest {
           node-a: {localAddress: 198.51.100.2, address: 10.128.255.254/9}
           node-b: {localAddress: 198.51.100.4, address: 10.128.255.253/9}
         """;
-    AgentConfig b = ConfigParser.parse(cluster, "node-b");
-    assertThat(b.localAddress()).isEqualTo(Ipv4.parse("198.51.100.4"));
-    assertThat(b.iface().address()).isEqualTo(Cidr.parseOrNull("10.128.255.253/9"));
-    assertThat(b.iface().mtu()).isEqualTo(1400);
+    AgentConfig b = AgentConfigParser.parse(cluster, "node-b");
+    assertThat(b.node().localAddress()).isEqualTo(Ipv4.parse("198.51.100.4"));
+    assertThat(b.node().interfaceAddress()).isEqualTo(Cidr.parseOrNull("10.128.255.253/9"));
+    assertThat(b.settings().mtu()).isEqualTo(1400);
 
-    assertThatThrownBy(() -> ConfigParser.parse(cluster, "node-c"))
+    assertThatThrownBy(() -> AgentConfigParser.parse(cluster, "node-c"))
         .as("a missing entry is awaited, not fatal")
         .isInstanceOf(MissingNodeEntryException.class)
         .hasMessage("nodes: no entry for node 'node-c' (entries: [node-a, node-b])");
-    assertThatThrownBy(() -> ConfigParser.parse(cluster, null))
+    assertThatThrownBy(() -> AgentConfigParser.parse(cluster, null))
         .isNotInstanceOf(MissingNodeEntryException.class)
         .hasMessageStartingWith("nodes: the config has per-node entries but no node name was given");
   }
@@ -108,18 +112,18 @@ class ConfigParserTest {
       masquerade: 1 is not true or false                       | masquerade: 1
       """)
   void namesTheBadKey(String message, String override) {
-    assertThatThrownBy(() -> ConfigParser.parse(withOverride(override), null)).hasMessage(message);
+    assertThatThrownBy(() -> AgentConfigParser.parse(withOverride(override), null)).hasMessage(message);
   }
 
   @Test
   void reportsMissingRequiredKeysAndBrokenYaml() {
-    assertThatThrownBy(() -> ConfigParser.parse("peers: [198.51.100.1]\ninterface: {address: 10.128.255.254/9}\n", null))
+    assertThatThrownBy(() -> AgentConfigParser.parse("peers: [198.51.100.1]\ninterface: {address: 10.128.255.254/9}\n", null))
         .hasMessage("localAddress: is required");
-    assertThatThrownBy(() -> ConfigParser.parse("localAddress: 198.51.100.2\ninterface: {address: 10.1.1.1/9}\n", null))
+    assertThatThrownBy(() -> AgentConfigParser.parse("localAddress: 198.51.100.2\ninterface: {address: 10.1.1.1/9}\n", null))
         .hasMessage("peers: is required (the VPG peers' outer IPs)");
-    assertThatThrownBy(() -> ConfigParser.parse("", null)).hasMessage("the config is empty");
-    assertThatThrownBy(() -> ConfigParser.parse("vni: [", null)).hasMessageStartingWith("not valid YAML");
-    assertThatThrownBy(() -> ConfigParser.parse("- a\n- b\n", null)).hasMessage("(top level): must be a mapping, not a list");
+    assertThatThrownBy(() -> AgentConfigParser.parse("", null)).hasMessage("the config is empty");
+    assertThatThrownBy(() -> AgentConfigParser.parse("vni: [", null)).hasMessageStartingWith("not valid YAML");
+    assertThatThrownBy(() -> AgentConfigParser.parse("- a\n- b\n", null)).hasMessage("(top level): must be a mapping, not a list");
   }
 
   /** The standalone example with one top-level key replaced by {@code override}. */

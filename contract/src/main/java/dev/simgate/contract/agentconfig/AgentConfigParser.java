@@ -1,18 +1,18 @@
-package dev.simgate.agent.config;
+package dev.simgate.contract.agentconfig;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.simgate.contract.net.Cidr;
+import dev.simgate.contract.net.Ipv4;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -22,21 +22,15 @@ import java.util.regex.Pattern;
  * the key ({@code interface.address: '10.0.0.1/33' is not an IPv4 CIDR}).
  *
  * <p>Two shapes are accepted. Standalone: {@code localAddress} and {@code interface.address} at top
- * level. Cluster (written by the operator): both come from {@code nodes.<node>} and the node name
- * picks the entry.
+ * level. Cluster ({@link ClusterConfig}, written by the operator): both come from {@code nodes.<node>}
+ * and the node name picks the entry.
  */
-public final class ConfigParser {
+public final class AgentConfigParser {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final Pattern INTERFACE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
   private static final Pattern HOST_PORT = Pattern.compile("(.+):(\\d{1,5})");
-  private static final Set<String> TOP_KEYS =
-      Set.of("vni", "port", "localAddress", "peers", "interface", "routes", "admin", "nodes", "macAgeingSeconds",
-          "busyPollMicros", "mssClamp", "masquerade");
-  private static final Set<String> INTERFACE_KEYS = Set.of("name", "address", "mtu");
-  private static final Set<String> ADMIN_KEYS = Set.of("listen");
-  private static final Set<String> NODE_KEYS = Set.of("localAddress", "address");
 
-  private ConfigParser() {}
+  private AgentConfigParser() {}
 
   public static AgentConfig parse(Path file, String nodeName) throws ConfigException {
     String text;
@@ -62,45 +56,46 @@ public final class ConfigParser {
       throw new ConfigException("the config is empty");
     }
     ObjectNode top = object(root, "(top level)");
-    rejectUnknown(top, TOP_KEYS, "");
+    rejectUnknown(top, Keys.TOP, "");
 
-    int vni = integer(top, "vni", "vni", AgentConfig.DEFAULT_VNI, 1, 0xFF_FFFF);
-    int port = integer(top, "port", "port", AgentConfig.DEFAULT_PORT, 1, 65535);
-    ObjectNode iface = top.has("interface") ? object(top.get("interface"), "interface") : YAML.createObjectNode();
-    rejectUnknown(iface, INTERFACE_KEYS, "interface.");
+    int vni = integer(top, Keys.VNI, Keys.VNI, Settings.DEFAULT_VNI, 1, 0xFF_FFFF);
+    int port = integer(top, Keys.PORT, Keys.PORT, Settings.DEFAULT_PORT, 1, 65535);
+    ObjectNode iface = top.has(Keys.INTERFACE) ? object(top.get(Keys.INTERFACE), Keys.INTERFACE)
+        : YAML.createObjectNode();
+    rejectUnknown(iface, Keys.INTERFACE_KEYS, "interface.");
 
-    JsonNode localNode = top.get("localAddress");
-    JsonNode addressNode = iface.get("address");
-    String localKey = "localAddress";
+    JsonNode localNode = top.get(Keys.LOCAL_ADDRESS);
+    JsonNode addressNode = iface.get(Keys.ADDRESS);
+    String localKey = Keys.LOCAL_ADDRESS;
     String addressKey = "interface.address";
-    if (top.has("nodes")) {
+    if (top.has(Keys.NODES)) {
       if (localNode != null) {
         throw new ConfigException("localAddress: must not be set at top level when 'nodes' is used (it comes from nodes.<node>.localAddress)");
       }
       if (addressNode != null) {
         throw new ConfigException("interface.address: must not be set when 'nodes' is used (it comes from nodes.<node>.address)");
       }
-      ObjectNode nodes = object(top.get("nodes"), "nodes");
+      ObjectNode nodes = object(top.get(Keys.NODES), Keys.NODES);
       if (nodeName == null || nodeName.isBlank()) {
         throw new ConfigException("nodes: the config has per-node entries but no node name was given (--node or env NODE_NAME)");
       }
       JsonNode entry = nodes.get(nodeName);
       if (entry == null) {
         throw new MissingNodeEntryException(
-            "nodes: no entry for node '" + nodeName + "' (entries: " + new TreeSet<>(names(nodes)) + ")");
+            "nodes: no entry for node '" + nodeName + "' (entries: " + names(nodes) + ")");
       }
       String prefix = "nodes." + nodeName + ".";
       ObjectNode nodeEntry = object(entry, "nodes." + nodeName);
-      rejectUnknown(nodeEntry, NODE_KEYS, prefix);
-      localNode = nodeEntry.get("localAddress");
-      addressNode = nodeEntry.get("address");
-      localKey = prefix + "localAddress";
-      addressKey = prefix + "address";
+      rejectUnknown(nodeEntry, Keys.NODE_KEYS, prefix);
+      localNode = nodeEntry.get(Keys.LOCAL_ADDRESS);
+      addressNode = nodeEntry.get(Keys.ADDRESS);
+      localKey = prefix + Keys.LOCAL_ADDRESS;
+      addressKey = prefix + Keys.ADDRESS;
     }
 
     Ipv4 local = address(required(localNode, localKey), localKey);
-    List<Ipv4> peers = peers(top.get("peers"), local);
-    String name = iface.has("name") ? text(iface.get("name"), "interface.name") : AgentConfig.DEFAULT_INTERFACE;
+    List<Ipv4> peers = vpgPeers(top.get(Keys.PEERS), local);
+    String name = iface.has(Keys.NAME) ? text(iface.get(Keys.NAME), "interface.name") : Settings.DEFAULT_INTERFACE;
     if (!INTERFACE_NAME.matcher(name).matches()) {
       throw new ConfigException("interface.name: '" + name + "' is not a valid interface name (1-15 of A-Z a-z 0-9 _ . -)");
     }
@@ -108,33 +103,34 @@ public final class ConfigParser {
     if (inner.prefix() == 0 || inner.prefix() == 32) {
       throw new ConfigException(addressKey + ": '" + inner + "' needs a prefix length between 1 and 31 (the device subnet)");
     }
-    int mtu = integer(iface, "mtu", "interface.mtu", AgentConfig.DEFAULT_MTU, 576, 9000);
-    List<Cidr> routes = routes(top.get("routes"));
+    int mtu = integer(iface, Keys.MTU, "interface.mtu", Settings.DEFAULT_MTU, 576, 9000);
+    List<Cidr> routes = routes(top.get(Keys.ROUTES));
 
-    ObjectNode admin = top.has("admin") ? object(top.get("admin"), "admin") : YAML.createObjectNode();
-    rejectUnknown(admin, ADMIN_KEYS, "admin.");
-    AgentConfig.Admin listen = admin.has("listen")
-        ? listen(text(admin.get("listen"), "admin.listen"))
-        : new AgentConfig.Admin(AgentConfig.DEFAULT_ADMIN_HOST, AgentConfig.DEFAULT_ADMIN_PORT);
-    int ageing = integer(top, "macAgeingSeconds", "macAgeingSeconds", AgentConfig.DEFAULT_MAC_AGEING_SECONDS, 1, 86_400);
-    int busyPoll = integer(top, "busyPollMicros", "busyPollMicros", 0, 0, AgentConfig.MAX_BUSY_POLL_MICROS);
-    boolean mssClamp = bool(top, "mssClamp", true);
-    boolean masquerade = bool(top, "masquerade", false);
+    ObjectNode admin = top.has(Keys.ADMIN) ? object(top.get(Keys.ADMIN), Keys.ADMIN) : YAML.createObjectNode();
+    rejectUnknown(admin, Keys.ADMIN_KEYS, "admin.");
+    Settings.Admin listen = admin.has(Keys.LISTEN)
+        ? listen(text(admin.get(Keys.LISTEN), "admin.listen"))
+        : Settings.DEFAULT_ADMIN;
+    int ageing = integer(top, Keys.MAC_AGEING_SECONDS, Keys.MAC_AGEING_SECONDS,
+        (int) Settings.DEFAULT_MAC_AGEING.toSeconds(), 1, 86_400);
+    int busyPoll = integer(top, Keys.BUSY_POLL_MICROS, Keys.BUSY_POLL_MICROS, 0, 0, Settings.MAX_BUSY_POLL_MICROS);
+    boolean mssClamp = bool(top, Keys.MSS_CLAMP, Settings.DEFAULT_MSS_CLAMP);
+    boolean masquerade = bool(top, Keys.MASQUERADE, Settings.DEFAULT_MASQUERADE);
 
-    return new AgentConfig(vni, port, local, peers, new AgentConfig.Interface(name, inner, mtu), routes, listen,
-        Duration.ofSeconds(ageing), Duration.ofNanos(busyPoll * 1000L), mssClamp,
-        masquerade);
+    Settings settings = new Settings(vni, port, peers, name, mtu, routes, listen, Duration.ofSeconds(ageing),
+        Duration.ofNanos(busyPoll * 1000L), mssClamp, masquerade);
+    return new AgentConfig(settings, new NodeAddresses(local, inner));
   }
 
-  private static List<Ipv4> peers(JsonNode node, Ipv4 local) throws ConfigException {
+  private static List<Ipv4> vpgPeers(JsonNode node, Ipv4 local) throws ConfigException {
     if (node == null || node.isNull()) {
       throw new ConfigException("peers: is required (the VPG peers' outer IPs)");
     }
     if (!node.isArray() || node.isEmpty()) {
       throw new ConfigException("peers: must be a non-empty list of IPv4 addresses");
     }
-    if (node.size() > AgentConfig.MAX_PEERS) {
-      throw new ConfigException("peers: " + node.size() + " peers, at most " + AgentConfig.MAX_PEERS + " are supported");
+    if (node.size() > Settings.MAX_VPG_PEERS) {
+      throw new ConfigException("peers: " + node.size() + " peers, at most " + Settings.MAX_VPG_PEERS + " are supported");
     }
     List<Ipv4> peers = new ArrayList<>();
     Set<Ipv4> seen = new HashSet<>();
@@ -163,7 +159,7 @@ public final class ConfigParser {
     for (int i = 0; i < node.size(); i++) {
       String key = "routes[" + i + "]";
       Cidr route = cidr(node.get(i), key);
-      if (!route.equals(route.network())) {
+      if (!route.isNetwork()) {
         throw new ConfigException(key + ": '" + route + "' has host bits set (did you mean " + route.network() + "?)");
       }
       routes.add(route);
@@ -171,14 +167,14 @@ public final class ConfigParser {
     return routes;
   }
 
-  private static AgentConfig.Admin listen(String value) throws ConfigException {
+  private static Settings.Admin listen(String value) throws ConfigException {
     var m = HOST_PORT.matcher(value);
-    boolean valid = m.matches() && Ipv4.parseOrNull(m.group(1)) != null;
+    boolean valid = m.matches() && Ipv4.isValid(m.group(1));
     int port = valid ? Integer.parseInt(m.group(2)) : -1;
     if (port < 1 || port > 65535) {
       throw new ConfigException("admin.listen: '" + value + "' is not an IPv4 host:port (e.g. 127.0.0.1:9464)");
     }
-    return new AgentConfig.Admin(m.group(1), port);
+    return new Settings.Admin(m.group(1), port);
   }
 
   private static ObjectNode object(JsonNode node, String key) throws ConfigException {
@@ -189,18 +185,17 @@ public final class ConfigParser {
   }
 
   private static void rejectUnknown(ObjectNode node, Set<String> known, String prefix) throws ConfigException {
-    for (String name : names(node)) {
+    for (var names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
       if (!known.contains(name)) {
         throw new ConfigException(prefix + name + ": unknown key (known: " + new TreeSet<>(known) + ")");
       }
     }
   }
 
-  private static List<String> names(ObjectNode node) {
-    List<String> names = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
-      names.add(it.next().getKey());
-    }
+  private static TreeSet<String> names(ObjectNode node) {
+    TreeSet<String> names = new TreeSet<>();
+    node.fieldNames().forEachRemaining(names::add);
     return names;
   }
 

@@ -1,4 +1,4 @@
-package dev.simgate.agent.config;
+package dev.simgate.contract.agentconfig;
 
 /**
  * The cluster-shaped config has no entry for this node yet. Not a mistake in the file: the operator
