@@ -5,16 +5,17 @@ import dev.simgate.contract.agentconfig.NodeAddresses;
 import dev.simgate.contract.agentconfig.Settings;
 import dev.simgate.contract.net.Cidr;
 import dev.simgate.contract.net.Ipv4;
+import dev.simgate.testkit.Command;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -37,7 +38,7 @@ public final class Lab implements AutoCloseable {
   public static final String SIM2 = "10.128.2.1";
   /** The server behind the node ({@link Options#server}). */
   public static final String SERVER = "192.168.50.2";
-  private static final long COMMAND_TIMEOUT_SECONDS = 120;
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
 
   private final Path script;
   private final String prefix;
@@ -67,10 +68,15 @@ public final class Lab implements AutoCloseable {
     }
   }
 
-  /** The output of a command run in a namespace. */
-  public record Result(int exitCode, String output) {
+  /** What a command run in a namespace printed: {@code output} on stdout, {@code errors} on stderr. */
+  public record Result(int exitCode, String output, String errors) {
     public boolean ok() {
       return exitCode == 0;
+    }
+
+    /** Both outputs, for error messages. */
+    String printed() {
+      return errors.isBlank() ? output : output + errors;
     }
   }
 
@@ -103,7 +109,7 @@ public final class Lab implements AutoCloseable {
     Result result = execute(argv);
     if (!result.ok()) {
       lab.close();
-      throw new IOException("lab.sh up failed (exit " + result.exitCode() + "): " + result.output());
+      throw new IOException("lab.sh up failed (exit " + result.exitCode() + "): " + result.printed());
     }
     return lab;
   }
@@ -161,7 +167,7 @@ public final class Lab implements AutoCloseable {
     Result result = exec(role, command);
     if (!result.ok()) {
       throw new IOException(String.join(" ", command) + " in " + role + " failed (exit " + result.exitCode()
-          + "): " + result.output());
+          + "): " + result.printed());
     }
     return result.output();
   }
@@ -179,19 +185,11 @@ public final class Lab implements AutoCloseable {
   }
 
   static Result execute(List<String> argv) throws IOException {
-    Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
-    process.getOutputStream().close();
     try {
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IOException(String.join(" ", argv) + " timed out");
-      }
-      return new Result(process.exitValue(), output);
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + String.join(" ", argv), e);
+      Command command = Command.run(argv, Map.of(), null, COMMAND_TIMEOUT);
+      return new Result(command.exitCode(), command.stdout(), command.stderr());
+    } catch (RuntimeException e) {
+      throw new IOException(e.getMessage(), e);
     }
   }
 
