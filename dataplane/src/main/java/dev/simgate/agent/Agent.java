@@ -5,7 +5,9 @@ import dev.simgate.agent.admin.AgentMetrics;
 import dev.simgate.contract.agentconfig.AgentConfig;
 import dev.simgate.contract.agentconfig.ConfigException;
 import dev.simgate.contract.agentconfig.AgentConfigParser;
-import dev.simgate.agent.forward.Dataplane;
+import dev.simgate.agent.forward.Forwarder;
+import dev.simgate.agent.forward.LinuxTapPort;
+import dev.simgate.agent.forward.LinuxUdpPort;
 import dev.simgate.agent.forward.ReadableHandle;
 import dev.simgate.agent.host.HostNetwork;
 import dev.simgate.agent.host.InterfaceState;
@@ -51,7 +53,7 @@ public final class Agent implements AutoCloseable {
   private BusyPollStrategy polling;
   private IoEventLoop loop;
   private long loopThreadId;
-  private Dataplane dataplane;
+  private Forwarder forwarder;
   private IoRegistration tapRegistration;
   private IoRegistration socketRegistration;
   private AdminServer admin;
@@ -75,13 +77,15 @@ public final class Agent implements AutoCloseable {
       loop = (IoEventLoop) group.next();
       onLoop(() -> {
         loopThreadId = Thread.currentThread().threadId();
-        dataplane = new Dataplane(tap.fd(), tap.mac(), socket.fd(), initial.settings(), this::tapLost);
-        tapRegistration = register(tap.fd(), dataplane::onFramesReadable);
-        socketRegistration = register(socket.fd(), dataplane::onDatagramsReadable);
+        // The ports read the loop thread's errno: made here, on it.
+        forwarder = new Forwarder(new LinuxTapPort(tap.fd()), tap.mac(), new LinuxUdpPort(socket.fd()),
+            initial.settings(), this::tapLost);
+        tapRegistration = register(tap.fd(), forwarder::onFramesReadable);
+        socketRegistration = register(socket.fd(), forwarder::onDatagramsReadable);
         return null;
       });
       long sweep = Math.max(1, initial.settings().macAgeing().toSeconds() / 2);
-      loop.scheduleAtFixedRate(dataplane::sweep, sweep, sweep, TimeUnit.SECONDS);
+      loop.scheduleAtFixedRate(forwarder::sweep, sweep, sweep, TimeUnit.SECONDS);
       var listen = new InetSocketAddress(initial.settings().admin().host(), initial.settings().admin().port());
       admin = new AdminServer(listen, this::live, () -> ready, this::sample);
       ready = true;
@@ -145,9 +149,9 @@ public final class Agent implements AutoCloseable {
     onLoop(() -> {
       if (rebind) {
         socketRegistration.cancel();
-        socketRegistration = register(nextSocket.fd(), dataplane::onDatagramsReadable);
+        socketRegistration = register(nextSocket.fd(), forwarder::onDatagramsReadable);
       }
-      dataplane.reconfigure(next.settings(), nextSocket.fd());
+      forwarder.reconfigure(next.settings(), new LinuxUdpPort(nextSocket.fd()));
       return null;
     });
     polling.window(next.settings().busyPoll());
@@ -216,7 +220,7 @@ public final class Agent implements AutoCloseable {
 
   private AgentMetrics.Sample sample() {
     try {
-      var stats = onLoop(dataplane::stats);
+      var stats = onLoop(forwarder::stats);
       var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
       return new AgentMetrics.Sample(stats, threads.getThreadAllocatedBytes(loopThreadId), reloadsApplied.get(),
           reloadsRejected.get(), ready);
@@ -242,7 +246,7 @@ public final class Agent implements AutoCloseable {
     }
     if (group != null) {
       try {
-        if (dataplane != null) {
+        if (forwarder != null) {
           onLoop(() -> {
             tapRegistration.cancel();
             socketRegistration.cancel();
@@ -253,8 +257,8 @@ public final class Agent implements AutoCloseable {
         log.atWarn().addKeyValue("reason", e.getMessage()).log("event loop did not deregister cleanly");
       }
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(LOOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      if (dataplane != null) {
-        dataplane.close();
+      if (forwarder != null) {
+        forwarder.close();
       }
     }
     if (socket != null) {

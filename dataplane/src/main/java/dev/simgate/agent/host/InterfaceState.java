@@ -3,7 +3,7 @@ package dev.simgate.agent.host;
 import dev.simgate.contract.agentconfig.AgentConfig;
 import dev.simgate.contract.agentconfig.Settings;
 import dev.simgate.contract.net.Cidr;
-import dev.simgate.agent.offload.TcpSegmenter;
+import dev.simgate.agent.packet.Headers;
 import dev.simgate.agent.udp.UdpSegment;
 import dev.simgate.agent.vxlan.VxlanHeader;
 import java.util.List;
@@ -20,7 +20,7 @@ import java.util.List;
 public record InterfaceState(String name, Cidr address, int mtu, int gsoMaxSegments, List<Cidr> routes,
     int clampedMss, boolean masquerade) {
   /** IPv4 and TCP headers without options: what an MTU carries beyond the MSS. */
-  static final int TCP_IP_HEADERS = 40;
+  static final int TCP_IP_HEADERS = Headers.IPV4_MIN + Headers.TCP_MIN;
 
   public InterfaceState {
     routes = List.copyOf(routes);
@@ -35,6 +35,6 @@ public record InterfaceState(String name, Cidr address, int mtu, int gsoMaxSegme
 
   /** Segments per super-frame such that every segment's datagram (VXLAN + Ethernet + IP packet) fits one message. */
   static int gsoMaxSegments(int mtu) {
-    return UdpSegment.perMessage(VxlanHeader.LENGTH + TcpSegmenter.ETHERNET + mtu);
+    return UdpSegment.perMessage(VxlanHeader.LENGTH + Headers.ETHERNET + mtu);
   }
 }

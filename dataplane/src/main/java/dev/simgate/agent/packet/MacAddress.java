@@ -1,15 +1,13 @@
-package dev.simgate.agent.forward;
+package dev.simgate.agent.packet;
+
+import static dev.simgate.agent.packet.Headers.INT_BE;
+import static dev.simgate.agent.packet.Headers.SHORT_BE;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /** Ethernet MAC addresses as 48-bit longs, read straight from frames without allocating. */
 public final class MacAddress {
-  private static final ValueLayout.OfInt INT_BE =
-      ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-  private static final ValueLayout.OfShort SHORT_BE =
-      ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+  public static final int LENGTH = 6;
 
   private MacAddress() {}
 
