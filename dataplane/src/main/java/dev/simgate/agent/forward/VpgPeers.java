@@ -73,12 +73,12 @@ final class VpgPeers {
   }
 
   /** A copy of every VPG peer's counters (allocates: scrape time). */
-  List<Stats.PeerStats> stats() {
-    List<Stats.PeerStats> stats = new ArrayList<>(peers.length);
+  List<Stats.VpgPeerStats> stats() {
+    List<Stats.VpgPeerStats> stats = new ArrayList<>(peers.length);
     for (VpgPeer peer : peers) {
       double lastReceive = peer.lastReceiveNanos == 0 ? Double.NaN
           : (System.currentTimeMillis() - (System.nanoTime() - peer.lastReceiveNanos) / 1_000_000) / 1000.0;
-      stats.add(new Stats.PeerStats(peer.address.toString(), peer.rxPackets, peer.rxBytes, peer.txPackets,
+      stats.add(new Stats.VpgPeerStats(peer.address.toString(), peer.rxPackets, peer.rxBytes, peer.txPackets,
           peer.txBytes, lastReceive));
     }
     return List.copyOf(stats);

@@ -53,7 +53,7 @@ class ForwarderTest {
       assertThat(Arrays.copyOfRange(written, VirtioNetHeader.LENGTH, written.length)).isEqualTo(frame);
     });
     Stats stats = forwarder.stats();
-    assertThat(stats.peers()).filteredOn(p -> p.peer().equals(VPG2.toString())).singleElement()
+    assertThat(stats.vpgPeers()).filteredOn(p -> p.address().equals(VPG2.toString())).singleElement()
         .satisfies(p -> assertThat(p.rxPackets()).isEqualTo(1));
 
     // The reply to SIM 1 now goes to VPG peer 2 alone.

@@ -62,7 +62,7 @@ public final class AgentProcess implements AutoCloseable {
     return new AgentProcess(lab, process, config, log);
   }
 
-  /** The agent jar built by the dataplane module; fails clearly when it was not built. */
+  /** The agent jar (built in dataplane/, module simgate-agent); fails clearly when it was not built. */
   public static Path agentJar() {
     String configured = System.getProperty("simgate.agent.jar");
     Path jar = configured != null ? Path.of(configured) : Path.of("dataplane/target/simgate-agent.jar");

@@ -25,16 +25,16 @@ public final class CrossChecks {
       .thenComparing(o -> String.valueOf(o.getMetadata().getNamespace()))
       .thenComparing(o -> o.getMetadata().getName());
 
-  public static Optional<Problem> gatePeer(GatePeer peer, VirtualPrivateGateway vpg, Collection<GatePeer> all) {
+  public static Optional<Problem> gatePeer(GatePeer gatePeer, VirtualPrivateGateway vpg, Collection<GatePeer> all) {
     if (vpg == null) {
       return Optional.of(new Problem(Problem.VPG_NOT_FOUND,
-          "spec.vpgRef: VirtualPrivateGateway '" + peer.getSpec().vpgRef + "' does not exist"));
+          "spec.vpgRef: VirtualPrivateGateway '" + gatePeer.getSpec().vpgRef + "' does not exist"));
     }
     Cidr deviceSubnet;
     Cidr pool;
     try {
       deviceSubnet = Cidr.parse(vpg.getSpec().deviceSubnet).network();
-      pool = Cidr.parse(peer.getSpec().innerAddressPool).network();
+      pool = Cidr.parse(gatePeer.getSpec().innerAddressPool).network();
     } catch (IllegalArgumentException e) {
       return Optional.of(new Problem(Problem.INVALID_SPEC, e.getMessage()));
     }
@@ -44,8 +44,8 @@ public final class CrossChecks {
               + " of VirtualPrivateGateway '" + vpg.getMetadata().getName() + "'"));
     }
     for (GatePeer other : all) {
-      if (isSame(other, peer) || !peer.getSpec().vpgRef.equals(other.getSpec().vpgRef)
-          || OLDEST_FIRST.compare(other, peer) > 0) {
+      if (isSame(other, gatePeer) || !gatePeer.getSpec().vpgRef.equals(other.getSpec().vpgRef)
+          || OLDEST_FIRST.compare(other, gatePeer) > 0) {
         continue;
       }
       Optional<Cidr> otherPool = parse(other.getSpec().innerAddressPool);
@@ -60,11 +60,11 @@ public final class CrossChecks {
 
   /**
    * @param namespaceLabels labels of the DeviceSubnet's namespace, null when the namespace is not known
-   * @param peers GatePeers of the cluster (their pools must not overlap device CIDRs)
+   * @param gatePeers GatePeers of the cluster (their pools must not overlap device CIDRs)
    * @param subnets DeviceSubnets of the cluster
    */
   public static Optional<Problem> deviceSubnet(DeviceSubnet subnet, VirtualPrivateGateway vpg,
-      Map<String, String> namespaceLabels, Collection<GatePeer> peers, Collection<DeviceSubnet> subnets) {
+      Map<String, String> namespaceLabels, Collection<GatePeer> gatePeers, Collection<DeviceSubnet> subnets) {
     String vpgName = subnet.getSpec().vpgRef;
     if (vpg == null) {
       return Optional.of(new Problem(Problem.VPG_NOT_FOUND,
@@ -92,12 +92,12 @@ public final class CrossChecks {
             "spec.cidrs: " + cidr.get() + " is not inside deviceSubnet " + deviceSubnet
                 + " of VirtualPrivateGateway '" + vpgName + "'"));
       }
-      for (GatePeer peer : peers) {
-        Optional<Cidr> pool = parse(peer.getSpec().innerAddressPool);
-        if (vpgName.equals(peer.getSpec().vpgRef) && pool.isPresent() && pool.get().overlaps(cidr.get())) {
+      for (GatePeer gatePeer : gatePeers) {
+        Optional<Cidr> pool = parse(gatePeer.getSpec().innerAddressPool);
+        if (vpgName.equals(gatePeer.getSpec().vpgRef) && pool.isPresent() && pool.get().overlaps(cidr.get())) {
           return Optional.of(new Problem(Problem.CIDR_OVERLAP,
               "spec.cidrs: " + cidr.get() + " overlaps innerAddressPool " + pool.get() + " of GatePeer '"
-                  + peer.getMetadata().getName() + "'"));
+                  + gatePeer.getMetadata().getName() + "'"));
         }
       }
       for (DeviceSubnet other : subnets) {

@@ -7,7 +7,7 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class Agent {
+public class AgentContainer {
   @JsonPropertyDescription("Container image of the agent. Unset: the operator's default (Helm value agent.image).")
   @Size(min = 1, max = 512)
   public String image;
