@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Argo CD Application example points at this chart, with values the chart accepts and a labelled namespace. */
-class ArgoApplicationTest {
+class ArgoApplicationIT {
 
   @Test
   void chartApplicationMatchesTheChart(@TempDir Path tmp) throws IOException {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * 1500, as hosts and cellular devices do, but the tunnel carries 1450: the agent's MSS clamp makes
  * both ends agree on segments that fit, whichever side opens the connection.
  */
-class ForwardingLabTest extends SharedLabTest {
+class ForwardingLabIT extends SharedLabTest {
   private static final String APPLIED = "simgate_config_reloads_total{result=\"applied\"}";
   private static final Pattern MSS = Pattern.compile("\"tcp_mss_default\":\\s*(\\d+)");
   /** TCP_MAXSEG of a connection: the MSS without the 12 bytes of timestamp options. */

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
-class LogTailsOnFailureTest {
+class LogTailsOnFailureIT {
 
   @Test
   void aFailingTestPrintsTheTailsOfEveryProcessLog() {
@@ -32,7 +32,7 @@ class LogTailsOnFailureTest {
         .containsPattern("last 40 lines of kube-apiserver, full log: .*/kube-apiserver\\.log");
   }
 
-  /** Run only through the engine above (surefire skips nested classes). */
+  /** Run only through the engine above (failsafe skips nested classes). */
   @WithKubeControlPlane
   static class FailingExample {
     @Test

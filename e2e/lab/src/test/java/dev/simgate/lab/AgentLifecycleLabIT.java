@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Config reload without recreating the interface, refusal of a bad config, and clean exit on SIGTERM. */
-class AgentLifecycleLabTest {
+class AgentLifecycleLabIT {
   private static final String APPLIED = "simgate_config_reloads_total{result=\"applied\"}";
   private static final String REJECTED = "simgate_config_reloads_total{result=\"rejected\"}";
   private static final String TX_VPG2 = "simgate_tx_packets_total{peer=\"" + Lab.VPG2_OUTER + "\"}";

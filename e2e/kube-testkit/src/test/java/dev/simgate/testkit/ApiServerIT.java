@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /** kube-apiserver + etcd only: schema validation, RBAC with impersonation, and the stamped binaries. */
 @WithKubeControlPlane
-class ApiServerTest {
+class ApiServerIT {
 
   private static final ResourceDefinitionContext RANGES =
       new ResourceDefinitionContext.Builder()

@@ -28,7 +28,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * input fits its field's length limits, and a rejection must carry the field's CEL message, so it is CEL that judged.
  */
 @WithKubeControlPlane
-class AddressRulesAgreeTest {
+class AddressRulesAgreeIT {
   /** Text, and whether it is an IPv4 address. Each 7..15 characters (the schema's bounds for addresses). */
   private static final List<Case> ADDRESSES = List.of(
       new Case("0.0.0.0", true), new Case("10.0.0.1", true), new Case("255.255.255.255", true),

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
     controllers = {"garbage-collector-controller", "daemonset-controller"},
     scheduler = true,
     kwok = true)
-class ControllersTest {
+class ControllersIT {
 
   private static final Duration PATIENCE = Duration.ofMinutes(2);
   private static final String GATE_PEER_LABEL = "simgate.dev/gate-peer";

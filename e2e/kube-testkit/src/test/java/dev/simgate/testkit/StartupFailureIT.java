@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-class StartupFailureTest {
+class StartupFailureIT {
 
   @Test
   void aComponentThatDiesIsReportedWithItsLogAndEverythingIsStopped() throws Exception {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * upgrade it; our CRDs are templates), and uninstall, which keeps the CRDs and the users' resources.
  */
 @WithKubeControlPlane
-class HelmLifecycleTest {
+class HelmLifecycleIT {
 
   private static final String VPG_CRD = "virtualprivategateways.simgate.dev";
 

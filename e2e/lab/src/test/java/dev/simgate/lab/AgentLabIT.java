@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * The agent as a gate peer of one kernel-VXLAN VPG: traffic both ways, the door lock against a
  * non-peer, robustness against garbage, and steady-state zero allocation on the event loop.
  */
-class AgentLabTest extends SharedLabTest {
+class AgentLabIT extends SharedLabTest {
   private static final String UNKNOWN_PEER = "simgate_dropped_packets_total{reason=\"unknown_peer\"}";
   private static final String MALFORMED = "simgate_dropped_packets_total{reason=\"malformed\"}";
   private static final String BAD_VNI = "simgate_dropped_packets_total{reason=\"bad_vni\"}";

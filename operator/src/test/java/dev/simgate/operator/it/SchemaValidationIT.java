@@ -24,7 +24,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /** The CRDs from crds/ on a real kube-apiserver: what can be judged in one object is rejected, naming the field. */
 @WithKubeControlPlane
-class SchemaValidationTest {
+class SchemaValidationIT {
   private static final int MAX_DEVICES = 500;
   private static int counter;
 

@@ -57,7 +57,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  */
 @WithKubeControlPlane(controllers = {"garbage-collector-controller", "daemonset-controller"}, scheduler = true, kwok = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class OperatorScenarioTest {
+class OperatorScenarioIT {
   static final String NS = "simgate-system";
   static final String POOL = "10.255.255.0/30"; // two usable addresses: .1 and .2
   static final String AGENT = "simgate-gp1";

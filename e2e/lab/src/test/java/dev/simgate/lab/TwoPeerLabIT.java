@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * broadcast and unknown frames to both and, once it has learned which peer a MAC sits behind,
  * sends unicast to that peer only.
  */
-class TwoPeerLabTest extends SharedLabTest {
+class TwoPeerLabIT extends SharedLabTest {
   private static final String TX_VPG1 = "simgate_tx_packets_total{peer=\"" + Lab.VPG1_OUTER + "\"}";
   private static final String TX_VPG2 = "simgate_tx_packets_total{peer=\"" + Lab.VPG2_OUTER + "\"}";
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * run, which runs the API server's schema checks, strict field validation and admission without storing anything.
  */
 @WithKubeControlPlane
-class ServerDryRunTest {
+class ServerDryRunIT {
 
   private static Kubectl kubectl;
 
@@ -55,7 +55,7 @@ class ServerDryRunTest {
 
   @Test
   void customChartRenderPassesServerDryRun() {
-    // The ServiceMonitor needs the Prometheus Operator's CRDs, absent here; its render is checked in HelmChartTest.
+    // The ServiceMonitor needs the Prometheus Operator's CRDs, absent here; its render is checked in HelmChartIT.
     assertDryRunAccepts(Helm.template("-f", Fixtures.resource("values-custom.yaml").toString(),
         "--set", "metrics.serviceMonitor.enabled=false").requireSuccess());
   }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The chart as helm sees it: lint, renders with default and non-default values, schema, generated files. */
-class HelmChartTest {
+class HelmChartIT {
 
   private static final Path CUSTOM_VALUES = Fixtures.resource("values-custom.yaml");
   private static final Path BAD_VALUES = Fixtures.resource("values-bad.yaml");
@@ -86,7 +86,7 @@ class HelmChartTest {
       metadata.remove(List.of("labels", "annotations"));
       ((ObjectNode) source.get("metadata")).fields().forEachRemaining(f -> metadata.set(f.getKey(), f.getValue()));
       // Numbers compare by value: fabric8 writes `maximum: 9000.0`, Helm's toYaml writes `maximum: 9000`.
-      assertThat(crd.equals(HelmChartTest::sameValue, source))
+      assertThat(crd.equals(HelmChartIT::sameValue, source))
           .as("%s rendered through the chart's template:\n%s\nsource:\n%s", file, crd, source).isTrue();
     }
   }

@@ -31,7 +31,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * nothing; when the leader stops, the other takes the Lease over and reconciles what comes next.
  */
 @WithKubeControlPlane
-class LeaderElectionTest {
+class LeaderElectionIT {
   static final String NS = "simgate-system";
   static final String SA = "simgate-operator";
   static final String LEASE = "simgate-operator";
