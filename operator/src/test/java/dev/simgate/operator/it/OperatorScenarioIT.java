@@ -13,13 +13,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import dev.simgate.operator.Fixtures;
 import dev.simgate.operator.OperatorSettings;
@@ -49,37 +45,31 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
- * One scenario on a real control plane (kube-apiserver, garbage collector, DaemonSet controller, scheduler, kwok nodes
+ * The operator on a real control plane (kube-apiserver, garbage collector, DaemonSet controller, scheduler, kwok nodes
  * that run pods and report them Ready). The operator runs in this JVM with a client that impersonates its
  * ServiceAccount, bound only to the chart's rules (the ClusterRole of charts/simgate/files/operator-rules.yaml and the
- * Role of operator-namespace-rules.yaml in its namespace): every step succeeding
- * (and no failed reconciliation) is the proof that those rules suffice.
+ * Role of operator-namespace-rules.yaml in its namespace): every test succeeding, each with no failed reconciliation,
+ * is the proof that those rules suffice. The tests share the control plane and the operator, nothing else: each makes
+ * its own {@link World} (VPG, GatePeer, DeviceSubnet, nodes) and removes it.
  */
 @WithKubeControlPlane(controllers = {"garbage-collector-controller", "daemonset-controller"}, scheduler = true, kwok = true)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorScenarioIT {
   static final String NS = "simgate-system";
-  static final String POOL = "10.255.255.0/30"; // two usable addresses: .1 and .2
-  static final String AGENT = "simgate-gp1";
 
   static KubernetesClient admin;
   static KubernetesClient operatorClient;
   static SimGateOperator operator;
   static PrometheusRegistry registry;
-  /** Reconcile errors of operators already stopped; the last one's are read at the end. */
+  /** Reconcile errors of operators already stopped. */
   static double earlierErrors;
+
+  private World world;
 
   @BeforeAll
   static void install(KubeControlPlane plane) throws IOException {
     admin = plane.client();
     Cluster.installCrds(admin);
-    for (String ns : List.of(NS, "factory", "other")) {
-      var namespace = new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build();
-      if (ns.equals("factory")) {
-        namespace.getMetadata().setLabels(Map.of(Fixtures.IOT_LABEL, "true"));
-      }
-      admin.resource(namespace).create();
-    }
+    admin.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
     operatorClient = plane.clientAs(Cluster.installOperatorRbac(admin, NS, "simgate-operator"));
     startOperator();
   }
@@ -97,14 +87,33 @@ class OperatorScenarioIT {
     }
   }
 
-  /** Nodes are created with their status (as kubelet registers them); kwok then keeps them Ready. */
-  static void createNode(String name, String ip, boolean gate) {
-    var created = admin.resource(Fixtures.node(name, ip, gate)).create();
-    assertThat(created.getStatus().getAddresses()).anySatisfy(a -> assertThat(a.getAddress()).isEqualTo(ip));
+  @AfterEach
+  void noFailedReconciliationAndNothingLeftBehind() {
+    try {
+      assertThat(earlierErrors + reconcileErrors()).as("failed reconciliations").isZero();
+    } finally {
+      if (world != null) {
+        world.close();
+      }
+    }
   }
 
-  static GatePeer gatePeer(String name) {
-    return admin.resources(GatePeer.class).withName(name).get();
+  /** This test's world; its GatePeers select nodes labelled with {@code gate} (null: a value of its own). */
+  private World world(String gate) {
+    world = World.create(admin, NS, gate);
+    return world;
+  }
+
+  /** A world with gate nodes 1 and 2, node 3 not a gate node, and its resources, once its GatePeer is Ready. */
+  private World readyWorld(String gate) {
+    World w = world(gate);
+    w.createNode(1, true);
+    w.createNode(2, true);
+    w.createNode(3, false);
+    w.createResources();
+    Cluster.await().untilAsserted(() -> assertThat(ready(w.gatePeerStatus().getStatus().conditions).getStatus())
+        .isEqualTo("True"));
+    return w;
   }
 
   static Condition ready(List<Condition> conditions) {
@@ -114,12 +123,6 @@ class OperatorScenarioIT {
   static Map<String, String> innerAddresses(GatePeer peer) {
     return peer.getStatus().nodes.stream().filter(n -> n.innerAddress() != null)
         .collect(Collectors.toMap(NodeStatus::name, NodeStatus::innerAddress));
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> agentConfig() throws IOException {
-    ConfigMap cm = admin.configMaps().inNamespace(NS).withName(AGENT).get();
-    return new YAMLMapper().readValue(cm.getData().get("agent.yaml"), Map.class);
   }
 
   static <T extends HasMetadata> String version(Class<T> type, String namespace, String name) {
@@ -132,63 +135,68 @@ class OperatorScenarioIT {
     assertThat(observedGeneration).isEqualTo(generation);
   }
 
+  /** The DaemonSet controller keeps updating status; the spec (generation) is what the operator writes. */
+  static long dsGeneration(World w) {
+    return admin.apps().daemonSets().inNamespace(NS).withName(w.agent()).get().getMetadata().getGeneration();
+  }
+
   @Test
-  @Order(1)
   void validResourcesBecomeAgentsServicesAndReadyStatus() throws IOException {
-    createNode("node-1", "192.0.2.11", true);
-    createNode("node-2", "192.0.2.12", true);
-    createNode("node-3", "192.0.2.13", false);
-    admin.resource(Fixtures.vpg("vpg")).create();
-    admin.resource(Fixtures.gatePeer("gp1", "vpg", POOL)).create();
-    admin.resource(Fixtures.deviceSubnet("factory", "sims", "vpg")).create();
+    // The label value the DaemonSet assertions shared with AgentResourcesTest expect.
+    World w = world("true");
+    w.createNode(1, true);
+    w.createNode(2, true);
+    w.createNode(3, false);
+    w.createResources();
 
     Cluster.await().untilAsserted(() -> {
-      GatePeer peer = gatePeer("gp1");
+      GatePeer peer = w.gatePeerStatus();
       assertReady(peer.getStatus().conditions, peer.getMetadata().getGeneration(), peer.getStatus().observedGeneration);
       assertThat(peer.getStatus().readyNodes).isEqualTo(2);
-      assertThat(peer.getStatus().nodes).extracting(NodeStatus::name).containsExactly("node-1", "node-2");
-      assertThat(agentConfig().get("routes")).isEqualTo(List.of("10.128.0.0/16"));
+      assertThat(peer.getStatus().nodes).extracting(NodeStatus::name).containsExactly(w.node(1), w.node(2));
+      assertThat(w.agentConfig().get("routes")).isEqualTo(List.of("10.128.0.0/16"));
     });
-    GatePeer peer = gatePeer("gp1");
+    GatePeer peer = w.gatePeerStatus();
     Map<String, String> inner = innerAddresses(peer);
     assertThat(inner.values()).containsExactlyInAnyOrder("10.255.255.1", "10.255.255.2");
-    assertThat(peer.getStatus().nodes).extracting(NodeStatus::outerAddress).containsExactly("192.0.2.11", "192.0.2.12");
+    assertThat(peer.getStatus().nodes).extracting(NodeStatus::outerAddress)
+        .containsExactly(w.outerAddress(1), w.outerAddress(2));
 
-    Map<String, Object> config = agentConfig();
+    Map<String, Object> config = w.agentConfig();
     assertThat(config).containsEntry("vni", 10).containsEntry("port", 4789)
         .containsEntry("peers", List.of("100.64.152.4", "100.64.152.132"))
         .containsEntry("admin", Map.of("listen", "0.0.0.0:9464"));
     assertThat(config.get("nodes")).isEqualTo(Map.of(
-        "node-1", Map.of("localAddress", "192.0.2.11", "address", inner.get("node-1") + "/9"),
-        "node-2", Map.of("localAddress", "192.0.2.12", "address", inner.get("node-2") + "/9")));
+        w.node(1), Map.of("localAddress", w.outerAddress(1), "address", inner.get(w.node(1)) + "/9"),
+        w.node(2), Map.of("localAddress", w.outerAddress(2), "address", inner.get(w.node(2)) + "/9")));
 
-    DaemonSet ds = admin.apps().daemonSets().inNamespace(NS).withName(AGENT).get();
-    AgentResourcesTest.assertAgentDaemonSet(ds, "gp1", NS);
+    DaemonSet ds = admin.apps().daemonSets().inNamespace(NS).withName(w.agent()).get();
+    AgentResourcesTest.assertAgentDaemonSet(ds, w.gatePeer(), NS);
     assertThat(ds.getStatus().getDesiredNumberScheduled()).isEqualTo(2);
-    for (HasMetadata owned : List.of(ds, admin.configMaps().inNamespace(NS).withName(AGENT).get(),
-        admin.resources(ServiceAccount.class).inNamespace(NS).withName(AGENT).get())) {
+    for (HasMetadata owned : List.of(ds, admin.configMaps().inNamespace(NS).withName(w.agent()).get(),
+        admin.resources(ServiceAccount.class).inNamespace(NS).withName(w.agent()).get())) {
       assertThat(owned.getMetadata().getOwnerReferences()).singleElement()
           .satisfies(o -> assertThat(o.getUid()).isEqualTo(peer.getMetadata().getUid()));
     }
 
     Cluster.await().untilAsserted(() -> {
-      DeviceSubnet subnet = admin.resources(DeviceSubnet.class).inNamespace("factory").withName("sims").get();
+      DeviceSubnet subnet = admin.resources(DeviceSubnet.class).inNamespace(w.factory()).withName("sims").get();
       assertReady(subnet.getStatus().conditions, subnet.getMetadata().getGeneration(), subnet.getStatus().observedGeneration);
       assertThat(subnet.getStatus().devices).isEqualTo(2);
     });
-    Service pump = admin.services().inNamespace("factory").withName("pump-1").get();
+    Service pump = admin.services().inNamespace(w.factory()).withName("pump-1").get();
     assertThat(pump.getSpec().getSelector()).isNullOrEmpty();
     assertThat(pump.getSpec().getClusterIP()).isEqualTo("None");
-    EndpointSlice slice = admin.discovery().v1().endpointSlices().inNamespace("factory").withName("pump-1").get();
+    EndpointSlice slice = admin.discovery().v1().endpointSlices().inNamespace(w.factory()).withName("pump-1").get();
     assertThat(slice.getMetadata().getLabels()).containsEntry("kubernetes.io/service-name", "pump-1");
     assertThat(slice.getAddressType()).isEqualTo("IPv4");
     assertThat(slice.getEndpoints()).singleElement()
         .satisfies(e -> assertThat(e.getAddresses()).containsExactly("10.128.3.17"));
-    assertThat(admin.discovery().v1().endpointSlices().inNamespace("factory").withName("meter-7").get()
+    assertThat(admin.discovery().v1().endpointSlices().inNamespace(w.factory()).withName("meter-7").get()
         .getEndpoints().getFirst().getAddresses()).containsExactly("10.128.9.201");
 
     Cluster.await().untilAsserted(() -> {
-      VirtualPrivateGateway vpg = admin.resources(VirtualPrivateGateway.class).withName("vpg").get();
+      VirtualPrivateGateway vpg = admin.resources(VirtualPrivateGateway.class).withName(w.vpg()).get();
       assertReady(vpg.getStatus().conditions, vpg.getMetadata().getGeneration(), vpg.getStatus().observedGeneration);
       assertThat(vpg.getStatus().gatePeers).isEqualTo(1);
       assertThat(vpg.getStatus().readyNodes).isEqualTo(2);
@@ -198,191 +206,188 @@ class OperatorScenarioIT {
   }
 
   @Test
-  @Order(2)
   void agentServiceAccountMayReadNothing(KubeControlPlane plane) {
+    World w = readyWorld(null);
     // The agent reads its config from the mounted file and never calls the API: its identity is granted nothing.
-    KubernetesClient agent = plane.clientAs("system:serviceaccount:" + NS + ":" + AGENT);
-    assertThatThrownBy(() -> agent.configMaps().inNamespace(NS).withName(AGENT).get())
+    KubernetesClient agent = plane.clientAs("system:serviceaccount:" + NS + ":" + w.agent());
+    assertThat(admin.configMaps().inNamespace(NS).withName(w.agent()).get()).isNotNull();
+    assertThatThrownBy(() -> agent.configMaps().inNamespace(NS).withName(w.agent()).get())
         .isInstanceOf(KubernetesClientException.class)
         .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
   }
 
   @Test
-  @Order(3)
   void nothingIsRewrittenWhenNothingChanged() {
-    String version = gatePeer("gp1").getMetadata().getResourceVersion();
-    String cm = version(ConfigMap.class, NS, AGENT);
-    long ds = dsGeneration();
-    String svc = version(Service.class, "factory", "pump-1");
+    World w = readyWorld(null);
+    Cluster.await().untilAsserted(() -> assertThat(admin.resources(DeviceSubnet.class).inNamespace(w.factory())
+        .withName("sims").get().getStatus().devices).isEqualTo(2));
+    String version = w.gatePeerStatus().getMetadata().getResourceVersion();
+    String cm = version(ConfigMap.class, NS, w.agent());
+    long ds = dsGeneration(w);
+    String svc = version(Service.class, w.factory(), "pump-1");
     double reconciled = reconciliations("gatepeer", "success");
     // An annotation on the VPG reaches the GatePeer controller through its VPG watch without changing any outcome.
-    admin.resources(VirtualPrivateGateway.class).withName("vpg").edit(v -> {
+    admin.resources(VirtualPrivateGateway.class).withName(w.vpg()).edit(v -> {
       v.getMetadata().setAnnotations(Map.of("example.com/touched", "yes"));
       return v;
     });
     Cluster.await().untilAsserted(() -> assertThat(reconciliations("gatepeer", "success")).isGreaterThan(reconciled));
-    assertThat(gatePeer("gp1").getMetadata().getResourceVersion()).isEqualTo(version);
-    assertThat(version(ConfigMap.class, NS, AGENT)).isEqualTo(cm);
-    assertThat(dsGeneration()).isEqualTo(ds);
-    assertThat(version(Service.class, "factory", "pump-1")).isEqualTo(svc);
-  }
-
-  /** The DaemonSet controller keeps updating status; the spec (generation) is what the operator writes. */
-  static long dsGeneration() {
-    return admin.apps().daemonSets().inNamespace(NS).withName(AGENT).get().getMetadata().getGeneration();
+    assertThat(w.gatePeerStatus().getMetadata().getResourceVersion()).isEqualTo(version);
+    assertThat(version(ConfigMap.class, NS, w.agent())).isEqualTo(cm);
+    assertThat(dsGeneration(w)).isEqualTo(ds);
+    assertThat(version(Service.class, w.factory(), "pump-1")).isEqualTo(svc);
   }
 
   @Test
-  @Order(4)
   void exhaustedPoolIsReportedAndAllocatedNodesKeepTheirAddresses() {
-    Map<String, String> before = innerAddresses(gatePeer("gp1"));
-    admin.nodes().withName("node-3").edit(n -> {
-      n.getMetadata().getLabels().put(Fixtures.GATE_LABEL, "true");
-      return n;
-    });
+    World w = readyWorld(null);
+    Map<String, String> before = innerAddresses(w.gatePeerStatus());
+    w.label(3, true);
     Cluster.await().untilAsserted(() -> {
-      GatePeer peer = gatePeer("gp1");
+      GatePeer peer = w.gatePeerStatus();
       assertThat(ready(peer.getStatus().conditions).getStatus()).isEqualTo("False");
       assertThat(ready(peer.getStatus().conditions).getReason()).isEqualTo("PoolExhausted");
       assertThat(Conditions.isTrue(peer.getStatus().conditions, Conditions.STALLED)).isTrue();
-      assertThat(peer.getStatus().nodes).extracting(NodeStatus::name).containsExactly("node-1", "node-2", "node-3");
+      assertThat(peer.getStatus().nodes).extracting(NodeStatus::name).containsExactly(w.node(1), w.node(2), w.node(3));
     });
-    GatePeer peer = gatePeer("gp1");
+    GatePeer peer = w.gatePeerStatus();
     assertThat(innerAddresses(peer)).isEqualTo(before);
     assertThat(peer.getStatus().nodes.get(2).message()).contains("exhausted");
     assertThat(peer.getStatus().allocatedNodes).isEqualTo(2);
   }
 
   @Test
-  @Order(5)
   @SuppressWarnings("unchecked")
   void removingANodeLabelFreesItsAddress() {
-    Map<String, String> before = innerAddresses(gatePeer("gp1"));
-    admin.nodes().withName("node-1").edit(n -> {
-      n.getMetadata().getLabels().remove(Fixtures.GATE_LABEL);
-      return n;
-    });
+    World w = readyWorld(null);
+    Map<String, String> before = innerAddresses(w.gatePeerStatus());
+    w.label(3, true); // no address left for it
+    Cluster.await().untilAsserted(() ->
+        assertThat(ready(w.gatePeerStatus().getStatus().conditions).getReason()).isEqualTo("PoolExhausted"));
+    w.label(1, false);
     Cluster.await().untilAsserted(() -> {
-      GatePeer peer = gatePeer("gp1");
-      assertThat(peer.getStatus().nodes).extracting(NodeStatus::name).containsExactly("node-2", "node-3");
-      assertThat(innerAddresses(peer)).containsEntry("node-2", before.get("node-2"))
-          .containsEntry("node-3", before.get("node-1"));
+      GatePeer peer = w.gatePeerStatus();
+      assertThat(peer.getStatus().nodes).extracting(NodeStatus::name).containsExactly(w.node(2), w.node(3));
+      assertThat(innerAddresses(peer)).containsEntry(w.node(2), before.get(w.node(2)))
+          .containsEntry(w.node(3), before.get(w.node(1)));
       assertThat(ready(peer.getStatus().conditions).getReason()).isNotEqualTo("PoolExhausted");
-      assertThat(((Map<String, ?>) agentConfig().get("nodes")).keySet()).containsExactlyInAnyOrder("node-2", "node-3");
+      assertThat(((Map<String, ?>) w.agentConfig().get("nodes")).keySet())
+          .containsExactlyInAnyOrder(w.node(2), w.node(3));
     });
   }
 
   @Test
-  @Order(6)
   void addressesSurviveAnOperatorRestart() {
-    Cluster.await().untilAsserted(() -> assertThat(ready(gatePeer("gp1").getStatus().conditions).getStatus()).isEqualTo("True"));
-    Map<String, String> before = innerAddresses(gatePeer("gp1"));
+    World w = world(null);
+    w.createNode(2, true);
+    w.createNode(3, true);
+    w.createNode(1, false);
+    w.createResources();
+    Cluster.await().untilAsserted(() -> assertThat(ready(w.gatePeerStatus().getStatus().conditions).getStatus())
+        .isEqualTo("True"));
+    Map<String, String> before = innerAddresses(w.gatePeerStatus());
     earlierErrors += reconcileErrors();
     operator.close();
     // While the operator is down a node joins whose name sorts first: an allocator that re-derived addresses from
     // scratch would hand it 10.255.255.1 and shift the others.
-    admin.nodes().withName("node-1").edit(n -> {
-      n.getMetadata().getLabels().put(Fixtures.GATE_LABEL, "true");
-      return n;
-    });
-    admin.nodes().withName("node-3").edit(n -> {
-      n.getMetadata().getLabels().remove(Fixtures.GATE_LABEL);
-      return n;
-    });
+    w.label(1, true);
+    w.label(3, false);
     startOperator();
     Cluster.await().untilAsserted(() -> {
-      GatePeer peer = gatePeer("gp1");
-      assertThat(peer.getStatus().nodes).extracting(NodeStatus::name).containsExactly("node-1", "node-2");
-      assertThat(innerAddresses(peer)).containsEntry("node-2", before.get("node-2"))
-          .containsEntry("node-1", before.get("node-3"));
+      GatePeer peer = w.gatePeerStatus();
+      assertThat(peer.getStatus().nodes).extracting(NodeStatus::name).containsExactly(w.node(1), w.node(2));
+      assertThat(innerAddresses(peer)).containsEntry(w.node(2), before.get(w.node(2)))
+          .containsEntry(w.node(1), before.get(w.node(3)));
     });
   }
 
   @Test
-  @Order(7)
   void crossObjectErrorsSetReasonRecordAnEventAndLeaveRunningObjectsAlone() throws IOException {
-    Cluster.await().untilAsserted(() -> assertThat(ready(gatePeer("gp1").getStatus().conditions).getStatus()).isEqualTo("True"));
-    String cm = version(ConfigMap.class, NS, AGENT);
-    long ds = dsGeneration();
-    String svc = version(Service.class, "factory", "pump-1");
-    String slice = version(EndpointSlice.class, "factory", "pump-1");
+    World w = readyWorld(null);
+    Cluster.await().untilAsserted(() -> assertThat(admin.resources(DeviceSubnet.class).inNamespace(w.factory())
+        .withName("sims").get().getStatus().devices).isEqualTo(2));
+    String cm = version(ConfigMap.class, NS, w.agent());
+    long ds = dsGeneration(w);
+    String svc = version(Service.class, w.factory(), "pump-1");
+    String slice = version(EndpointSlice.class, w.factory(), "pump-1");
 
-    admin.resources(GatePeer.class).withName("gp1").edit(gp -> {
+    admin.resources(GatePeer.class).withName(w.gatePeer()).edit(gp -> {
       gp.getSpec().vpgRef = "missing";
       return gp;
     });
-    admin.resources(DeviceSubnet.class).inNamespace("factory").withName("sims").edit(s -> {
+    admin.resources(DeviceSubnet.class).inNamespace(w.factory()).withName("sims").edit(s -> {
       s.getSpec().vpgRef = "missing";
       s.getSpec().devices.getFirst().address = "10.128.3.99";
       return s;
     });
-    admin.resource(Fixtures.deviceSubnet("other", "sims", "vpg")).create();
+    admin.resource(Fixtures.deviceSubnet(w.other(), "sims", w.vpg())).create();
 
-    assertStalled(GatePeer.class, null, "gp1", "VPGNotFound");
-    assertStalled(DeviceSubnet.class, "factory", "sims", "VPGNotFound");
-    assertStalled(DeviceSubnet.class, "other", "sims", "NamespaceNotAllowed");
-    assertThat(version(ConfigMap.class, NS, AGENT)).isEqualTo(cm);
-    assertThat(dsGeneration()).isEqualTo(ds);
-    assertThat(version(Service.class, "factory", "pump-1")).isEqualTo(svc);
-    assertThat(version(EndpointSlice.class, "factory", "pump-1")).isEqualTo(slice);
-    assertThat(admin.services().inNamespace("other").list().getItems()).isEmpty();
+    assertStalled(GatePeer.class, null, w.gatePeer(), "VPGNotFound");
+    assertStalled(DeviceSubnet.class, w.factory(), "sims", "VPGNotFound");
+    assertStalled(DeviceSubnet.class, w.other(), "sims", "NamespaceNotAllowed");
+    assertThat(version(ConfigMap.class, NS, w.agent())).isEqualTo(cm);
+    assertThat(dsGeneration(w)).isEqualTo(ds);
+    assertThat(version(Service.class, w.factory(), "pump-1")).isEqualTo(svc);
+    assertThat(version(EndpointSlice.class, w.factory(), "pump-1")).isEqualTo(slice);
+    assertThat(admin.services().inNamespace(w.other()).list().getItems()).isEmpty();
 
     // Fixing the reference converges again, and the edit made meanwhile is applied.
-    admin.resources(GatePeer.class).withName("gp1").edit(gp -> {
-      gp.getSpec().vpgRef = "vpg";
+    admin.resources(GatePeer.class).withName(w.gatePeer()).edit(gp -> {
+      gp.getSpec().vpgRef = w.vpg();
       return gp;
     });
-    admin.resources(DeviceSubnet.class).inNamespace("factory").withName("sims").edit(s -> {
-      s.getSpec().vpgRef = "vpg";
+    admin.resources(DeviceSubnet.class).inNamespace(w.factory()).withName("sims").edit(s -> {
+      s.getSpec().vpgRef = w.vpg();
       return s;
     });
     Cluster.await().untilAsserted(() -> {
-      assertThat(ready(gatePeer("gp1").getStatus().conditions).getStatus()).isEqualTo("True");
-      assertThat(admin.discovery().v1().endpointSlices().inNamespace("factory").withName("pump-1").get()
+      assertThat(ready(w.gatePeerStatus().getStatus().conditions).getStatus()).isEqualTo("True");
+      assertThat(admin.discovery().v1().endpointSlices().inNamespace(w.factory()).withName("pump-1").get()
           .getEndpoints().getFirst().getAddresses()).containsExactly("10.128.3.99");
     });
-    admin.resources(DeviceSubnet.class).inNamespace("other").withName("sims").delete();
+    admin.resources(DeviceSubnet.class).inNamespace(w.other()).withName("sims").delete();
 
-    // A DeviceSubnet edited into an invalid state changes nothing on the nodes: the healthy gp1 keeps routing what the
-    // DeviceSubnet last had accepted (its status.routed), not its new spec.
-    String configBefore = version(ConfigMap.class, NS, AGENT);
+    // A DeviceSubnet edited into an invalid state changes nothing on the nodes: the healthy GatePeer keeps routing
+    // what the DeviceSubnet last had accepted (its status.routed), not its new spec.
+    String configBefore = version(ConfigMap.class, NS, w.agent());
     double gatePeerRuns = reconciliations("gatepeer", "success");
-    admin.resources(DeviceSubnet.class).inNamespace("factory").withName("sims").edit(s -> {
+    admin.resources(DeviceSubnet.class).inNamespace(w.factory()).withName("sims").edit(s -> {
       s.getSpec().vpgRef = "missing";
       return s;
     });
-    assertStalled(DeviceSubnet.class, "factory", "sims", "VPGNotFound");
+    assertStalled(DeviceSubnet.class, w.factory(), "sims", "VPGNotFound");
     Cluster.await().untilAsserted(() -> assertThat(reconciliations("gatepeer", "success")).isGreaterThan(gatePeerRuns));
-    assertThat(admin.resources(DeviceSubnet.class).inNamespace("factory").withName("sims").get().getStatus().routed)
-        .isEqualTo(new RoutedCidrs("vpg", List.of("10.128.0.0/16")));
-    assertThat(version(ConfigMap.class, NS, AGENT)).isEqualTo(configBefore);
-    assertThat(agentConfig().get("routes")).isEqualTo(List.of("10.128.0.0/16"));
-    admin.resources(DeviceSubnet.class).inNamespace("factory").withName("sims").edit(s -> {
-      s.getSpec().vpgRef = "vpg";
+    assertThat(admin.resources(DeviceSubnet.class).inNamespace(w.factory()).withName("sims").get().getStatus().routed)
+        .isEqualTo(new RoutedCidrs(w.vpg(), List.of("10.128.0.0/16")));
+    assertThat(version(ConfigMap.class, NS, w.agent())).isEqualTo(configBefore);
+    assertThat(w.agentConfig().get("routes")).isEqualTo(List.of("10.128.0.0/16"));
+    admin.resources(DeviceSubnet.class).inNamespace(w.factory()).withName("sims").edit(s -> {
+      s.getSpec().vpgRef = w.vpg();
       return s;
     });
-    Cluster.await().untilAsserted(() -> assertThat(ready(admin.resources(DeviceSubnet.class).inNamespace("factory")
+    Cluster.await().untilAsserted(() -> assertThat(ready(admin.resources(DeviceSubnet.class).inNamespace(w.factory())
         .withName("sims").get().getStatus().conditions).getStatus()).isEqualTo("True"));
 
-    // A younger GatePeer whose pool overlaps gp1's is refused; gp1 keeps serving.
-    admin.resource(Fixtures.gatePeer("gp2", "vpg", "10.255.255.0/24")).create();
-    assertStalled(GatePeer.class, null, "gp2", "PoolOverlap");
-    assertThat(admin.apps().daemonSets().inNamespace(NS).withName("simgate-gp2").get()).isNull();
-    assertThat(admin.configMaps().inNamespace(NS).withName("simgate-gp2").get()).isNull();
-    assertThat(ready(gatePeer("gp1").getStatus().conditions).getStatus()).isEqualTo("True");
-    admin.resources(GatePeer.class).withName("gp2").delete();
+    // A younger GatePeer whose pool overlaps the first's is refused; the first keeps serving.
+    String overlapping = "gp2-" + w.id;
+    admin.resource(w.gatePeer(overlapping, w.vpg(), "10.255.255.0/24")).create();
+    assertStalled(GatePeer.class, null, overlapping, "PoolOverlap");
+    assertThat(admin.apps().daemonSets().inNamespace(NS).withName("simgate-" + overlapping).get()).isNull();
+    assertThat(admin.configMaps().inNamespace(NS).withName("simgate-" + overlapping).get()).isNull();
+    assertThat(ready(w.gatePeerStatus().getStatus().conditions).getStatus()).isEqualTo("True");
+    admin.resources(GatePeer.class).withName(overlapping).delete();
 
-    // A GatePeer (even of another VPG) selecting nodes that already run gp1's agent is refused those nodes.
-    admin.resource(Fixtures.vpg("vpg-b")).create();
-    admin.resource(Fixtures.gatePeer("gp3", "vpg-b", "10.254.0.0/24")).create();
-    assertStalled(GatePeer.class, null, "gp3", "NodeConflict");
-    assertThat(gatePeer("gp3").getStatus().nodes).allSatisfy(n -> {
+    // A GatePeer (even of another VPG) selecting nodes that already run the first's agent is refused those nodes.
+    String otherVpg = "vpg-b-" + w.id;
+    String conflicting = "gp3-" + w.id;
+    admin.resource(Fixtures.vpg(otherVpg)).create();
+    admin.resource(w.gatePeer(conflicting, otherVpg, "10.254.0.0/24")).create();
+    assertStalled(GatePeer.class, null, conflicting, "NodeConflict");
+    assertThat(admin.resources(GatePeer.class).withName(conflicting).get().getStatus().nodes).allSatisfy(n -> {
       assertThat(n.innerAddress()).isNull();
-      assertThat(n.message()).contains("gp1");
+      assertThat(n.message()).contains(w.gatePeer());
     });
-    assertThat(ready(gatePeer("gp1").getStatus().conditions).getStatus()).isEqualTo("True");
-    admin.resources(GatePeer.class).withName("gp3").delete();
-    admin.resources(VirtualPrivateGateway.class).withName("vpg-b").delete();
+    assertThat(ready(w.gatePeerStatus().getStatus().conditions).getStatus()).isEqualTo("True");
   }
 
   static <T extends HasMetadata> void assertStalled(Class<T> type, String namespace, String name, String reason) {
@@ -406,39 +411,39 @@ class OperatorScenarioIT {
   }
 
   @Test
-  @Order(8)
   void deletingTheResourcesRemovesWhatTheyOwned() {
+    World w = readyWorld(null);
+    Cluster.await().untilAsserted(() -> assertThat(admin.services().inNamespace(w.factory()).list().getItems())
+        .hasSize(2));
     // A device that leaves the list loses its Service and EndpointSlice; the others stay.
-    admin.resources(DeviceSubnet.class).inNamespace("factory").withName("sims").edit(s -> {
+    admin.resources(DeviceSubnet.class).inNamespace(w.factory()).withName("sims").edit(s -> {
       s.getSpec().devices.removeIf(d -> d.name.equals("meter-7"));
       return s;
     });
     Cluster.await().untilAsserted(() -> {
-      assertThat(admin.services().inNamespace("factory").list().getItems())
+      assertThat(admin.services().inNamespace(w.factory()).list().getItems())
           .extracting(svc -> svc.getMetadata().getName()).containsExactly("pump-1");
-      assertThat(admin.discovery().v1().endpointSlices().inNamespace("factory").list().getItems())
+      assertThat(admin.discovery().v1().endpointSlices().inNamespace(w.factory()).list().getItems())
           .extracting(slice -> slice.getMetadata().getName()).containsExactly("pump-1");
     });
-    admin.resources(DeviceSubnet.class).inNamespace("factory").withName("sims").delete();
-    admin.resources(GatePeer.class).withName("gp1").delete();
+    admin.resources(DeviceSubnet.class).inNamespace(w.factory()).withName("sims").delete();
+    admin.resources(GatePeer.class).withName(w.gatePeer()).delete();
     Cluster.await().untilAsserted(() -> {
-      assertThat(admin.services().inNamespace("factory").list().getItems()).isEmpty();
-      assertThat(admin.discovery().v1().endpointSlices().inNamespace("factory").list().getItems()).isEmpty();
-      assertThat(admin.configMaps().inNamespace(NS).withName(AGENT).get()).isNull();
-      assertThat(admin.apps().daemonSets().inNamespace(NS).withName(AGENT).get()).isNull();
-      assertThat(admin.resources(ServiceAccount.class).inNamespace(NS).withName(AGENT).get()).isNull();
+      assertThat(admin.services().inNamespace(w.factory()).list().getItems()).isEmpty();
+      assertThat(admin.discovery().v1().endpointSlices().inNamespace(w.factory()).list().getItems()).isEmpty();
+      assertThat(admin.configMaps().inNamespace(NS).withName(w.agent()).get()).isNull();
+      assertThat(admin.apps().daemonSets().inNamespace(NS).withName(w.agent()).get()).isNull();
+      assertThat(admin.resources(ServiceAccount.class).inNamespace(NS).withName(w.agent()).get()).isNull();
     });
     Cluster.await().untilAsserted(() ->
-        assertThat(admin.resources(VirtualPrivateGateway.class).withName("vpg").get().getStatus().gatePeers).isZero());
+        assertThat(admin.resources(VirtualPrivateGateway.class).withName(w.vpg()).get().getStatus().gatePeers).isZero());
   }
 
   @Test
-  @Order(9)
-  void theOperatorRanUnderItsRulesWithoutAFailedReconciliation() {
-    assertThat(earlierErrors + reconcileErrors()).isZero();
-    assertThat(reconciliations("success")).isPositive();
-    // ...and those rules let it write agents' objects in its own namespace only.
-    var elsewhere = new ConfigMapBuilder().withNewMetadata().withName("probe").withNamespace("other").endMetadata().build();
+  void theOperatorsRulesLetItWriteAgentObjectsInItsOwnNamespaceOnly() {
+    World w = readyWorld(null);
+    assertThat(admin.configMaps().inNamespace(NS).withName(w.agent()).get()).as("written in its namespace").isNotNull();
+    var elsewhere = new ConfigMapBuilder().withNewMetadata().withName("probe").withNamespace(w.other()).endMetadata().build();
     assertThatThrownBy(() -> operatorClient.resource(elsewhere).create())
         .isInstanceOf(KubernetesClientException.class).satisfies(e -> assertThat(((KubernetesClientException) e).getCode())
             .as("HTTP status").isEqualTo(403));
