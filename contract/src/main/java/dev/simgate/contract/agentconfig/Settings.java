@@ -75,18 +75,9 @@ public record Settings(
         masquerade);
   }
 
-  public Settings withPort(int value) {
-    return new Settings(vni, value, vpgPeers, interfaceName, mtu, routes, admin, macAgeing, busyPoll, mssClamp,
-        masquerade);
-  }
-
   public Settings withVpgPeers(List<Ipv4> value) {
     return new Settings(vni, port, value, interfaceName, mtu, routes, admin, macAgeing, busyPoll, mssClamp,
         masquerade);
-  }
-
-  public Settings withInterfaceName(String value) {
-    return new Settings(vni, port, vpgPeers, value, mtu, routes, admin, macAgeing, busyPoll, mssClamp, masquerade);
   }
 
   public Settings withMtu(int value) {
@@ -96,21 +87,6 @@ public record Settings(
 
   public Settings withRoutes(List<Cidr> value) {
     return new Settings(vni, port, vpgPeers, interfaceName, mtu, value, admin, macAgeing, busyPoll, mssClamp,
-        masquerade);
-  }
-
-  public Settings withAdmin(Admin value) {
-    return new Settings(vni, port, vpgPeers, interfaceName, mtu, routes, value, macAgeing, busyPoll, mssClamp,
-        masquerade);
-  }
-
-  public Settings withMacAgeing(Duration value) {
-    return new Settings(vni, port, vpgPeers, interfaceName, mtu, routes, admin, value, busyPoll, mssClamp,
-        masquerade);
-  }
-
-  public Settings withBusyPoll(Duration value) {
-    return new Settings(vni, port, vpgPeers, interfaceName, mtu, routes, admin, macAgeing, value, mssClamp,
         masquerade);
   }
 

@@ -34,10 +34,8 @@ class AgentConfigWriterTest {
 
   @Test
   void whatIsWrittenParsesBackToTheSameConfig() throws ConfigException {
-    Settings tuned = SETTINGS.withVni(77).withPort(4790).withInterfaceName("sg1").withMtu(1400)
-        .withRoutes(List.of(Cidr.parse("192.0.2.0/24"))).withAdmin(new Settings.Admin("0.0.0.0", 9000))
-        .withMacAgeing(Duration.ofSeconds(60)).withBusyPoll(Duration.ofNanos(5_000_000)).withMssClamp(false)
-        .withMasquerade(true);
+    Settings tuned = new Settings(77, 4790, SETTINGS.vpgPeers(), "sg1", 1400, List.of(Cidr.parse("192.0.2.0/24")),
+        new Settings.Admin("0.0.0.0", 9000), Duration.ofSeconds(60), Duration.ofNanos(5_000_000), false, true);
     for (Settings settings : List.of(SETTINGS, tuned)) {
       AgentConfig config = new AgentConfig(settings, NODE);
       assertThat(AgentConfigParser.parse(AgentConfigWriter.write(config), null)).isEqualTo(config);

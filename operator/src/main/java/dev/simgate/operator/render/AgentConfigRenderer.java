@@ -1,5 +1,6 @@
 package dev.simgate.operator.render;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.TreeMap;
@@ -38,15 +39,12 @@ public final class AgentConfigRenderer {
   public static ClusterConfig config(VirtualPrivateGatewaySpec vpg, String interfaceName, Collection<Cidr> routes,
       Collection<NodeEndpoint> nodes) {
     int prefix = Cidr.parse(vpg.deviceSubnet).prefix();
-    Settings settings = Settings.defaults(vpg.peers.stream().map(Ipv4::parse).toList())
-        .withVni(vpg.vni)
-        .withPort(vpg.port)
-        .withInterfaceName(interfaceName)
-        .withMtu(vpg.mtu != null ? vpg.mtu : Settings.DEFAULT_MTU)
-        .withRoutes(routes.stream().distinct().sorted(Comparator.comparing(Cidr::toString)).toList())
-        .withAdmin(ADMIN)
+    Settings settings = new Settings(vpg.vni, vpg.port, vpg.peers.stream().map(Ipv4::parse).toList(), interfaceName,
+        vpg.mtu != null ? vpg.mtu : Settings.DEFAULT_MTU,
+        routes.stream().distinct().sorted(Comparator.comparing(Cidr::toString)).toList(), ADMIN,
+        Settings.DEFAULT_MAC_AGEING, Duration.ZERO, Settings.DEFAULT_MSS_CLAMP,
         // Pods on a gate node reach SIMs with the node's inner address: the VPG has no route to pod networks.
-        .withMasquerade(true);
+        true);
     var perNode = new TreeMap<String, NodeAddresses>();
     nodes.forEach(n -> perNode.put(n.node(),
         new NodeAddresses(n.outerAddress(), new Cidr(n.innerAddress(), prefix))));
