@@ -1,8 +1,11 @@
 package dev.simgate.operator.render;
 
+import static java.util.Objects.requireNonNullElse;
+
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.TreeMap;
 
 import dev.simgate.contract.agentconfig.AgentConfigWriter;
@@ -39,12 +42,14 @@ public final class AgentConfigRenderer {
   public static ClusterConfig config(VirtualPrivateGatewaySpec vpg, String interfaceName, Collection<Cidr> routes,
       Collection<NodeEndpoint> nodes) {
     int prefix = Cidr.parse(vpg.deviceSubnet).prefix();
-    Settings settings = new Settings(vpg.vni, vpg.port, vpg.peers.stream().map(Ipv4::parse).toList(), interfaceName,
-        vpg.mtu != null ? vpg.mtu : Settings.DEFAULT_MTU,
-        routes.stream().distinct().sorted(Comparator.comparing(Cidr::toString)).toList(), ADMIN,
-        Settings.DEFAULT_MAC_AGEING, Duration.ZERO, Settings.DEFAULT_MSS_CLAMP,
-        // Pods on a gate node reach SIMs with the node's inner address: the VPG has no route to pod networks.
-        true);
+    List<Ipv4> vpgPeers = vpg.peers.stream().map(Ipv4::parse).toList();
+    List<Cidr> sortedRoutes = routes.stream().distinct().sorted(Comparator.comparing(Cidr::toString)).toList();
+    // Pods on a gate node reach SIMs with the node's inner address (masquerade): the VPG has no route to pod networks.
+    boolean masquerade = true;
+    Settings settings = new Settings(
+        requireNonNullElse(vpg.vni, Settings.DEFAULT_VNI), requireNonNullElse(vpg.port, Settings.DEFAULT_PORT),
+        vpgPeers, interfaceName, requireNonNullElse(vpg.mtu, Settings.DEFAULT_MTU), sortedRoutes, ADMIN,
+        Settings.DEFAULT_MAC_AGEING, Duration.ZERO, Settings.DEFAULT_MSS_CLAMP, masquerade);
     var perNode = new TreeMap<String, NodeAddresses>();
     nodes.forEach(n -> perNode.put(n.node(),
         new NodeAddresses(n.outerAddress(), new Cidr(n.innerAddress(), prefix))));
