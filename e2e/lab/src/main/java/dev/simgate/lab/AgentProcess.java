@@ -68,7 +68,7 @@ public final class AgentProcess implements AutoCloseable {
     Path jar = configured != null ? Path.of(configured) : Path.of("dataplane/target/simgate-agent.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("agent jar missing at " + jar.toAbsolutePath().normalize()
-          + ": build it first with `mvn -pl dataplane -DskipTests package` (or run the reactor: mvn -pl dataplane,e2e/lab verify)");
+          + ": build it first with `mvn -pl dataplane -am -DskipTests package` (or run the reactor: mvn -pl e2e/lab -am verify)");
     }
     return jar.toAbsolutePath().normalize();
   }
