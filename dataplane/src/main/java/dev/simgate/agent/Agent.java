@@ -29,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's lifecycle: brings up the TAP, host configuration and socket, runs the data plane on
+ * The agent's lifecycle: brings up the TAP, host configuration and socket, runs the packet path ({@link Forwarder}) on
  * one Netty epoll event loop, applies config changes, and on stop removes everything it created.
  *
  * <p>Threads: the event loop owns the packet path; the caller's thread (start, reload via the

@@ -1,8 +1,5 @@
 package dev.simgate.operator.ipam;
 
-import dev.simgate.contract.net.Cidr;
-import dev.simgate.contract.net.Ipv4;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -12,6 +9,9 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+
+import dev.simgate.contract.net.Cidr;
+import dev.simgate.contract.net.Ipv4;
 
 /**
  * Gives each gate node one inner address from a pool. Pure and deterministic: the same inputs give the same

@@ -1,8 +1,5 @@
 package dev.simgate.operator.ipam;
 
-import dev.simgate.contract.net.Cidr;
-import dev.simgate.contract.net.Ipv4;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashSet;
@@ -10,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+
+import dev.simgate.contract.net.Cidr;
 
 class InnerAddressAllocatorTest {
   private static final Cidr POOL = Cidr.parse("10.255.255.0/29"); // hosts .1 to .6
