@@ -22,7 +22,7 @@ DAEMONSET=operator/src/main/resources/dev/simgate/operator/render/agent-daemonse
 AGENT_JAVA_OPTS=${SIMGATE_AGENT_JAVA_OPTS-$(grep -A1 'name: JAVA_TOOL_OPTIONS' $DAEMONSET | sed -n 's/.*value: "\(.*\)"/\1/p')}
 
 bash e2e/bin/setup-host.sh
-[ -f "$JAR" ] || mvn -B -q -ntp -DskipTests -pl dataplane package
+[ -f "$JAR" ] || mvn -B -q -ntp -DskipTests -pl dataplane -am package
 
 PREFIX=""
 AGENT_PID=""

@@ -2,10 +2,12 @@ package dev.simgate.agent;
 
 import dev.simgate.agent.admin.AdminServer;
 import dev.simgate.agent.admin.AgentMetrics;
-import dev.simgate.agent.config.AgentConfig;
-import dev.simgate.agent.config.ConfigException;
-import dev.simgate.agent.config.ConfigParser;
-import dev.simgate.agent.forward.Dataplane;
+import dev.simgate.contract.agentconfig.AgentConfig;
+import dev.simgate.contract.agentconfig.ConfigException;
+import dev.simgate.contract.agentconfig.AgentConfigParser;
+import dev.simgate.agent.forward.Forwarder;
+import dev.simgate.agent.forward.LinuxTapPort;
+import dev.simgate.agent.forward.LinuxUdpPort;
 import dev.simgate.agent.forward.ReadableHandle;
 import dev.simgate.agent.host.HostNetwork;
 import dev.simgate.agent.host.InterfaceState;
@@ -27,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's lifecycle: brings up the TAP, host configuration and socket, runs the data plane on
+ * The agent's lifecycle: brings up the TAP, host configuration and socket, runs the packet path ({@link Forwarder}) on
  * one Netty epoll event loop, applies config changes, and on stop removes everything it created.
  *
  * <p>Threads: the event loop owns the packet path; the caller's thread (start, reload via the
@@ -51,7 +53,7 @@ public final class Agent implements AutoCloseable {
   private BusyPollStrategy polling;
   private IoEventLoop loop;
   private long loopThreadId;
-  private Dataplane dataplane;
+  private Forwarder forwarder;
   private IoRegistration tapRegistration;
   private IoRegistration socketRegistration;
   private AdminServer admin;
@@ -66,28 +68,31 @@ public final class Agent implements AutoCloseable {
   public synchronized void start(AgentConfig initial) throws IOException {
     config = initial;
     try {
-      tap = TapDevice.open(initial.iface().name());
+      tap = TapDevice.open(initial.settings().interfaceName());
       host.converge(null, InterfaceState.of(initial));
-      socket = UdpSocket.bind(initial.localAddress(), initial.port());
-      polling = new BusyPollStrategy(initial.busyPoll());
+      socket = UdpSocket.bind(initial.node().localAddress(), initial.settings().port());
+      polling = new BusyPollStrategy(initial.settings().busyPoll());
       group = new MultiThreadIoEventLoopGroup(1, Thread.ofPlatform().name("simgate-loop").factory(),
           EpollIoHandler.newFactory(0, () -> polling));
       loop = (IoEventLoop) group.next();
       onLoop(() -> {
         loopThreadId = Thread.currentThread().threadId();
-        dataplane = new Dataplane(tap.fd(), tap.mac(), socket.fd(), initial, this::tapLost);
-        tapRegistration = register(tap.fd(), dataplane::onFramesReadable);
-        socketRegistration = register(socket.fd(), dataplane::onDatagramsReadable);
+        // The ports read the loop thread's errno: made here, on it.
+        forwarder = new Forwarder(new LinuxTapPort(tap.fd()), tap.mac(), new LinuxUdpPort(socket.fd()),
+            initial.settings(), this::tapLost);
+        tapRegistration = register(tap.fd(), forwarder::onFramesReadable);
+        socketRegistration = register(socket.fd(), forwarder::onDatagramsReadable);
         return null;
       });
-      long sweep = Math.max(1, initial.macAgeing().toSeconds() / 2);
-      loop.scheduleAtFixedRate(dataplane::sweep, sweep, sweep, TimeUnit.SECONDS);
-      var listen = new InetSocketAddress(initial.admin().host(), initial.admin().port());
+      long sweep = Math.max(1, initial.settings().macAgeing().toSeconds() / 2);
+      loop.scheduleAtFixedRate(forwarder::sweep, sweep, sweep, TimeUnit.SECONDS);
+      var listen = new InetSocketAddress(initial.settings().admin().host(), initial.settings().admin().port());
       admin = new AdminServer(listen, this::live, () -> ready, this::sample);
       ready = true;
-      log.atInfo().addKeyValue("interface", tap.name()).addKeyValue("address", initial.iface().address())
-          .addKeyValue("local", initial.localAddress() + ":" + initial.port()).addKeyValue("peers", initial.peers())
-          .addKeyValue("vni", initial.vni()).addKeyValue("admin", admin.address()).log("agent ready");
+      log.atInfo().addKeyValue("interface", tap.name()).addKeyValue("address", initial.node().interfaceAddress())
+          .addKeyValue("local", initial.node().localAddress() + ":" + initial.settings().port())
+          .addKeyValue("vpgPeers", initial.settings().vpgPeers())
+          .addKeyValue("vni", initial.settings().vni()).addKeyValue("admin", admin.address()).log("agent ready");
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
@@ -103,15 +108,15 @@ public final class Agent implements AutoCloseable {
       return;
     }
     try {
-      AgentConfig next = ConfigParser.parse(text, nodeName);
+      AgentConfig next = AgentConfigParser.parse(text, nodeName);
       if (next.equals(config)) {
         return;
       }
       apply(next);
       reloadsApplied.incrementAndGet();
-      log.atInfo().addKeyValue("peers", next.peers()).addKeyValue("vni", next.vni())
-          .addKeyValue("address", next.iface().address()).addKeyValue("mtu", next.iface().mtu())
-          .addKeyValue("routes", next.routes()).log("config reloaded");
+      log.atInfo().addKeyValue("vpgPeers", next.settings().vpgPeers()).addKeyValue("vni", next.settings().vni())
+          .addKeyValue("address", next.node().interfaceAddress()).addKeyValue("mtu", next.settings().mtu())
+          .addKeyValue("routes", next.settings().routes()).log("config reloaded");
     } catch (ConfigException | IOException e) {
       reloadsRejected.incrementAndGet();
       log.atWarn().addKeyValue("reason", e.getMessage()).log("config change refused; keeping the running config");
@@ -119,15 +124,17 @@ public final class Agent implements AutoCloseable {
   }
 
   private void apply(AgentConfig next) throws ConfigException, IOException {
-    if (!next.iface().name().equals(config.iface().name())) {
-      throw new ConfigException("interface.name: cannot change from '" + config.iface().name() + "' to '"
-          + next.iface().name() + "' while running (restart the agent)");
+    if (!next.settings().interfaceName().equals(config.settings().interfaceName())) {
+      throw new ConfigException("interface.name: cannot change from '" + config.settings().interfaceName() + "' to '"
+          + next.settings().interfaceName() + "' while running (restart the agent)");
     }
-    if (!next.admin().equals(config.admin())) {
-      throw new ConfigException("admin.listen: cannot change from " + config.admin() + " to " + next.admin()
+    if (!next.settings().admin().equals(config.settings().admin())) {
+      throw new ConfigException("admin.listen: cannot change from " + config.settings().admin() + " to "
+          + next.settings().admin()
           + " while running (restart the agent)");
     }
-    boolean rebind = !next.localAddress().equals(config.localAddress()) || next.port() != config.port();
+    boolean rebind = !next.node().localAddress().equals(config.node().localAddress())
+        || next.settings().port() != config.settings().port();
     UdpSocket nextSocket = rebind ? bindForReload(next) : socket;
     try {
       host.converge(InterfaceState.of(config), InterfaceState.of(next));
@@ -142,12 +149,12 @@ public final class Agent implements AutoCloseable {
     onLoop(() -> {
       if (rebind) {
         socketRegistration.cancel();
-        socketRegistration = register(nextSocket.fd(), dataplane::onDatagramsReadable);
+        socketRegistration = register(nextSocket.fd(), forwarder::onDatagramsReadable);
       }
-      dataplane.reconfigure(next, nextSocket.fd());
+      forwarder.reconfigure(next.settings(), new LinuxUdpPort(nextSocket.fd()));
       return null;
     });
-    polling.window(next.busyPoll());
+    polling.window(next.settings().busyPoll());
     if (rebind) {
       socket = nextSocket;
       previous.close();
@@ -157,7 +164,7 @@ public final class Agent implements AutoCloseable {
 
   private UdpSocket bindForReload(AgentConfig next) throws ConfigException {
     try {
-      return UdpSocket.bind(next.localAddress(), next.port());
+      return UdpSocket.bind(next.node().localAddress(), next.settings().port());
     } catch (IOException e) {
       throw new ConfigException("localAddress/port: " + e.getMessage(), e);
     }
@@ -180,7 +187,7 @@ public final class Agent implements AutoCloseable {
     ready = false;
     tapRegistration.cancel();
     Thread.ofPlatform().name("tap-lost").start(() -> {
-      log.atError().addKeyValue("interface", config.iface().name()).addKeyValue("error", Libc.strerror(errno))
+      log.atError().addKeyValue("interface", config.settings().interfaceName()).addKeyValue("error", Libc.strerror(errno))
           .log("the TAP device failed; exiting so that the agent is restarted");
       System.exit(1);
     });
@@ -213,7 +220,7 @@ public final class Agent implements AutoCloseable {
 
   private AgentMetrics.Sample sample() {
     try {
-      var stats = onLoop(dataplane::stats);
+      var stats = onLoop(forwarder::stats);
       var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
       return new AgentMetrics.Sample(stats, threads.getThreadAllocatedBytes(loopThreadId), reloadsApplied.get(),
           reloadsRejected.get(), ready);
@@ -239,7 +246,7 @@ public final class Agent implements AutoCloseable {
     }
     if (group != null) {
       try {
-        if (dataplane != null) {
+        if (forwarder != null) {
           onLoop(() -> {
             tapRegistration.cancel();
             socketRegistration.cancel();
@@ -250,8 +257,8 @@ public final class Agent implements AutoCloseable {
         log.atWarn().addKeyValue("reason", e.getMessage()).log("event loop did not deregister cleanly");
       }
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(LOOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      if (dataplane != null) {
-        dataplane.close();
+      if (forwarder != null) {
+        forwarder.close();
       }
     }
     if (socket != null) {

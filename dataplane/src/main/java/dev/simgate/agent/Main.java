@@ -1,9 +1,9 @@
 package dev.simgate.agent;
 
-import dev.simgate.agent.config.AgentConfig;
-import dev.simgate.agent.config.ConfigException;
-import dev.simgate.agent.config.ConfigParser;
-import dev.simgate.agent.config.MissingNodeEntryException;
+import dev.simgate.contract.agentconfig.AgentConfig;
+import dev.simgate.contract.agentconfig.ConfigException;
+import dev.simgate.contract.agentconfig.AgentConfigParser;
+import dev.simgate.contract.agentconfig.MissingNodeEntryException;
 import dev.simgate.agent.host.IpCommandHostNetwork;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ public final class Main implements Callable<Integer> {
     while (true) {
       try {
         text = Files.readString(config);
-        initial = ConfigParser.parse(text, node);
+        initial = AgentConfigParser.parse(text, node);
         break;
       } catch (MissingNodeEntryException e) {
         // The operator has not given this node an entry yet (or the kubelet has not delivered it):

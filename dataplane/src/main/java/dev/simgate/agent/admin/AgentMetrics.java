@@ -12,7 +12,7 @@ import java.util.function.ToLongFunction;
 
 /**
  * Turns one scrape-time copy of the agent's counters into Prometheus snapshots. Label values are
- * bounded: {@code peer} is a configured peer, {@code reason} a {@link DropReason}, {@code result}
+ * bounded: {@code peer} is a configured VPG peer's outer IP, {@code reason} a {@link DropReason}, {@code result}
  * applied|rejected.
  */
 public final class AgentMetrics {
@@ -35,14 +35,14 @@ public final class AgentMetrics {
         .dataPoint(counter(sample.reloadsApplied(), Labels.of("result", "applied")))
         .dataPoint(counter(sample.reloadsRejected(), Labels.of("result", "rejected")));
     return MetricSnapshots.of(
-        perPeer(stats, "simgate_rx_packets",
-            "VXLAN datagrams accepted from a peer (what the TAP then refuses is also counted as tap_write_failed)",
-            Stats.PeerStats::rxPackets),
-        perPeer(stats, "simgate_rx_bytes", "VXLAN payload bytes (header + inner frame) received from a peer",
-            Stats.PeerStats::rxBytes),
-        perPeer(stats, "simgate_tx_packets", "VXLAN datagrams sent to a peer", Stats.PeerStats::txPackets),
-        perPeer(stats, "simgate_tx_bytes", "VXLAN payload bytes (header + inner frame) sent to a peer",
-            Stats.PeerStats::txBytes),
+        perVpgPeer(stats, "simgate_rx_packets",
+            "VXLAN datagrams accepted from a VPG peer (what the TAP then refuses is also counted as tap_write_failed)",
+            Stats.VpgPeerStats::rxPackets),
+        perVpgPeer(stats, "simgate_rx_bytes", "VXLAN payload bytes (header + inner frame) received from a VPG peer",
+            Stats.VpgPeerStats::rxBytes),
+        perVpgPeer(stats, "simgate_tx_packets", "VXLAN datagrams sent to a VPG peer", Stats.VpgPeerStats::txPackets),
+        perVpgPeer(stats, "simgate_tx_bytes", "VXLAN payload bytes (header + inner frame) sent to a VPG peer",
+            Stats.VpgPeerStats::txBytes),
         lastReceive(stats),
         drops.build(),
         CounterSnapshot.builder().name("simgate_rx_coalesced_packets")
@@ -55,29 +55,29 @@ public final class AgentMetrics {
         CounterSnapshot.builder().name("simgate_eventloop_allocated_bytes")
             .help("Bytes allocated by the event-loop thread (packet path and scrapes)")
             .dataPoint(counter(sample.eventLoopAllocatedBytes(), Labels.EMPTY)).build(),
-        gauge("simgate_mac_table_entries", "Learned inner MAC to peer entries", stats.macEntries()),
+        gauge("simgate_mac_table_entries", "Learned inner MAC to VPG peer entries", stats.macEntries()),
         gauge("simgate_ready", "1 when the interface is up with its address and the socket is bound",
             sample.ready() ? 1 : 0));
   }
 
-  /** When each peer was last heard from: alert on a VPG peer that went silent (absent until it sends once). */
+  /** When each VPG peer was last heard from: alert on a VPG peer that went silent (absent until it sends once). */
   private static GaugeSnapshot lastReceive(Stats stats) {
     var builder = GaugeSnapshot.builder().name("simgate_peer_last_receive_timestamp_seconds")
-        .help("Unix time of the last VXLAN datagram accepted from a peer");
-    for (Stats.PeerStats peer : stats.peers()) {
+        .help("Unix time of the last VXLAN datagram accepted from a VPG peer");
+    for (Stats.VpgPeerStats peer : stats.vpgPeers()) {
       if (!Double.isNaN(peer.lastReceive())) {
         builder.dataPoint(GaugeDataPointSnapshot.builder().value(peer.lastReceive())
-            .labels(Labels.of("peer", peer.peer())).build());
+            .labels(Labels.of("peer", peer.address())).build());
       }
     }
     return builder.build();
   }
 
-  private static CounterSnapshot perPeer(Stats stats, String name, String help,
-      ToLongFunction<Stats.PeerStats> value) {
+  private static CounterSnapshot perVpgPeer(Stats stats, String name, String help,
+      ToLongFunction<Stats.VpgPeerStats> value) {
     var builder = CounterSnapshot.builder().name(name).help(help);
-    for (Stats.PeerStats peer : stats.peers()) {
-      builder.dataPoint(counter(value.applyAsLong(peer), Labels.of("peer", peer.peer())));
+    for (Stats.VpgPeerStats peer : stats.vpgPeers()) {
+      builder.dataPoint(counter(value.applyAsLong(peer), Labels.of("peer", peer.address())));
     }
     return builder.build();
   }

@@ -4,19 +4,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A copy of the data plane's counters, taken on the event loop at scrape time.
+ * A copy of the packet path's counters, taken on the event loop at scrape time.
  *
  * @param rxCoalesced received TCP segments merged into an earlier one's TAP write (user-space GRO)
  * @param txCoalesced datagrams that joined an earlier one's UDP GSO message (small-packet batching)
  */
-public record Stats(List<PeerStats> peers, Map<DropReason, Long> drops, int macEntries, long rxCoalesced,
+public record Stats(List<VpgPeerStats> vpgPeers, Map<DropReason, Long> drops, int macEntries, long rxCoalesced,
     long txCoalesced) {
 
   /**
-   * Counters of one configured peer; bytes are VXLAN UDP payload bytes (header + inner frame).
+   * Counters of one configured VPG peer; bytes are VXLAN UDP payload bytes (header + inner frame).
    *
-   * @param lastReceive Unix time (seconds) of the last datagram accepted from the peer; NaN: none yet
+   * @param address the VPG peer's outer IP
+   * @param lastReceive Unix time (seconds) of the last datagram accepted from the VPG peer; NaN: none yet
    */
-  public record PeerStats(String peer, long rxPackets, long rxBytes, long txPackets, long txBytes,
+  public record VpgPeerStats(String address, long rxPackets, long rxBytes, long txPackets, long txBytes,
       double lastReceive) {}
 }

@@ -2,7 +2,6 @@ package dev.simgate.agent.forward;
 
 import dev.simgate.agent.offload.TcpCoalescer;
 import dev.simgate.agent.offload.VirtioNetHeader;
-import dev.simgate.agent.sys.Libc;
 import dev.simgate.agent.udp.MessageVector;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -16,7 +15,7 @@ import java.lang.foreign.MemorySegment;
  * Runs on the event loop; allocates nothing after construction.
  */
 final class TapWriter {
-  private final int tapFd;
+  private final TapPort tap;
   private final MemorySegment slots;
   private final MemorySegment iovecs;
   private final int maxSegments;
@@ -34,8 +33,8 @@ final class TapWriter {
   private boolean push;
   private long coalesced;
 
-  TapWriter(int tapFd, MemorySegment slots, int maxSegments, Arena arena) {
-    this.tapFd = tapFd;
+  TapWriter(TapPort tap, MemorySegment slots, int maxSegments, Arena arena) {
+    this.tap = tap;
     this.slots = slots;
     this.maxSegments = maxSegments;
     this.iovecs = arena.allocate((long) MessageVector.IOVEC * (1 + maxSegments), 8); // headers, then payloads
@@ -99,14 +98,14 @@ final class TapWriter {
     TcpCoalescer.finish(slots, frame - VirtioNetHeader.LENGTH, frame, headers, payload, mss, push);
     coalesced += segments - 1;
     long expected = VirtioNetHeader.LENGTH + headers + payload;
-    return Libc.writev(tapFd, iovecs.address(), segments + 1) == expected ? 0 : segments;
+    return tap.writev(iovecs.address(), segments + 1) == expected ? 0 : segments;
   }
 
   private int writeAlone(long frame, int length) {
     long start = frame - VirtioNetHeader.LENGTH;
     VirtioNetHeader.clear(slots, start); // "a complete frame, no offloads"
     int written = VirtioNetHeader.LENGTH + length;
-    return Libc.write(tapFd, slots.address() + start, written) == written ? 0 : 1;
+    return tap.write(slots.address() + start, written) == written ? 0 : 1;
   }
 
   /** Frames that were merged into an earlier one's write (TAP writes saved). */

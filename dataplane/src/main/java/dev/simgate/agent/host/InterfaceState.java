@@ -1,8 +1,9 @@
 package dev.simgate.agent.host;
 
-import dev.simgate.agent.config.AgentConfig;
-import dev.simgate.agent.config.Cidr;
-import dev.simgate.agent.offload.TcpSegmenter;
+import dev.simgate.contract.agentconfig.AgentConfig;
+import dev.simgate.contract.agentconfig.Settings;
+import dev.simgate.contract.net.Cidr;
+import dev.simgate.agent.packet.Headers;
 import dev.simgate.agent.udp.UdpSegment;
 import dev.simgate.agent.vxlan.VxlanHeader;
 import java.util.List;
@@ -19,20 +20,21 @@ import java.util.List;
 public record InterfaceState(String name, Cidr address, int mtu, int gsoMaxSegments, List<Cidr> routes,
     int clampedMss, boolean masquerade) {
   /** IPv4 and TCP headers without options: what an MTU carries beyond the MSS. */
-  static final int TCP_IP_HEADERS = 40;
+  static final int TCP_IP_HEADERS = Headers.IPV4_MIN + Headers.TCP_MIN;
 
   public InterfaceState {
     routes = List.copyOf(routes);
   }
 
   public static InterfaceState of(AgentConfig config) {
-    int mtu = config.iface().mtu();
-    return new InterfaceState(config.iface().name(), config.iface().address(), mtu, gsoMaxSegments(mtu),
-        config.routes(), config.mssClamp() ? mtu - TCP_IP_HEADERS : 0, config.masquerade());
+    Settings settings = config.settings();
+    int mtu = settings.mtu();
+    return new InterfaceState(settings.interfaceName(), config.node().interfaceAddress(), mtu, gsoMaxSegments(mtu),
+        settings.routes(), settings.mssClamp() ? mtu - TCP_IP_HEADERS : 0, settings.masquerade());
   }
 
   /** Segments per super-frame such that every segment's datagram (VXLAN + Ethernet + IP packet) fits one message. */
   static int gsoMaxSegments(int mtu) {
-    return UdpSegment.perMessage(VxlanHeader.LENGTH + TcpSegmenter.ETHERNET + mtu);
+    return UdpSegment.perMessage(VxlanHeader.LENGTH + Headers.ETHERNET + mtu);
   }
 }

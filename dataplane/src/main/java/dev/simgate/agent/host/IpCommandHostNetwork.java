@@ -1,11 +1,11 @@
 package dev.simgate.agent.host;
 
-import dev.simgate.agent.config.Cidr;
+import dev.simgate.contract.net.Cidr;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+
 
 /**
  * {@link HostNetwork} through iproute2 and nftables: one {@code ip -batch -} per change, with
@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * {@code nft -f -} transaction for the MSS clamp and masquerade ({@link NftablesRules}).
  */
 public final class IpCommandHostNetwork implements HostNetwork {
-  private static final long TIMEOUT_SECONDS = 10;
+  /** iproute2 and nft finish in milliseconds; a hung one must not hold a reload (or the shutdown) forever. */
+  private final HostCommand command = new HostCommand(Duration.ofSeconds(10));
 
   @Override
   public void converge(InterfaceState current, InterfaceState desired) throws IOException {
@@ -39,7 +40,7 @@ public final class IpCommandHostNetwork implements HostNetwork {
   @Override
   public boolean linkExists(String name) {
     try {
-      return exec(List.of("ip", "link", "show", "dev", name), "").exitCode == 0;
+      return command.run(List.of("ip", "link", "show", "dev", name), "").ok();
     } catch (IOException e) {
       return false;
     }
@@ -48,7 +49,7 @@ public final class IpCommandHostNetwork implements HostNetwork {
   @Override
   public void deleteLink(String name) {
     try {
-      exec(List.of("ip", "link", "del", "dev", name), "");
+      command.run(List.of("ip", "link", "del", "dev", name), "");
     } catch (IOException e) {
       // best effort
     }
@@ -85,46 +86,24 @@ public final class IpCommandHostNetwork implements HostNetwork {
     return commands;
   }
 
-  private static void run(List<String> commands, boolean force) throws IOException {
+  private void run(List<String> commands, boolean force) throws IOException {
     List<String> argv = force ? List.of("ip", "-force", "-batch", "-") : List.of("ip", "-batch", "-");
-    Result result = exec(argv, String.join("\n", commands) + "\n");
-    if (result.exitCode != 0 && !force) {
-      throw new IOException("ip -batch failed (exit " + result.exitCode + "): " + result.output.strip()
-          + " [commands: " + String.join("; ", commands) + "]");
+    HostCommand.Result result = command.run(argv, String.join("\n", commands) + "\n");
+    if (!result.ok() && !force) {
+      throw result.failure("ip -batch", " [commands: " + String.join("; ", commands) + "]");
     }
   }
 
-  private static void nft(String script) throws IOException {
-    Result result;
+  private void nft(String script) throws IOException {
+    HostCommand.Result result;
     try {
-      result = exec(List.of("nft", "-f", "-"), script);
+      result = command.run(List.of("nft", "-f", "-"), script);
     } catch (IOException e) {
       throw new IOException("nft (nftables) is needed; install it, or set mssClamp: false and masquerade: false ("
           + e.getMessage() + ")", e);
     }
-    if (result.exitCode != 0) {
-      throw new IOException("nft -f failed (exit " + result.exitCode + "): " + result.output.strip()
-          + " [script: " + script.replace('\n', ' ').strip() + "]");
-    }
-  }
-
-  private record Result(int exitCode, String output) {}
-
-  private static Result exec(List<String> argv, String input) throws IOException {
-    Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
-    try {
-      process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
-      process.getOutputStream().close();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IOException(String.join(" ", argv) + " did not finish in " + TIMEOUT_SECONDS + " s");
-      }
-      return new Result(process.exitValue(), output);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-      throw new IOException("interrupted while running " + String.join(" ", argv), e);
+    if (!result.ok()) {
+      throw result.failure("nft -f", " [script: " + script.replace('\n', ' ').strip() + "]");
     }
   }
 }

@@ -1,5 +1,8 @@
 package dev.simgate.agent.offload;
 
+import static dev.simgate.agent.packet.Headers.INT_BE;
+import static dev.simgate.agent.packet.Headers.SHORT_BE;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -16,9 +19,6 @@ import java.nio.ByteOrder;
 public final class Checksum {
   private static final ValueLayout.OfLong LONG_LE =
       ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-  private static final ValueLayout.OfInt INT_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-  private static final ValueLayout.OfShort SHORT_BE =
-      ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
   private Checksum() {}
 
@@ -81,6 +81,21 @@ public final class Checksum {
   public static void storeIpv4Header(MemorySegment m, long ip, int headerLength) {
     m.set(SHORT_BE, ip + 10, (short) 0);
     store(m, ip + 10, finish(add(m, ip, headerLength, 0)));
+  }
+
+  /**
+   * Completes a partial checksum (virtio_net_hdr F_NEEDS_CSUM on a frame that needs no
+   * segmentation): the field already holds the pseudo-header sum, so the checksum is the sum from
+   * {@code start} to the end of the frame. Returns false when the offsets lie outside the frame.
+   */
+  public static boolean complete(MemorySegment m, long frame, int length, int start, int fieldOffset) {
+    if (start + fieldOffset + 2 > length) {
+      return false;
+    }
+    short checksum = finish(add(m, frame + start, length - start, 0));
+    // 0 and 0xFFFF are the same sum; UDP reserves 0 for "no checksum", so never store it.
+    store(m, frame + start + fieldOffset, checksum == 0 ? (short) 0xFFFF : checksum);
+    return true;
   }
 
   /** Folds {@code sum} to 16 bits and complements it: the value to store in a checksum field. */

@@ -1,8 +1,20 @@
 package dev.simgate.agent.offload;
 
+import static dev.simgate.agent.packet.Headers.ETHERNET;
+import static dev.simgate.agent.packet.Headers.ETHERTYPE_IPV4;
+import static dev.simgate.agent.packet.Headers.INT_BE;
+import static dev.simgate.agent.packet.Headers.IPV4_MAX_PACKET;
+import static dev.simgate.agent.packet.Headers.IPV4_MIN;
+import static dev.simgate.agent.packet.Headers.IPV4_MORE_FRAGMENTS_AND_OFFSET;
+import static dev.simgate.agent.packet.Headers.PROTOCOL_TCP;
+import static dev.simgate.agent.packet.Headers.SHORT_BE;
+import static dev.simgate.agent.packet.Headers.TCP_ACK;
+import static dev.simgate.agent.packet.Headers.TCP_CHECKSUM;
+import static dev.simgate.agent.packet.Headers.TCP_MIN;
+import static dev.simgate.agent.packet.Headers.TCP_PSH;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * User-space GRO for frames going to the TAP: consecutive TCP segments of one flow become one
@@ -14,24 +26,11 @@ import java.nio.ByteOrder;
  * where they were received and are gathered by {@code writev}. Pure and allocation-free.
  */
 public final class TcpCoalescer {
-  /** The IPv4 total length field bounds a super-frame's IP packet. */
-  public static final int MAX_IP_PACKET = 65_535;
-  public static final int TCP_CHECKSUM_OFFSET = 16;
-
-  private static final int ETHERNET = TcpSegmenter.ETHERNET;
+  /** Where the IPv4 header starts in a frame. */
   private static final int IP = ETHERNET;
-  /** Only option-less IPv4 headers are merged (options are rare and would all have to match). */
-  private static final int IP_HEADER = 20;
-  private static final int TCP = IP + IP_HEADER;
-  private static final int ETHERTYPE_IPV4 = 0x0800;
-  private static final int PROTOCOL_TCP = 6;
-  private static final int ACK = 0x10;
-  private static final int PSH = 0x08;
-  private static final int MORE_FRAGMENTS_AND_OFFSET = 0x3FFF;
+  /** Only option-less IPv4 headers are merged (options are rare and would all have to match), so TCP starts here. */
+  private static final int TCP = IP + IPV4_MIN;
 
-  private static final ValueLayout.OfShort SHORT_BE =
-      ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-  private static final ValueLayout.OfInt INT_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
   private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
   private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
 
@@ -45,20 +44,20 @@ public final class TcpCoalescer {
    * so a corrupt segment must stay out of it (written alone, the host drops and counts it).
    */
   public static int headerLength(MemorySegment m, long frame, int length) {
-    if (length < TCP + 20 || (m.get(SHORT_BE, frame + 12) & 0xFFFF) != ETHERTYPE_IPV4
+    if (length < TCP + TCP_MIN || (m.get(SHORT_BE, frame + 12) & 0xFFFF) != ETHERTYPE_IPV4
         || m.get(ValueLayout.JAVA_BYTE, frame + IP) != 0x45
         || (m.get(SHORT_BE, frame + IP + 2) & 0xFFFF) != length - ETHERNET
-        || (m.get(SHORT_BE, frame + IP + 6) & MORE_FRAGMENTS_AND_OFFSET) != 0
+        || (m.get(SHORT_BE, frame + IP + 6) & IPV4_MORE_FRAGMENTS_AND_OFFSET) != 0
         || m.get(ValueLayout.JAVA_BYTE, frame + IP + 9) != PROTOCOL_TCP) {
       return -1;
     }
     int tcpHeader = ((m.get(ValueLayout.JAVA_BYTE, frame + TCP + 12) & 0xFF) >>> 4) * 4;
     int headers = TCP + tcpHeader;
     int flags = flags(m, frame);
-    if (tcpHeader < 20 || headers >= length || (flags & ~PSH) != ACK) {
+    if (tcpHeader < TCP_MIN || headers >= length || (flags & ~TCP_PSH) != TCP_ACK) {
       return -1;
     }
-    if (Checksum.finish(Checksum.add(m, frame + IP, IP_HEADER, 0)) != 0) {
+    if (Checksum.finish(Checksum.add(m, frame + IP, IPV4_MIN, 0)) != 0) {
       return -1;
     }
     long sum = Checksum.pseudoHeader(m, frame + IP, PROTOCOL_TCP, length - TCP);
@@ -67,7 +66,7 @@ public final class TcpCoalescer {
 
   /** Whether a super-frame with these headers and this much payload fits the IPv4 total length. */
   public static boolean fits(int headers, int payload) {
-    return headers - ETHERNET + payload <= MAX_IP_PACKET;
+    return headers - ETHERNET + payload <= IPV4_MAX_PACKET;
   }
 
   /** The TCP sequence number of the frame at {@code frame}. */
@@ -76,7 +75,7 @@ public final class TcpCoalescer {
   }
 
   public static boolean push(MemorySegment m, long frame) {
-    return (flags(m, frame) & PSH) != 0;
+    return (flags(m, frame) & TCP_PSH) != 0;
   }
 
   /**
@@ -95,12 +94,12 @@ public final class TcpCoalescer {
         && m.get(INT, first + TCP) == m.get(INT, next + TCP) // ports
         && m.get(INT, first + TCP + 8) == m.get(INT, next + TCP + 8) // ACK number
         // data offset, flags (PSH aside), window
-        && (m.get(INT_BE, first + TCP + 12) | PSH << 16) == (m.get(INT_BE, next + TCP + 12) | PSH << 16)
+        && (m.get(INT_BE, first + TCP + 12) | TCP_PSH << 16) == (m.get(INT_BE, next + TCP + 12) | TCP_PSH << 16)
         && sameOptions(m, first, next, headers);
   }
 
   private static boolean sameOptions(MemorySegment m, long first, long next, int headers) {
-    for (int at = TCP + 20; at < headers; at += 4) { // TCP header lengths are multiples of 4
+    for (int at = TCP + TCP_MIN; at < headers; at += 4) { // TCP header lengths are multiples of 4
       if (m.get(INT, first + at) != m.get(INT, next + at)) {
         return false;
       }
@@ -117,14 +116,14 @@ public final class TcpCoalescer {
   public static void finish(MemorySegment m, long virtioHeader, long first, int headers, int payload, int mss,
       boolean push) {
     int tcpLength = headers - TCP + payload;
-    m.set(SHORT_BE, first + IP + 2, (short) (IP_HEADER + tcpLength));
-    Checksum.storeIpv4Header(m, first + IP, IP_HEADER);
+    m.set(SHORT_BE, first + IP + 2, (short) (IPV4_MIN + tcpLength));
+    Checksum.storeIpv4Header(m, first + IP, IPV4_MIN);
     if (push) {
-      m.set(ValueLayout.JAVA_BYTE, first + TCP + 13, (byte) (flags(m, first) | PSH));
+      m.set(ValueLayout.JAVA_BYTE, first + TCP + 13, (byte) (flags(m, first) | TCP_PSH));
     }
     long pseudo = Checksum.pseudoHeader(m, first + IP, PROTOCOL_TCP, tcpLength);
-    Checksum.store(m, first + TCP + TCP_CHECKSUM_OFFSET, (short) ~Checksum.finish(pseudo));
-    VirtioNetHeader.writeTcpGso(m, virtioHeader, headers, mss, TCP, TCP_CHECKSUM_OFFSET);
+    Checksum.store(m, first + TCP + TCP_CHECKSUM, (short) ~Checksum.finish(pseudo));
+    VirtioNetHeader.writeTcpGso(m, virtioHeader, headers, mss, TCP, TCP_CHECKSUM);
   }
 
   private static int flags(MemorySegment m, long frame) {

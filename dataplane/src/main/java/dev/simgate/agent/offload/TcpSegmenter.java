@@ -1,8 +1,21 @@
 package dev.simgate.agent.offload;
 
+import static dev.simgate.agent.packet.Headers.ETHERNET;
+import static dev.simgate.agent.packet.Headers.ETHERTYPE_IPV4;
+import static dev.simgate.agent.packet.Headers.INT_BE;
+import static dev.simgate.agent.packet.Headers.IPV4_MAX;
+import static dev.simgate.agent.packet.Headers.IPV4_MIN;
+import static dev.simgate.agent.packet.Headers.PROTOCOL_TCP;
+import static dev.simgate.agent.packet.Headers.SHORT_BE;
+import static dev.simgate.agent.packet.Headers.TCP_CHECKSUM;
+import static dev.simgate.agent.packet.Headers.TCP_CWR;
+import static dev.simgate.agent.packet.Headers.TCP_FIN;
+import static dev.simgate.agent.packet.Headers.TCP_MAX;
+import static dev.simgate.agent.packet.Headers.TCP_MIN;
+import static dev.simgate.agent.packet.Headers.TCP_PSH;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * User-space TCP segmentation of an IPv4 TSO super-frame (Ethernet + IPv4 + TCP + up to 64 KiB of
@@ -13,18 +26,8 @@ import java.nio.ByteOrder;
  * first, and the TCP checksum over pseudo-header, header and payload. Pure and allocation-free.
  */
 public final class TcpSegmenter {
-  public static final int ETHERNET = 14;
   /** Ethernet + the longest IPv4 header + the longest TCP header. */
-  public static final int MAX_HEADERS = ETHERNET + 60 + 60;
-
-  private static final ValueLayout.OfShort SHORT_BE =
-      ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-  private static final ValueLayout.OfInt INT_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-  private static final int ETHERTYPE_IPV4 = 0x0800;
-  private static final int PROTOCOL_TCP = 6;
-  private static final int FIN = 0x01;
-  private static final int PSH = 0x08;
-  private static final int CWR = 0x80;
+  public static final int MAX_HEADERS = ETHERNET + IPV4_MAX + TCP_MAX;
 
   private TcpSegmenter() {}
 
@@ -34,19 +37,19 @@ public final class TcpSegmenter {
    * {@code transportStart} (the virtio_net_hdr's csum_start) and ends inside the frame.
    */
   public static int headerLength(MemorySegment m, long frame, int length, int transportStart) {
-    if (length < ETHERNET + 20 || (m.get(SHORT_BE, frame + 12) & 0xFFFF) != ETHERTYPE_IPV4) {
+    if (length < ETHERNET + IPV4_MIN || (m.get(SHORT_BE, frame + 12) & 0xFFFF) != ETHERTYPE_IPV4) {
       return -1;
     }
     int versionIhl = m.get(ValueLayout.JAVA_BYTE, frame + ETHERNET) & 0xFF;
     int ipHeader = (versionIhl & 0x0F) * 4;
-    if ((versionIhl >>> 4) != 4 || ipHeader < 20 || ETHERNET + ipHeader != transportStart
+    if ((versionIhl >>> 4) != 4 || ipHeader < IPV4_MIN || ETHERNET + ipHeader != transportStart
         || (m.get(ValueLayout.JAVA_BYTE, frame + ETHERNET + 9) & 0xFF) != PROTOCOL_TCP
-        || transportStart + 20 > length) {
+        || transportStart + TCP_MIN > length) {
       return -1;
     }
     int tcpHeader = ((m.get(ValueLayout.JAVA_BYTE, frame + transportStart + 12) & 0xFF) >>> 4) * 4;
     int headers = transportStart + tcpHeader;
-    return tcpHeader < 20 || headers > length ? -1 : headers;
+    return tcpHeader < TCP_MIN || headers > length ? -1 : headers;
   }
 
   /** How many segments of at most {@code mss} payload bytes carry {@code payload} bytes. */
@@ -80,32 +83,17 @@ public final class TcpSegmenter {
     out.set(INT_BE, tcp + 4, out.get(INT_BE, tcp + 4) + offset);
     int flags = out.get(ValueLayout.JAVA_BYTE, tcp + 13) & 0xFF;
     if (index != count - 1) {
-      flags &= ~(FIN | PSH);
+      flags &= ~(TCP_FIN | TCP_PSH);
     }
     if (index != 0) {
-      flags &= ~CWR;
+      flags &= ~TCP_CWR;
     }
     out.set(ValueLayout.JAVA_BYTE, tcp + 13, (byte) flags);
-    out.set(SHORT_BE, tcp + 16, (short) 0);
+    out.set(SHORT_BE, tcp + TCP_CHECKSUM, (short) 0);
     long sum = Checksum.pseudoHeader(out, ip, PROTOCOL_TCP, tcpHeader + payload);
     sum = Checksum.add(out, tcp, tcpHeader, sum);
     sum = Checksum.add(m, frame + headers + offset, payload, sum);
-    Checksum.store(out, tcp + 16, Checksum.finish(sum));
+    Checksum.store(out, tcp + TCP_CHECKSUM, Checksum.finish(sum));
     return payload;
-  }
-
-  /**
-   * Completes a partial checksum (virtio_net_hdr F_NEEDS_CSUM on a frame that needs no
-   * segmentation): the field already holds the pseudo-header sum, so the checksum is the sum from
-   * {@code start} to the end of the frame. Returns false when the offsets lie outside the frame.
-   */
-  public static boolean completeChecksum(MemorySegment m, long frame, int length, int start, int fieldOffset) {
-    if (start + fieldOffset + 2 > length) {
-      return false;
-    }
-    short checksum = Checksum.finish(Checksum.add(m, frame + start, length - start, 0));
-    // 0 and 0xFFFF are the same sum; UDP reserves 0 for "no checksum", so never store it.
-    Checksum.store(m, frame + start + fieldOffset, checksum == 0 ? (short) 0xFFFF : checksum);
-    return true;
   }
 }

@@ -1,6 +1,6 @@
 package dev.simgate.agent.tap;
 
-import dev.simgate.agent.forward.MacAddress;
+import dev.simgate.agent.packet.MacAddress;
 import dev.simgate.agent.sys.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;

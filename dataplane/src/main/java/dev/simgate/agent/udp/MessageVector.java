@@ -10,7 +10,7 @@ import java.lang.foreign.ValueLayout;
  */
 public final class MessageVector {
   /** sizeof(struct mmsghdr): msghdr (56) + msg_len (4) + padding (4). */
-  static final int ENTRY = 64;
+  public static final int ENTRY = 64;
   private static final int NAME = 0;
   private static final int NAME_LEN = 8;
   private static final int IOV = 16;
@@ -71,6 +71,42 @@ public final class MessageVector {
   /** msg_flags of entry {@code index} after a receive (e.g. MSG_TRUNC). */
   public int flags(int index) {
     return headers.get(ValueLayout.JAVA_INT, (long) index * ENTRY + FLAGS);
+  }
+
+  /**
+   * The fields of the mmsghdr at native address {@code entry}, for code that plays the kernel's part (the packet
+   * path's tests): where its sockaddr, iovecs and control message are, and where the kernel reports back.
+   */
+  public record Entry(MemorySegment header) {
+    public static Entry at(long entry) {
+      return new Entry(MemorySegment.ofAddress(entry).reinterpret(ENTRY));
+    }
+
+    public long name() {
+      return header.get(ValueLayout.JAVA_LONG, NAME);
+    }
+
+    public long iovecs() {
+      return header.get(ValueLayout.JAVA_LONG, IOV);
+    }
+
+    public int iovecCount() {
+      return (int) header.get(ValueLayout.JAVA_LONG, IOV_LEN);
+    }
+
+    public long control() {
+      return header.get(ValueLayout.JAVA_LONG, CONTROL);
+    }
+
+    public int controlLength() {
+      return (int) header.get(ValueLayout.JAVA_LONG, CONTROL_LEN);
+    }
+
+    /** What recvmmsg writes back: bytes received and msg_flags. */
+    public void received(int length, int flags) {
+      header.set(ValueLayout.JAVA_INT, MSG_LEN, length);
+      header.set(ValueLayout.JAVA_INT, FLAGS, flags);
+    }
   }
 
   /** Writes iovec {@code index} of the array {@code iovecs}. */

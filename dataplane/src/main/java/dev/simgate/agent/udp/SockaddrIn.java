@@ -1,16 +1,15 @@
 package dev.simgate.agent.udp;
 
+import static dev.simgate.agent.packet.Headers.INT_BE;
+import static dev.simgate.agent.packet.Headers.SHORT_BE;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /** {@code struct sockaddr_in}: family (host order), port and address (network order), zero padding. */
 public final class SockaddrIn {
   public static final int SIZE = 16;
   private static final int AF_INET = 2;
-  private static final ValueLayout.OfInt INT_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-  private static final ValueLayout.OfShort SHORT_BE =
-      ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
   private SockaddrIn() {}
 

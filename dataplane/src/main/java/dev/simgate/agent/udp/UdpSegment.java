@@ -1,5 +1,6 @@
 package dev.simgate.agent.udp;
 
+import dev.simgate.agent.packet.Headers;
 import dev.simgate.agent.sys.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -15,8 +16,8 @@ public final class UdpSegment {
   /** CMSG_SPACE(sizeof(uint16_t)) on x86-64: 16-byte header, data padded to 8. */
   public static final int SPACE = 24;
   public static final int MAX_SEGMENTS = 64;
-  /** 65535 − IPv4 header − UDP header. */
-  public static final int MAX_PAYLOAD = 65_535 - 20 - 8;
+  /** The largest IPv4 packet less its IPv4 and UDP headers. */
+  public static final int MAX_PAYLOAD = Headers.IPV4_MAX_PACKET - Headers.IPV4_MIN - Headers.UDP;
   /** CMSG_LEN(sizeof(uint16_t)). */
   private static final long LENGTH = 18;
 

@@ -1,6 +1,6 @@
 package dev.simgate.agent.udp;
 
-import dev.simgate.agent.config.Ipv4;
+import dev.simgate.contract.net.Ipv4;
 import dev.simgate.agent.sys.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;

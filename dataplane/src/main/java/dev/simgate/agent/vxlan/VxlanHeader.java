@@ -1,8 +1,9 @@
 package dev.simgate.agent.vxlan;
 
+import static dev.simgate.agent.packet.Headers.INT_BE;
+
+import dev.simgate.agent.packet.Headers;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * RFC 7348 VXLAN header: {@code flags(8) reserved(24) VNI(24) reserved(8)}, network byte order.
@@ -14,12 +15,10 @@ import java.nio.ByteOrder;
 public final class VxlanHeader {
   public static final int LENGTH = 8;
   /** Ethernet header (dst, src, ethertype): the shortest inner frame worth delivering. */
-  public static final int MIN_INNER_FRAME = 14;
+  public static final int MIN_INNER_FRAME = Headers.ETHERNET;
   public static final int MAX_VNI = 0xFF_FFFF;
 
   static final int I_FLAG = 0x08;
-  private static final ValueLayout.OfInt INT_BE =
-      ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
   /** What {@link #check} found. */
   public enum Verdict {

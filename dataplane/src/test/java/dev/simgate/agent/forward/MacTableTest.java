@@ -2,6 +2,7 @@ package dev.simgate.agent.forward;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.simgate.agent.packet.MacAddress;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;

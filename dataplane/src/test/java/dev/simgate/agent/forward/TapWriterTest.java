@@ -64,7 +64,7 @@ class TapWriterTest {
       int fd = Libc.open(new Libc.Errno(), arena.allocateFrom(file.toString()), Libc.O_RDWR);
       assertThat(fd).isNotNegative();
       MemorySegment slots = arena.allocate((long) SLOT * batch.length);
-      TapWriter writer = new TapWriter(fd, slots, 64, arena);
+      TapWriter writer = new TapWriter(new LinuxTapPort(fd), slots, 64, arena);
       int lost = 0;
       for (int i = 0; i < batch.length; i++) {
         long frame = (long) i * SLOT + 10; // room for the virtio_net_hdr before each frame

@@ -2,7 +2,7 @@ package dev.simgate.agent.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.simgate.agent.config.Cidr;
+import dev.simgate.contract.net.Cidr;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,18 +3,18 @@ package dev.simgate.agent.offload;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 
-/** TCP/IPv4 frames and an independent checksum for the offload tests. */
-final class TcpFrames {
-  static final int ETH = 14;
-  static final int IP = 20;
-  static final int TCP = 32; // 12 bytes of options (timestamps)
-  static final int HEADERS = ETH + IP + TCP;
-  static final int SOURCE = 0x0A80FFFE; // 10.128.255.254
-  static final int DESTINATION = 0x0A800101; // 10.128.1.1
-  static final int CWR = 0x80;
-  static final int ACK = 0x10;
-  static final int PSH = 0x08;
-  static final int FIN = 0x01;
+/** TCP/IPv4 frames and an independent checksum for the offload and forwarding tests. */
+public final class TcpFrames {
+  public static final int ETH = 14;
+  public static final int IP = 20;
+  public static final int TCP = 32; // 12 bytes of options (timestamps)
+  public static final int HEADERS = ETH + IP + TCP;
+  public static final int SOURCE = 0x0A80FFFE; // 10.128.255.254
+  public static final int DESTINATION = 0x0A800101; // 10.128.1.1
+  public static final int CWR = 0x80;
+  public static final int ACK = 0x10;
+  public static final int PSH = 0x08;
+  public static final int FIN = 0x01;
 
   private TcpFrames() {}
 
@@ -43,7 +43,7 @@ final class TcpFrames {
   }
 
   /** A TSO super-frame as the host's TCP hands it over: Ethernet, IPv4, TCP with options, payload. */
-  static byte[] superFrame(byte[] payload, int sequence, int id, int flags) {
+  public static byte[] superFrame(byte[] payload, int sequence, int id, int flags) {
     ByteBuffer frame = ByteBuffer.allocate(HEADERS + payload.length);
     frame.put(new byte[] {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2}).putShort((short) 0x0800);
     frame.put((byte) 0x45).put((byte) 0).putShort((short) (IP + TCP + payload.length)).putShort((short) id)

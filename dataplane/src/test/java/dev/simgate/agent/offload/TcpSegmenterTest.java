@@ -143,7 +143,7 @@ class TcpSegmenterTest {
     frame.put(payload);
     byte[] bytes = frame.array();
 
-    assertThat(TcpSegmenter.completeChecksum(MemorySegment.ofArray(bytes), 0, bytes.length, ETH + IP, 6)).isTrue();
+    assertThat(Checksum.complete(MemorySegment.ofArray(bytes), 0, bytes.length, ETH + IP, 6)).isTrue();
 
     byte[] udp = java.util.Arrays.copyOfRange(bytes, ETH + IP, bytes.length);
     int stored = ((udp[6] & 0xFF) << 8) | (udp[7] & 0xFF);
@@ -151,7 +151,7 @@ class TcpSegmenterTest {
     udp[7] = 0;
     int expected = reference(pseudoHeader(SOURCE, DESTINATION, 17, udpLength), udp);
     assertThat(stored).isEqualTo(expected == 0 ? 0xFFFF : expected);
-    assertThat(TcpSegmenter.completeChecksum(MemorySegment.ofArray(bytes), 0, bytes.length, bytes.length - 1, 0))
+    assertThat(Checksum.complete(MemorySegment.ofArray(bytes), 0, bytes.length, bytes.length - 1, 0))
         .as("field outside the frame").isFalse();
   }
 

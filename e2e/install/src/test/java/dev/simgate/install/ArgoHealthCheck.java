@@ -1,6 +1,7 @@
 package dev.simgate.install;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.simgate.testkit.Command;
 import java.util.List;
 import java.util.Map;
 

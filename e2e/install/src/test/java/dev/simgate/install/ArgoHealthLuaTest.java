@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.simgate.testkit.Command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.simgate.install;
 
+import dev.simgate.testkit.Command;
 import dev.simgate.testkit.KubeControlPlane;
 import java.util.ArrayList;
 import java.util.List;

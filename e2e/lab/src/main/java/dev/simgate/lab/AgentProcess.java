@@ -1,5 +1,7 @@
 package dev.simgate.lab;
 
+import dev.simgate.contract.agentconfig.AgentConfig;
+import dev.simgate.contract.agentconfig.AgentConfigWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,11 @@ public final class AgentProcess implements AutoCloseable {
     this.process = process;
     this.config = config;
     this.log = log;
+  }
+
+  /** Starts the agent with {@code config} as its config file and waits until /readyz says ready. */
+  public static AgentProcess start(Lab lab, AgentConfig config) throws IOException {
+    return start(lab, AgentConfigWriter.write(config));
   }
 
   /** Starts the agent with {@code yaml} as its config file and waits until /readyz says ready. */
@@ -55,13 +62,13 @@ public final class AgentProcess implements AutoCloseable {
     return new AgentProcess(lab, process, config, log);
   }
 
-  /** The agent jar built by the dataplane module; fails clearly when it was not built. */
+  /** The agent jar (built in dataplane/, module simgate-agent); fails clearly when it was not built. */
   public static Path agentJar() {
     String configured = System.getProperty("simgate.agent.jar");
     Path jar = configured != null ? Path.of(configured) : Path.of("dataplane/target/simgate-agent.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException("agent jar missing at " + jar.toAbsolutePath().normalize()
-          + ": build it first with `mvn -pl dataplane -DskipTests package` (or run the reactor: mvn -pl dataplane,e2e/lab verify)");
+          + ": build it first with `mvn -pl dataplane -am -DskipTests package` (or run the reactor: mvn -pl e2e/lab -am verify)");
     }
     return jar.toAbsolutePath().normalize();
   }
@@ -83,6 +90,11 @@ public final class AgentProcess implements AutoCloseable {
 
   public Path configFile() {
     return config;
+  }
+
+  /** Rewrites the config file the agent watches with {@code config}. */
+  public void writeConfig(AgentConfig config) throws IOException {
+    writeConfig(AgentConfigWriter.write(config));
   }
 
   /** Rewrites the config file the agent watches (atomically, as a ConfigMap update would appear). */

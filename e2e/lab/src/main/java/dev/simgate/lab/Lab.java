@@ -1,15 +1,21 @@
 package dev.simgate.lab;
 
+import dev.simgate.contract.agentconfig.AgentConfig;
+import dev.simgate.contract.agentconfig.NodeAddresses;
+import dev.simgate.contract.agentconfig.Settings;
+import dev.simgate.contract.net.Cidr;
+import dev.simgate.contract.net.Ipv4;
+import dev.simgate.testkit.Command;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -26,11 +32,13 @@ public final class Lab implements AutoCloseable {
   public static final String VPG1_OUTER = "198.51.100.1";
   public static final String VPG2_OUTER = "198.51.100.3";
   public static final String NODE_INNER = "10.128.255.254";
+  /** The node's addresses in the agent config: inner address with the device subnet's prefix (10.128.0.0/9). */
+  public static final NodeAddresses NODE = new NodeAddresses(Ipv4.parse(NODE_OUTER), Cidr.parse(NODE_INNER + "/9"));
   public static final String SIM1 = "10.128.1.1";
   public static final String SIM2 = "10.128.2.1";
   /** The server behind the node ({@link Options#server}). */
   public static final String SERVER = "192.168.50.2";
-  private static final long COMMAND_TIMEOUT_SECONDS = 120;
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
 
   private final Path script;
   private final String prefix;
@@ -73,10 +81,15 @@ public final class Lab implements AutoCloseable {
     }
   }
 
-  /** The output of a command run in a namespace. */
-  public record Result(int exitCode, String output) {
+  /** What a command run in a namespace printed: {@code output} on stdout, {@code errors} on stderr. */
+  public record Result(int exitCode, String output, String errors) {
     public boolean ok() {
       return exitCode == 0;
+    }
+
+    /** Both outputs, for error messages. */
+    String printed() {
+      return errors.isBlank() ? output : output + errors;
     }
   }
 
@@ -112,7 +125,7 @@ public final class Lab implements AutoCloseable {
     Result result = execute(argv);
     if (!result.ok()) {
       lab.close();
-      throw new IOException("lab.sh up failed (exit " + result.exitCode() + "): " + result.output());
+      throw new IOException("lab.sh up failed (exit " + result.exitCode() + "): " + result.printed());
     }
     return lab;
   }
@@ -149,13 +162,15 @@ public final class Lab implements AutoCloseable {
     return prefix + "-" + role;
   }
 
-  /** The agent YAML (standalone shape) for this lab's node. */
-  public String agentConfig() throws IOException {
-    Result result = execute(List.of("bash", script.toString(), "agent-config", prefix, "--vpgs", "" + vpgs));
-    if (!result.ok()) {
-      throw new IOException("lab.sh agent-config failed: " + result.output());
-    }
-    return result.output();
+  /** The agent config (standalone shape) for this lab's node: what {@code lab.sh agent-config} prints for humans. */
+  public AgentConfig agentConfig() {
+    return agentConfig(vpgs);
+  }
+
+  /** The agent config for a lab of {@code vpgs} VPG peers; the defaults but for the peers and the node's addresses. */
+  public static AgentConfig agentConfig(int vpgs) {
+    List<Ipv4> peers = vpgs == 1 ? List.of(Ipv4.parse(VPG1_OUTER)) : List.of(Ipv4.parse(VPG1_OUTER), Ipv4.parse(VPG2_OUTER));
+    return new AgentConfig(Settings.defaults(peers), NODE);
   }
 
   /** Runs a command in a namespace and waits for it. */
@@ -168,7 +183,7 @@ public final class Lab implements AutoCloseable {
     Result result = exec(role, command);
     if (!result.ok()) {
       throw new IOException(String.join(" ", command) + " in " + role + " failed (exit " + result.exitCode()
-          + "): " + result.output());
+          + "): " + result.printed());
     }
     return result.output();
   }
@@ -186,19 +201,11 @@ public final class Lab implements AutoCloseable {
   }
 
   static Result execute(List<String> argv) throws IOException {
-    Process process = new ProcessBuilder(argv).redirectErrorStream(true).start();
-    process.getOutputStream().close();
     try {
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IOException(String.join(" ", argv) + " timed out");
-      }
-      return new Result(process.exitValue(), output);
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + String.join(" ", argv), e);
+      Command command = Command.run(argv, Map.of(), null, COMMAND_TIMEOUT);
+      return new Result(command.exitCode(), command.stdout(), command.stderr());
+    } catch (RuntimeException e) {
+      throw new IOException(e.getMessage(), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.simgate.lab;
 
+import dev.simgate.contract.agentconfig.AgentConfig;
 import java.io.IOException;
 import java.util.function.UnaryOperator;
 
@@ -11,7 +12,7 @@ record AgentInLab(Lab lab, AgentProcess agent, Traffic traffic) implements AutoC
   }
 
   /** Starts the agent with the lab's config as changed by {@code edit}. */
-  static AgentInLab start(Lab.Options options, UnaryOperator<String> edit) throws IOException {
+  static AgentInLab start(Lab.Options options, UnaryOperator<AgentConfig> edit) throws IOException {
     Lab lab = Lab.up(options);
     try {
       return new AgentInLab(lab, AgentProcess.start(lab, edit.apply(lab.agentConfig())), new Traffic(lab));

@@ -66,7 +66,7 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
             ns -> ds -> ns.getMetadata().getName().equals(ds.getMetadata().getNamespace())))
         .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getMetadata().getLabels(), previous.getMetadata().getLabels()))
         .build();
-    var peers = InformerEventSourceConfiguration.from(GatePeer.class, DeviceSubnet.class)
+    var gatePeers = InformerEventSourceConfiguration.from(GatePeer.class, DeviceSubnet.class)
         .withName(GATE_PEERS)
         .withSecondaryToPrimaryMapper(Informers.<GatePeer, DeviceSubnet>toPrimaries(context,
             gp -> ds -> gp.getSpec().vpgRef.equals(ds.getSpec().vpgRef)))
@@ -83,7 +83,7 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
     return List.of(
         new InformerEventSource<>(vpgs, context),
         new InformerEventSource<>(namespaces, context),
-        new InformerEventSource<>(peers, context),
+        new InformerEventSource<>(gatePeers, context),
         new InformerEventSource<>(siblings, context));
   }
 
@@ -95,9 +95,9 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
         .get(new ResourceID(subnet.getMetadata().getNamespace()))
         .map(ns -> ns.getMetadata().getLabels() == null ? Map.<String, String>of() : ns.getMetadata().getLabels())
         .orElse(null);
-    List<GatePeer> peers = Informers.named(context, GatePeer.class, GATE_PEERS).list().toList();
+    List<GatePeer> gatePeers = Informers.named(context, GatePeer.class, GATE_PEERS).list().toList();
     List<DeviceSubnet> subnets = context.getPrimaryCache().list().toList();
-    Optional<Problem> problem = CrossChecks.deviceSubnet(subnet, vpg, namespaceLabels, peers, subnets);
+    Optional<Problem> problem = CrossChecks.deviceSubnet(subnet, vpg, namespaceLabels, gatePeers, subnets);
 
     long generation = subnet.getMetadata().getGeneration();
     DeviceSubnetStatus previous = subnet.getStatus() == null ? new DeviceSubnetStatus() : subnet.getStatus();

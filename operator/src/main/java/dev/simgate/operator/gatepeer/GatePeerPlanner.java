@@ -16,8 +16,8 @@ import dev.simgate.operator.api.v1alpha1.NodeStatus;
 import dev.simgate.operator.api.v1alpha1.OuterAddress;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
 import dev.simgate.operator.ipam.InnerAddressAllocator;
-import dev.simgate.operator.ipam.Ipv4;
-import dev.simgate.operator.ipam.Ipv4Cidr;
+import dev.simgate.contract.net.Ipv4;
+import dev.simgate.contract.net.Cidr;
 import dev.simgate.operator.render.AgentConfigRenderer;
 import dev.simgate.operator.render.AgentImage;
 import dev.simgate.operator.render.NodeEndpoint;
@@ -35,11 +35,11 @@ public final class GatePeerPlanner {
    * @param claimed selected nodes that an older GatePeer already runs its agent on, with that GatePeer's name: two
    *     agents on one node would fight over port 9464 and the host's routes, so these nodes are left out
    */
-  public static GatePeerPlan plan(GatePeer peer, String namespace, AgentImage agentImage, VirtualPrivateGateway vpg,
-      Collection<Node> selectedNodes, Collection<Ipv4Cidr> routes, Set<String> reserved, Map<String, String> claimed) {
+  public static GatePeerPlan plan(GatePeer gatePeer, String namespace, AgentImage agentImage, VirtualPrivateGateway vpg,
+      Collection<Node> selectedNodes, Collection<Cidr> routes, Set<String> reserved, Map<String, String> claimed) {
     Map<String, String> recorded = new HashMap<>();
-    if (peer.getStatus() != null) {
-      peer.getStatus().nodes.stream()
+    if (gatePeer.getStatus() != null) {
+      gatePeer.getStatus().nodes.stream()
           .filter(n -> n.innerAddress() != null)
           .forEach(n -> recorded.put(n.name(), n.innerAddress()));
     }
@@ -48,9 +48,9 @@ public final class GatePeerPlanner {
     Set<String> eligible = new TreeSet<>(byName.keySet());
     eligible.removeAll(claimed.keySet());
     var allocation = InnerAddressAllocator.allocate(
-        Ipv4Cidr.parse(peer.getSpec().innerAddressPool), eligible, recorded, reserved);
+        Cidr.parse(gatePeer.getSpec().innerAddressPool).network(), eligible, recorded, reserved);
 
-    OuterAddress source = peer.getSpec().outerAddress == null ? new OuterAddress() : peer.getSpec().outerAddress;
+    OuterAddress source = gatePeer.getSpec().outerAddress == null ? new OuterAddress() : gatePeer.getSpec().outerAddress;
     List<NodeStatus> nodes = new ArrayList<>();
     List<NodeEndpoint> endpoints = new ArrayList<>();
     List<String> missingOuter = new ArrayList<>();
@@ -64,14 +64,14 @@ public final class GatePeerPlanner {
         missingOuter.add(name);
         message = "no outer address: " + describe(source) + " is missing or not an IPv4 address";
       } else if (inner == null) {
-        message = "no inner address: innerAddressPool " + peer.getSpec().innerAddressPool + " is exhausted";
+        message = "no inner address: innerAddressPool " + gatePeer.getSpec().innerAddressPool + " is exhausted";
       } else {
         endpoints.add(new NodeEndpoint(name, outer.get(), inner));
       }
       nodes.add(new NodeStatus(name, outer.orElse(null), inner, false, message));
     });
-    String yaml = AgentConfigRenderer.render(vpg.getSpec(), peer.getSpec().interfaceName, routes, endpoints);
-    return new GatePeerPlan(peer.getMetadata().getName(), namespace, agentImage, peer.getSpec(), yaml, List.copyOf(nodes),
+    String yaml = AgentConfigRenderer.render(vpg.getSpec(), gatePeer.getSpec().interfaceName, routes, endpoints);
+    return new GatePeerPlan(gatePeer.getMetadata().getName(), namespace, agentImage, gatePeer.getSpec(), yaml, List.copyOf(nodes),
         allocation.unallocated(), List.copyOf(new LinkedHashSet<>(missingOuter)), Map.copyOf(claimed));
   }
 

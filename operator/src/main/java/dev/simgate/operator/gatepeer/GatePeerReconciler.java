@@ -15,7 +15,7 @@ import dev.simgate.operator.api.v1alpha1.GatePeer;
 import dev.simgate.operator.api.v1alpha1.GatePeerStatus;
 import dev.simgate.operator.api.v1alpha1.NodeStatus;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
-import dev.simgate.operator.ipam.Ipv4Cidr;
+import dev.simgate.contract.net.Cidr;
 import dev.simgate.operator.render.Labels;
 import dev.simgate.operator.status.Conditions;
 import dev.simgate.operator.status.EventRecorder;
@@ -45,10 +45,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  */
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "serviceaccount", type = AgentServiceAccountDependent.class),
-    @Dependent(name = "role", type = AgentRoleDependent.class),
-    @Dependent(name = "rolebinding", type = AgentRoleBindingDependent.class, dependsOn = {"serviceaccount", "role"}),
     @Dependent(name = "configmap", type = AgentConfigMapDependent.class),
-    @Dependent(name = "daemonset", type = AgentDaemonSetDependent.class, dependsOn = {"configmap", "rolebinding"}),
+    @Dependent(name = "daemonset", type = AgentDaemonSetDependent.class, dependsOn = {"configmap", "serviceaccount"}),
 })
 @ControllerConfiguration(name = "gatepeer", fieldManager = "simgate-operator")
 public class GatePeerReconciler implements Reconciler<GatePeer> {
@@ -117,56 +115,56 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
   }
 
   @Override
-  public UpdateControl<GatePeer> reconcile(GatePeer peer, Context<GatePeer> context) {
-    String vpgName = peer.getSpec().vpgRef;
+  public UpdateControl<GatePeer> reconcile(GatePeer gatePeer, Context<GatePeer> context) {
+    String vpgName = gatePeer.getSpec().vpgRef;
     VirtualPrivateGateway vpg = Informers.named(context, VirtualPrivateGateway.class, VPGS)
         .get(new ResourceID(vpgName)).orElse(null);
     List<GatePeer> all = context.getPrimaryCache().list().toList();
-    Optional<Problem> problem = CrossChecks.gatePeer(peer, vpg, all);
-    long generation = peer.getMetadata().getGeneration();
-    GatePeerStatus previous = peer.getStatus() == null ? new GatePeerStatus() : peer.getStatus();
+    Optional<Problem> problem = CrossChecks.gatePeer(gatePeer, vpg, all);
+    long generation = gatePeer.getMetadata().getGeneration();
+    GatePeerStatus previous = gatePeer.getStatus() == null ? new GatePeerStatus() : gatePeer.getStatus();
     GatePeerStatus next;
     if (problem.isPresent()) {
       next = copyNodes(previous);
       next.conditions = conditions.stalled(generation, problem.get().reason(), problem.get().message(), previous.conditions);
     } else {
-      GatePeerPlan plan = plan(peer, vpg, all, context);
+      GatePeerPlan plan = plan(gatePeer, vpg, all, context);
       context.managedWorkflowAndDependentResourceContext().put(GatePeerPlan.KEY, plan);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
           .throwAggregateExceptionIfErrorsPresent();
-      next = status(plan, readyNodes(peer, context), generation, previous);
+      next = status(plan, readyNodes(gatePeer, context), generation, previous);
     }
     next.observedGeneration = generation;
-    events.readyChanged(peer, previous.conditions, next.conditions);
-    return StatusPatch.ifChanged(peer, previous, next, GatePeer::new);
+    events.readyChanged(gatePeer, previous.conditions, next.conditions);
+    return StatusPatch.ifChanged(gatePeer, previous, next, GatePeer::new);
   }
 
-  private GatePeerPlan plan(GatePeer peer, VirtualPrivateGateway vpg, List<GatePeer> all, Context<GatePeer> context) {
-    String vpgName = peer.getSpec().vpgRef;
+  private GatePeerPlan plan(GatePeer gatePeer, VirtualPrivateGateway vpg, List<GatePeer> all, Context<GatePeer> context) {
+    String vpgName = gatePeer.getSpec().vpgRef;
     List<Node> nodes = Informers.named(context, Node.class, NODES)
-        .list(n -> Selectors.matches(peer.getSpec().nodeSelector, n.getMetadata().getLabels()))
+        .list(n -> Selectors.matches(gatePeer.getSpec().nodeSelector, n.getMetadata().getLabels()))
         .toList();
     // What each DeviceSubnet last had accepted, not its spec: an invalid edit must change nothing on the nodes.
-    List<Ipv4Cidr> routes = Informers.named(context, DeviceSubnet.class, DEVICE_SUBNETS)
+    List<Cidr> routes = Informers.named(context, DeviceSubnet.class, DEVICE_SUBNETS)
         .list(ds -> ds.getStatus() != null && ds.getStatus().routed != null
             && vpgName.equals(ds.getStatus().routed.vpgRef()))
         .flatMap(ds -> ds.getStatus().routed.cidrs().stream())
-        .map(Ipv4Cidr::parse)
+        .map(text -> Cidr.parse(text).network())
         .toList();
     Set<String> reserved = all.stream()
         .filter(other -> vpgName.equals(other.getSpec().vpgRef)
-            && !other.getMetadata().getName().equals(peer.getMetadata().getName())
+            && !other.getMetadata().getName().equals(gatePeer.getMetadata().getName())
             && other.getStatus() != null)
         .flatMap(other -> other.getStatus().nodes.stream())
         .map(NodeStatus::innerAddress)
         .filter(Objects::nonNull)
         .collect(Collectors.toSet());
-    return GatePeerPlanner.plan(peer, settings.namespace(), settings.agentImage(), vpg, nodes, routes, reserved, claimedByOlder(peer, nodes, all));
+    return GatePeerPlanner.plan(gatePeer, settings.namespace(), settings.agentImage(), vpg, nodes, routes, reserved, claimedByOlder(gatePeer, nodes, all));
   }
 
   /** Selected nodes that an older GatePeer (of any VPG) also selects, with that GatePeer's name. */
-  private static Map<String, String> claimedByOlder(GatePeer peer, List<Node> nodes, List<GatePeer> all) {
-    List<GatePeer> older = all.stream().filter(other -> CrossChecks.OLDEST_FIRST.compare(other, peer) < 0).toList();
+  private static Map<String, String> claimedByOlder(GatePeer gatePeer, List<Node> nodes, List<GatePeer> all) {
+    List<GatePeer> older = all.stream().filter(other -> CrossChecks.OLDEST_FIRST.compare(other, gatePeer) < 0).toList();
     Map<String, String> claimed = new TreeMap<>();
     for (Node node : nodes) {
       older.stream()
@@ -178,8 +176,8 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
   }
 
   /** Node name → whether the GatePeer's agent pod on that node is Ready. */
-  private Map<String, Boolean> readyNodes(GatePeer peer, Context<GatePeer> context) {
-    String name = peer.getMetadata().getName();
+  private Map<String, Boolean> readyNodes(GatePeer gatePeer, Context<GatePeer> context) {
+    String name = gatePeer.getMetadata().getName();
     return Informers.named(context, Pod.class, AGENT_PODS)
         .list(p -> name.equals(p.getMetadata().getLabels().get(Labels.GATE_PEER)) && p.getSpec().getNodeName() != null)
         .collect(Collectors.toMap(p -> p.getSpec().getNodeName(), GatePeerReconciler::isReady, (a, b) -> a || b));

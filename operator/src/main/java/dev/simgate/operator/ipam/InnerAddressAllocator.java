@@ -10,6 +10,9 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import dev.simgate.contract.net.Cidr;
+import dev.simgate.contract.net.Ipv4;
+
 /**
  * Gives each gate node one inner address from a pool. Pure and deterministic: the same inputs give the same
  * result, so a reconcile that runs on a stale cache re-derives the same allocation instead of a conflicting one.
@@ -32,13 +35,13 @@ public final class InnerAddressAllocator {
   }
 
   /**
-   * @param pool the GatePeer's innerAddressPool
+   * @param pool the GatePeer's innerAddressPool (a network: its host bits cleared)
    * @param nodes selected node names
    * @param recorded node name to inner address as recorded before (status); may hold departed nodes
    * @param reserved addresses used elsewhere (other GatePeers of the same VPG) that must not be handed out
    */
-  public static Allocation allocate(Ipv4Cidr pool, Set<String> nodes, Map<String, String> recorded, Set<String> reserved) {
-    Set<Integer> taken = new HashSet<>();
+  public static Allocation allocate(Cidr pool, Set<String> nodes, Map<String, String> recorded, Set<String> reserved) {
+    Set<Ipv4> taken = new HashSet<>();
     for (String address : reserved) {
       if (Ipv4.isValid(address)) {
         taken.add(Ipv4.parse(address));
@@ -49,28 +52,29 @@ public final class InnerAddressAllocator {
     for (String node : ordered) {
       String previous = recorded.get(node);
       if (previous != null && Ipv4.isValid(previous)) {
-        int address = Ipv4.parse(previous);
+        Ipv4 address = Ipv4.parse(previous);
         if (pool.isHost(address) && taken.add(address)) {
           assigned.put(node, previous);
         }
       }
     }
     List<String> unallocated = new ArrayList<>();
-    long next = Integer.toUnsignedLong(pool.firstHost());
-    long last = Integer.toUnsignedLong(pool.lastHost());
+    long next = Integer.toUnsignedLong(pool.firstHost().bits());
+    long last = Integer.toUnsignedLong(pool.lastHost().bits());
     for (String node : ordered) {
       if (assigned.containsKey(node)) {
         continue;
       }
-      while (next <= last && taken.contains((int) next)) {
+      while (next <= last && taken.contains(new Ipv4((int) next))) {
         next++;
       }
       if (next > last) {
         unallocated.add(node);
         continue;
       }
-      taken.add((int) next);
-      assigned.put(node, Ipv4.format((int) next));
+      Ipv4 address = new Ipv4((int) next);
+      taken.add(address);
+      assigned.put(node, address.toString());
     }
     return new Allocation(new LinkedHashMap<>(assigned), List.copyOf(unallocated));
   }

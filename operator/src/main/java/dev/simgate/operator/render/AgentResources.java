@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 
-import dev.simgate.operator.api.v1alpha1.Agent;
+import dev.simgate.operator.api.v1alpha1.AgentContainer;
 import dev.simgate.operator.api.v1alpha1.GatePeerSpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -16,16 +16,13 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
- * Builds the namespaced objects of one GatePeer: the agent ConfigMap, DaemonSet, ServiceAccount and the Role that lets
- * that ServiceAccount read only its own ConfigMap. All share the name {@code simgate-<gatepeer>}.
+ * Builds the namespaced objects of one GatePeer: the agent ConfigMap, DaemonSet and ServiceAccount, all named
+ * {@code simgate-<gatepeer>}. The agent never calls the Kubernetes API (its config arrives as a mounted file), so its
+ * ServiceAccount has no rules and its pods get no token; it exists so the agents' identity is their own, not the
+ * namespace's default.
  */
 public final class AgentResources {
   private static final String TEMPLATE = "agent-daemonset.yaml";
@@ -51,27 +48,6 @@ public final class AgentResources {
     return new ServiceAccountBuilder().withMetadata(meta(gatePeer, namespace)).build();
   }
 
-  public static Role role(String gatePeer, String namespace) {
-    return new RoleBuilder()
-        .withMetadata(meta(gatePeer, namespace))
-        .withRules(new PolicyRuleBuilder()
-            .withApiGroups("")
-            .withResources("configmaps")
-            .withResourceNames(Labels.agentObjectName(gatePeer))
-            .withVerbs("get", "list", "watch")
-            .build())
-        .build();
-  }
-
-  public static RoleBinding roleBinding(String gatePeer, String namespace) {
-    String name = Labels.agentObjectName(gatePeer);
-    return new RoleBindingBuilder()
-        .withMetadata(meta(gatePeer, namespace))
-        .withNewRoleRef("rbac.authorization.k8s.io", "Role", name)
-        .addNewSubject().withKind("ServiceAccount").withName(name).withNamespace(namespace).endSubject()
-        .build();
-  }
-
   /** The DaemonSet template with this GatePeer's names, image, node selection and resources. */
   public static DaemonSet daemonSet(String gatePeer, String namespace, GatePeerSpec spec, AgentImage defaults) {
     DaemonSet ds = loadTemplate();
@@ -83,7 +59,7 @@ public final class AgentResources {
     pod.setServiceAccountName(name);
     pod.setNodeSelector(Map.copyOf(spec.nodeSelector));
     pod.setTolerations(spec.tolerations == null ? List.of() : List.copyOf(spec.tolerations));
-    Agent agent = spec.agent == null ? new Agent() : spec.agent;
+    AgentContainer agent = spec.agent == null ? new AgentContainer() : spec.agent;
     var container = pod.getContainers().getFirst();
     boolean ownImage = agent.image != null;
     container.setImage(ownImage ? agent.image : defaults.image());

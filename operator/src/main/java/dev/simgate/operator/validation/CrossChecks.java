@@ -9,7 +9,7 @@ import java.util.Optional;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
-import dev.simgate.operator.ipam.Ipv4Cidr;
+import dev.simgate.contract.net.Cidr;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
@@ -25,16 +25,16 @@ public final class CrossChecks {
       .thenComparing(o -> String.valueOf(o.getMetadata().getNamespace()))
       .thenComparing(o -> o.getMetadata().getName());
 
-  public static Optional<Problem> gatePeer(GatePeer peer, VirtualPrivateGateway vpg, Collection<GatePeer> all) {
+  public static Optional<Problem> gatePeer(GatePeer gatePeer, VirtualPrivateGateway vpg, Collection<GatePeer> all) {
     if (vpg == null) {
       return Optional.of(new Problem(Problem.VPG_NOT_FOUND,
-          "spec.vpgRef: VirtualPrivateGateway '" + peer.getSpec().vpgRef + "' does not exist"));
+          "spec.vpgRef: VirtualPrivateGateway '" + gatePeer.getSpec().vpgRef + "' does not exist"));
     }
-    Ipv4Cidr deviceSubnet;
-    Ipv4Cidr pool;
+    Cidr deviceSubnet;
+    Cidr pool;
     try {
-      deviceSubnet = Ipv4Cidr.parse(vpg.getSpec().deviceSubnet);
-      pool = Ipv4Cidr.parse(peer.getSpec().innerAddressPool);
+      deviceSubnet = Cidr.parse(vpg.getSpec().deviceSubnet).network();
+      pool = Cidr.parse(gatePeer.getSpec().innerAddressPool).network();
     } catch (IllegalArgumentException e) {
       return Optional.of(new Problem(Problem.INVALID_SPEC, e.getMessage()));
     }
@@ -44,11 +44,11 @@ public final class CrossChecks {
               + " of VirtualPrivateGateway '" + vpg.getMetadata().getName() + "'"));
     }
     for (GatePeer other : all) {
-      if (isSame(other, peer) || !peer.getSpec().vpgRef.equals(other.getSpec().vpgRef)
-          || OLDEST_FIRST.compare(other, peer) > 0) {
+      if (isSame(other, gatePeer) || !gatePeer.getSpec().vpgRef.equals(other.getSpec().vpgRef)
+          || OLDEST_FIRST.compare(other, gatePeer) > 0) {
         continue;
       }
-      Optional<Ipv4Cidr> otherPool = parse(other.getSpec().innerAddressPool);
+      Optional<Cidr> otherPool = parse(other.getSpec().innerAddressPool);
       if (otherPool.isPresent() && otherPool.get().overlaps(pool)) {
         return Optional.of(new Problem(Problem.POOL_OVERLAP,
             "spec.innerAddressPool " + pool + " overlaps innerAddressPool " + otherPool.get()
@@ -60,11 +60,11 @@ public final class CrossChecks {
 
   /**
    * @param namespaceLabels labels of the DeviceSubnet's namespace, null when the namespace is not known
-   * @param peers GatePeers of the cluster (their pools must not overlap device CIDRs)
+   * @param gatePeers GatePeers of the cluster (their pools must not overlap device CIDRs)
    * @param subnets DeviceSubnets of the cluster
    */
   public static Optional<Problem> deviceSubnet(DeviceSubnet subnet, VirtualPrivateGateway vpg,
-      Map<String, String> namespaceLabels, Collection<GatePeer> peers, Collection<DeviceSubnet> subnets) {
+      Map<String, String> namespaceLabels, Collection<GatePeer> gatePeers, Collection<DeviceSubnet> subnets) {
     String vpgName = subnet.getSpec().vpgRef;
     if (vpg == null) {
       return Optional.of(new Problem(Problem.VPG_NOT_FOUND,
@@ -76,14 +76,14 @@ public final class CrossChecks {
           "namespace '" + namespace + "' is not selected by spec.namespaceSelector of VirtualPrivateGateway '"
               + vpgName + "'"));
     }
-    Ipv4Cidr deviceSubnet;
+    Cidr deviceSubnet;
     try {
-      deviceSubnet = Ipv4Cidr.parse(vpg.getSpec().deviceSubnet);
+      deviceSubnet = Cidr.parse(vpg.getSpec().deviceSubnet).network();
     } catch (IllegalArgumentException e) {
       return Optional.of(new Problem(Problem.INVALID_SPEC, e.getMessage()));
     }
     for (String text : subnet.getSpec().cidrs) {
-      Optional<Ipv4Cidr> cidr = parse(text);
+      Optional<Cidr> cidr = parse(text);
       if (cidr.isEmpty()) {
         return Optional.of(new Problem(Problem.INVALID_SPEC, "spec.cidrs: '" + text + "' is not an IPv4 CIDR"));
       }
@@ -92,12 +92,12 @@ public final class CrossChecks {
             "spec.cidrs: " + cidr.get() + " is not inside deviceSubnet " + deviceSubnet
                 + " of VirtualPrivateGateway '" + vpgName + "'"));
       }
-      for (GatePeer peer : peers) {
-        Optional<Ipv4Cidr> pool = parse(peer.getSpec().innerAddressPool);
-        if (vpgName.equals(peer.getSpec().vpgRef) && pool.isPresent() && pool.get().overlaps(cidr.get())) {
+      for (GatePeer gatePeer : gatePeers) {
+        Optional<Cidr> pool = parse(gatePeer.getSpec().innerAddressPool);
+        if (vpgName.equals(gatePeer.getSpec().vpgRef) && pool.isPresent() && pool.get().overlaps(cidr.get())) {
           return Optional.of(new Problem(Problem.CIDR_OVERLAP,
               "spec.cidrs: " + cidr.get() + " overlaps innerAddressPool " + pool.get() + " of GatePeer '"
-                  + peer.getMetadata().getName() + "'"));
+                  + gatePeer.getMetadata().getName() + "'"));
         }
       }
       for (DeviceSubnet other : subnets) {
@@ -105,7 +105,7 @@ public final class CrossChecks {
           continue;
         }
         for (String otherText : other.getSpec().cidrs) {
-          Optional<Ipv4Cidr> otherCidr = parse(otherText);
+          Optional<Cidr> otherCidr = parse(otherText);
           if (otherCidr.isPresent() && otherCidr.get().overlaps(cidr.get())) {
             return Optional.of(new Problem(Problem.CIDR_OVERLAP,
                 "spec.cidrs: " + cidr.get() + " overlaps " + otherCidr.get() + " of DeviceSubnet "
@@ -122,11 +122,8 @@ public final class CrossChecks {
         && Objects.equals(a.getMetadata().getNamespace(), b.getMetadata().getNamespace());
   }
 
-  private static Optional<Ipv4Cidr> parse(String text) {
-    try {
-      return Optional.of(Ipv4Cidr.parse(text));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
+  /** The network a CIDR names (host bits cleared), or empty when the text is not a CIDR. */
+  private static Optional<Cidr> parse(String text) {
+    return Optional.ofNullable(Cidr.parseOrNull(text)).map(Cidr::network);
   }
 }

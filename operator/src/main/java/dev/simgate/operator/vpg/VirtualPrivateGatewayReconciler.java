@@ -36,7 +36,7 @@ public class VirtualPrivateGatewayReconciler implements Reconciler<VirtualPrivat
 
   @Override
   public List<EventSource<?, VirtualPrivateGateway>> prepareEventSources(EventSourceContext<VirtualPrivateGateway> context) {
-    var peers = InformerEventSourceConfiguration.from(GatePeer.class, VirtualPrivateGateway.class)
+    var gatePeers = InformerEventSourceConfiguration.from(GatePeer.class, VirtualPrivateGateway.class)
         .withName(GATE_PEERS)
         .withSecondaryToPrimaryMapper(gp -> Set.of(new ResourceID(gp.getSpec().vpgRef)))
         .build();
@@ -44,21 +44,21 @@ public class VirtualPrivateGatewayReconciler implements Reconciler<VirtualPrivat
         .withName(DEVICE_SUBNETS)
         .withSecondaryToPrimaryMapper(ds -> Set.of(new ResourceID(ds.getSpec().vpgRef)))
         .build();
-    return List.of(new InformerEventSource<>(peers, context), new InformerEventSource<>(subnets, context));
+    return List.of(new InformerEventSource<>(gatePeers, context), new InformerEventSource<>(subnets, context));
   }
 
   @Override
   public UpdateControl<VirtualPrivateGateway> reconcile(VirtualPrivateGateway vpg, Context<VirtualPrivateGateway> context) {
     String name = vpg.getMetadata().getName();
-    List<GatePeer> peers = Informers.named(context, GatePeer.class, GATE_PEERS)
+    List<GatePeer> gatePeers = Informers.named(context, GatePeer.class, GATE_PEERS)
         .list(gp -> name.equals(gp.getSpec().vpgRef)).toList();
     List<DeviceSubnet> subnets = Informers.named(context, DeviceSubnet.class, DEVICE_SUBNETS)
         .list(ds -> name.equals(ds.getSpec().vpgRef)).toList();
     VirtualPrivateGatewayStatus previous = vpg.getStatus() == null ? new VirtualPrivateGatewayStatus() : vpg.getStatus();
     VirtualPrivateGatewayStatus next = new VirtualPrivateGatewayStatus();
-    next.gatePeers = peers.size();
-    next.nodes = peers.stream().mapToInt(gp -> gp.getStatus() == null ? 0 : gp.getStatus().nodes.size()).sum();
-    next.readyNodes = peers.stream()
+    next.gatePeers = gatePeers.size();
+    next.nodes = gatePeers.stream().mapToInt(gp -> gp.getStatus() == null ? 0 : gp.getStatus().nodes.size()).sum();
+    next.readyNodes = gatePeers.stream()
         .mapToInt(gp -> gp.getStatus() == null ? 0 : Objects.requireNonNullElse(gp.getStatus().readyNodes, 0)).sum();
     next.deviceSubnets = subnets.size();
     next.devices = subnets.stream()

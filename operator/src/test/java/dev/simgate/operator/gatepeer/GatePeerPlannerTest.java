@@ -13,7 +13,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.simgate.operator.Fixtures;
 import dev.simgate.operator.api.v1alpha1.NodeStatus;
 import dev.simgate.operator.api.v1alpha1.OuterAddress;
-import dev.simgate.operator.ipam.Ipv4Cidr;
+import dev.simgate.contract.net.Cidr;
 import dev.simgate.operator.render.AgentImage;
 
 class GatePeerPlannerTest {
@@ -26,7 +26,7 @@ class GatePeerPlannerTest {
     var without = Fixtures.node("b", "192.0.2.2", true);
 
     var plan = GatePeerPlanner.plan(peer, "ns", AgentImage.DEFAULT, Fixtures.vpg("vpg"), List.of(withAnnotation, without),
-        List.of(Ipv4Cidr.parse("10.128.0.0/16")), Set.of(), Map.of());
+        List.of(Cidr.parse("10.128.0.0/16")), Set.of(), Map.of());
 
     assertThat(plan.missingOuter()).containsExactly("b");
     assertThat(plan.nodes()).extracting(NodeStatus::name, NodeStatus::outerAddress, NodeStatus::innerAddress)

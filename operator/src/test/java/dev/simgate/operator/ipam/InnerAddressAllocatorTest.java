@@ -8,8 +8,10 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.simgate.contract.net.Cidr;
+
 class InnerAddressAllocatorTest {
-  private static final Ipv4Cidr POOL = Ipv4Cidr.parse("10.255.255.0/29"); // hosts .1 to .6
+  private static final Cidr POOL = Cidr.parse("10.255.255.0/29"); // hosts .1 to .6
 
   @Test
   void newNodesGetDistinctLowestFreeAddressesInNameOrder() {
@@ -56,7 +58,7 @@ class InnerAddressAllocatorTest {
 
   @Test
   void exhaustedPoolKeepsExistingAllocationsAndNamesTheRest() {
-    Ipv4Cidr pool = Ipv4Cidr.parse("10.255.255.0/30"); // .1 and .2
+    Cidr pool = Cidr.parse("10.255.255.0/30"); // .1 and .2
     var a = InnerAddressAllocator.allocate(pool, Set.of("a", "b", "c"), Map.of("c", "10.255.255.2"), Set.of());
     assertThat(a.assigned()).containsEntry("c", "10.255.255.2").containsEntry("a", "10.255.255.1").hasSize(2);
     assertThat(a.unallocated()).containsExactly("b");
@@ -65,7 +67,7 @@ class InnerAddressAllocatorTest {
 
   @Test
   void largeAllocationIsUniqueAndStable() {
-    Ipv4Cidr pool = Ipv4Cidr.parse("10.128.0.0/20");
+    Cidr pool = Cidr.parse("10.128.0.0/20");
     Set<String> nodes = new HashSet<>();
     for (int i = 0; i < 1000; i++) {
       nodes.add("node-" + i);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import dev.simgate.operator.Fixtures;
-import dev.simgate.operator.ipam.Ipv4Cidr;
+import dev.simgate.contract.net.Cidr;
 
 class AgentConfigRendererTest {
   @Test
@@ -18,7 +18,7 @@ class AgentConfigRendererTest {
     var vpg = Fixtures.vpg("vpg").getSpec();
     vpg.mtu = 1400;
     String yaml = AgentConfigRenderer.render(vpg, "simgate0",
-        List.of(Ipv4Cidr.parse("10.129.0.0/16"), Ipv4Cidr.parse("10.128.0.0/16"), Ipv4Cidr.parse("10.128.0.0/16")),
+        List.of(Cidr.parse("10.129.0.0/16"), Cidr.parse("10.128.0.0/16"), Cidr.parse("10.128.0.0/16")),
         List.of(new NodeEndpoint("node-b", "198.51.100.3", "10.255.255.2"),
             new NodeEndpoint("node-a", "198.51.100.2", "10.255.255.1")));
 

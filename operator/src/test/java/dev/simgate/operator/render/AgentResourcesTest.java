@@ -7,7 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.simgate.operator.Fixtures;
-import dev.simgate.operator.api.v1alpha1.Agent;
+import dev.simgate.operator.api.v1alpha1.AgentContainer;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 
 public class AgentResourcesTest {
@@ -22,6 +22,7 @@ public class AgentResourcesTest {
     assertThat(pod.getHostNetwork()).isTrue();
     assertThat(pod.getDnsPolicy()).isEqualTo("ClusterFirstWithHostNet");
     assertThat(pod.getServiceAccountName()).isEqualTo(name);
+    assertThat(pod.getAutomountServiceAccountToken()).as("the agent never calls the API: no token").isFalse();
     assertThat(pod.getNodeSelector()).isEqualTo(Map.of(Fixtures.GATE_LABEL, "true"));
     assertThat(pod.getContainers()).hasSize(1);
     var c = pod.getContainers().getFirst();
@@ -72,7 +73,7 @@ public class AgentResourcesTest {
     assertThat(fromOperator.getImage()).isEqualTo("registry.example/simgate/agent:9.9");
     assertThat(fromOperator.getImagePullPolicy()).isEqualTo("Always");
 
-    peer.getSpec().agent = new Agent();
+    peer.getSpec().agent = new AgentContainer();
     peer.getSpec().agent.image = "own/agent:1";
     var own = AgentResources.daemonSet("gp", "ns", peer.getSpec(), defaults)
         .getSpec().getTemplate().getSpec().getContainers().getFirst();
@@ -81,16 +82,7 @@ public class AgentResourcesTest {
   }
 
   @Test
-  void roleGrantsReadOfItsOwnConfigMapOnly() {
-    var role = AgentResources.role("gp", "simgate-system");
-    assertThat(role.getRules()).singleElement().satisfies(r -> {
-      assertThat(r.getResources()).containsExactly("configmaps");
-      assertThat(r.getResourceNames()).containsExactly("simgate-gp");
-      assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
-    });
-    var binding = AgentResources.roleBinding("gp", "simgate-system");
-    assertThat(binding.getRoleRef().getName()).isEqualTo("simgate-gp");
-    assertThat(binding.getSubjects()).singleElement()
-        .satisfies(s -> assertThat(s.getName()).isEqualTo("simgate-gp"));
+  void eachGatePeerHasItsOwnServiceAccount() {
+    assertThat(AgentResources.serviceAccount("gp", "simgate-system").getMetadata().getName()).isEqualTo("simgate-gp");
   }
 }

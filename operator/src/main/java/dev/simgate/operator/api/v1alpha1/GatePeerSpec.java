@@ -44,7 +44,7 @@ public class GatePeerSpec {
   public String interfaceName = "simgate0";
 
   @JsonPropertyDescription("Agent container settings.")
-  public Agent agent = new Agent();
+  public AgentContainer agent = new AgentContainer();
 
   public GatePeerSpec() {}
 

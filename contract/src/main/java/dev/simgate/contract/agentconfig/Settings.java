@@ -1,0 +1,102 @@
+package dev.simgate.contract.agentconfig;
+
+import dev.simgate.contract.net.Cidr;
+import dev.simgate.contract.net.Ipv4;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every key of the agent config but a node's own addresses: what all nodes of a cluster config share. Plain data;
+ * {@link AgentConfigParser} is what validates.
+ *
+ * @param vni VXLAN network identifier, 1..16777215
+ * @param port UDP port, used as destination and as source
+ * @param vpgPeers the VPG peers' outer IPs (key {@code peers})
+ * @param interfaceName the TAP interface
+ * @param mtu the interface's MTU
+ * @param routes extra prefixes routed through the interface
+ * @param admin admin HTTP endpoint
+ * @param macAgeing how long a learned MAC → VPG peer entry lives without traffic
+ * @param busyPoll how long the event loop keeps polling after the last packet before it sleeps; zero (the default)
+ *     sleeps at once. Polling saves a thread wakeup per packet (latency) at the price of a core spinning while
+ *     traffic flows.
+ * @param mssClamp whether TCP SYNs forwarded through the interface, either way, get their MSS lowered to what the
+ *     interface's MTU carries (nftables)
+ * @param masquerade whether traffic forwarded into the interface from other sources leaves with the interface's
+ *     inner address (nftables), so the VPG needs no route back to them
+ */
+public record Settings(
+    int vni,
+    int port,
+    List<Ipv4> vpgPeers,
+    String interfaceName,
+    int mtu,
+    List<Cidr> routes,
+    Admin admin,
+    Duration macAgeing,
+    Duration busyPoll,
+    boolean mssClamp,
+    boolean masquerade) {
+
+  public static final int DEFAULT_PORT = 4789;
+  public static final int DEFAULT_VNI = 10;
+  public static final int DEFAULT_MTU = 1450;
+  public static final String DEFAULT_INTERFACE = "simgate0";
+  public static final Admin DEFAULT_ADMIN = new Admin("127.0.0.1", 9464);
+  public static final Duration DEFAULT_MAC_AGEING = Duration.ofSeconds(300);
+  public static final boolean DEFAULT_MSS_CLAMP = true;
+  public static final boolean DEFAULT_MASQUERADE = false;
+  /** A busy-poll window longer than this is a spinning core in all but name: use a number that says so. */
+  public static final int MAX_BUSY_POLL_MICROS = 100_000;
+  /** Head-end replication copies every flooded frame to each VPG peer: keep that bounded. */
+  public static final int MAX_VPG_PEERS = 16;
+
+  /** {@code admin.listen}: an IPv4 host and a port. */
+  public record Admin(String host, int port) {
+    @Override
+    public String toString() {
+      return host + ":" + port;
+    }
+  }
+
+  public Settings {
+    vpgPeers = List.copyOf(vpgPeers);
+    routes = List.copyOf(routes);
+  }
+
+  /** The defaults of every optional key, with these VPG peers. */
+  public static Settings defaults(List<Ipv4> vpgPeers) {
+    return new Settings(DEFAULT_VNI, DEFAULT_PORT, vpgPeers, DEFAULT_INTERFACE, DEFAULT_MTU, List.of(), DEFAULT_ADMIN,
+        DEFAULT_MAC_AGEING, Duration.ZERO, DEFAULT_MSS_CLAMP, DEFAULT_MASQUERADE);
+  }
+
+  public Settings withVni(int value) {
+    return new Settings(value, port, vpgPeers, interfaceName, mtu, routes, admin, macAgeing, busyPoll, mssClamp,
+        masquerade);
+  }
+
+  public Settings withVpgPeers(List<Ipv4> value) {
+    return new Settings(vni, port, value, interfaceName, mtu, routes, admin, macAgeing, busyPoll, mssClamp,
+        masquerade);
+  }
+
+  public Settings withMtu(int value) {
+    return new Settings(vni, port, vpgPeers, interfaceName, value, routes, admin, macAgeing, busyPoll, mssClamp,
+        masquerade);
+  }
+
+  public Settings withRoutes(List<Cidr> value) {
+    return new Settings(vni, port, vpgPeers, interfaceName, mtu, value, admin, macAgeing, busyPoll, mssClamp,
+        masquerade);
+  }
+
+  public Settings withMssClamp(boolean value) {
+    return new Settings(vni, port, vpgPeers, interfaceName, mtu, routes, admin, macAgeing, busyPoll, value,
+        masquerade);
+  }
+
+  public Settings withMasquerade(boolean value) {
+    return new Settings(vni, port, vpgPeers, interfaceName, mtu, routes, admin, macAgeing, busyPoll, mssClamp,
+        value);
+  }
+}
