@@ -19,7 +19,7 @@ step() { echo; echo "== [$((SECONDS / 60))m$((SECONDS % 60))s] $*"; }
 standalone() {
   bash e2e/bin/setup-host.sh
   step "building the agent (dataplane/target/simgate-agent.jar)"
-  mvn -B -q -ntp -DskipTests -pl dataplane package
+  mvn -B -q -ntp -DskipTests -pl dataplane -am package
   PREFIX="demo$$"
   PREFIX=${PREFIX:0:12}
   WORK=$(mktemp -d)

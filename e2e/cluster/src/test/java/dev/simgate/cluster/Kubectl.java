@@ -1,6 +1,6 @@
 package dev.simgate.cluster;
 
-import dev.simgate.testkit.HostCommand;
+import dev.simgate.testkit.Command;
 import dev.simgate.testkit.KubeCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +25,10 @@ final class Kubectl {
 
   /** {@code kubectl ARGS}; fails with the output unless it succeeds. */
   String run(String... args) {
-    return result(Duration.ofMinutes(3), args).orThrow().output();
+    return result(Duration.ofMinutes(3), args).requireSuccess();
   }
 
-  HostCommand.Result result(Duration timeout, String... args) {
+  Command result(Duration timeout, String... args) {
     return command(cluster.controlPlane().kubectl(), timeout, args);
   }
 
@@ -48,7 +48,7 @@ final class Kubectl {
   }
 
   /** {@code kubectl -n NS exec POD -- COMMAND}. */
-  HostCommand.Result exec(String namespace, String pod, String... command) {
+  Command exec(String namespace, String pod, String... command) {
     List<String> args = new ArrayList<>(List.of("-n", namespace, "exec", pod, "--"));
     args.addAll(List.of(command));
     return result(Duration.ofMinutes(2), args.toArray(String[]::new));
@@ -56,12 +56,12 @@ final class Kubectl {
 
   /** {@code helm ARGS}; fails with the output unless it succeeds. */
   String helm(String... args) {
-    return command(cluster.controlPlane().helm(), Duration.ofMinutes(6), args).orThrow().output();
+    return command(cluster.controlPlane().helm(), Duration.ofMinutes(6), args).requireSuccess();
   }
 
-  private HostCommand.Result command(Path binary, Duration timeout, String... args) {
+  private Command command(Path binary, Duration timeout, String... args) {
     List<String> argv = new ArrayList<>(List.of(binary.toString()));
     argv.addAll(List.of(args));
-    return HostCommand.run(timeout, Map.of("KUBECONFIG", cluster.controlPlane().kubeconfig().toString()), argv);
+    return Command.run(argv, Map.of("KUBECONFIG", cluster.controlPlane().kubeconfig().toString()), null, timeout);
   }
 }

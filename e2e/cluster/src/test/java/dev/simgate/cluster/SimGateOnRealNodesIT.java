@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.simgate.lab.Lab;
-import dev.simgate.testkit.HostCommand;
+import dev.simgate.testkit.Command;
 import dev.simgate.testkit.ImageArchives;
 import dev.simgate.testkit.KubeCluster;
 import dev.simgate.testkit.KubeNode;
@@ -86,9 +86,9 @@ class SimGateOnRealNodesIT {
     kubectl.run("label", "namespace", TENANT, "simgate.dev/iot=true");
     kubectl.apply(deviceSubnet());
     kubectl.result(READY, "wait", "--for=condition=Ready", "--timeout=" + READY.toSeconds() + "s",
-        "virtualprivategateway/lab-vpg", "gatepeer/lab").orThrow();
+        "virtualprivategateway/lab-vpg", "gatepeer/lab").requireSuccess();
     kubectl.result(READY, "-n", TENANT, "wait", "--for=condition=Ready", "--timeout=60s", "devicesubnet/lab-sims")
-        .orThrow();
+        .requireSuccess();
 
     Pod agent = onlyPod(client, SYSTEM, AGENT_PODS);
     assertThat(agent.getSpec().getNodeName()).isEqualTo(GATE_NODE);
@@ -103,10 +103,10 @@ class SimGateOnRealNodesIT {
     Map<String, Object> node = gatePeerNode(client);
     assertThat(node).containsEntry("name", GATE_NODE).containsEntry("ready", true)
         .containsEntry("outerAddress", cluster.node(GATE_NODE).address());
-    assertThat(cluster.node(GATE_NODE).exec("ip", "-4", "-o", "addr", "show", "dev", "simgate0").orThrow().output())
+    assertThat(cluster.node(GATE_NODE).exec("ip", "-4", "-o", "addr", "show", "dev", "simgate0").requireSuccess())
         .as("the TAP device the agent opened through /dev/net/tun").contains(node.get("innerAddress") + "/9");
     assertThat(vpgStatus(client)).containsEntry("readyNodes", 1);
-    assertThat(cluster.node(PLAIN_NODE).exec("ip", "link", "show", "simgate0").ok()).as("no agent on node-2")
+    assertThat(cluster.node(PLAIN_NODE).exec("ip", "link", "show", "simgate0").succeeded()).as("no agent on node-2")
         .isFalse();
   }
 
@@ -115,7 +115,7 @@ class SimGateOnRealNodesIT {
   void aPodOnTheGateNodeReachesSimsByAddress() {
     startPod(TENANT, "telemetry", GATE_NODE, "app: telemetry");
     for (String sim : List.of(SIM1, SIM2)) {
-      assertThat(kubectl.exec(TENANT, "telemetry", "ping", "-c", "3", "-W", "2", sim).orThrow().output())
+      assertThat(kubectl.exec(TENANT, "telemetry", "ping", "-c", "3", "-W", "2", sim).requireSuccess())
           .as("ping %s", sim).contains("3 packets received");
     }
     assertEchoThroughSim("telemetry", SIM1, SIM1);
@@ -127,9 +127,9 @@ class SimGateOnRealNodesIT {
   void aPodResolvesSimsByNameThroughCoreDns() {
     for (var sim : Map.of("sim-1", SIM1, "sim-2", SIM2).entrySet()) {
       String name = sim.getKey() + "." + TENANT + ".svc.cluster.local";
-      assertThat(kubectl.exec(TENANT, "telemetry", "nslookup", name).orThrow().output()).as(name)
+      assertThat(kubectl.exec(TENANT, "telemetry", "nslookup", name).requireSuccess()).as(name)
           .contains("Address: " + sim.getValue());
-      assertThat(kubectl.exec(TENANT, "telemetry", "ping", "-c", "2", "-W", "2", sim.getKey()).orThrow().output())
+      assertThat(kubectl.exec(TENANT, "telemetry", "ping", "-c", "2", "-W", "2", sim.getKey()).requireSuccess())
           .as("ping by short name (the pod's search path)").contains("(" + sim.getValue() + ")");
     }
     assertEchoThroughSim("telemetry", "sim-2." + TENANT + ".svc.cluster.local", SIM2);
@@ -187,7 +187,7 @@ class SimGateOnRealNodesIT {
       client.pods().resource(failed).delete();
       client.configMaps().inNamespace(SYSTEM).withName("no-net-admin").delete();
     }
-    assertThat(cluster.node(PLAIN_NODE).exec("ip", "link", "show", "simgate0").ok()).isFalse();
+    assertThat(cluster.node(PLAIN_NODE).exec("ip", "link", "show", "simgate0").succeeded()).isFalse();
   }
 
   @Test
@@ -199,8 +199,8 @@ class SimGateOnRealNodesIT {
         .withLabel("app.kubernetes.io/name", "simgate-agent").list().getItems()).isEmpty());
     KubeNode gate = cluster.node(GATE_NODE);
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(gate.exec("ip", "link", "show", "simgate0").ok()).as("simgate0 removed").isFalse();
-      assertThat(gate.exec("nft", "list", "tables").orThrow().output()).doesNotContain("simgate");
+      assertThat(gate.exec("ip", "link", "show", "simgate0").succeeded()).as("simgate0 removed").isFalse();
+      assertThat(gate.exec("nft", "list", "tables").requireSuccess()).doesNotContain("simgate");
     });
   }
 
@@ -241,10 +241,10 @@ class SimGateOnRealNodesIT {
   void theOneFileManifestInstallsTheOperatorToo(KubernetesClient client) {
     kubectl.run("apply", "--server-side", "-f", Kubectl.MANIFEST.toString());
     kubectl.result(READY, "-n", SYSTEM, "rollout", "status", "deployment/simgate-operator",
-        "--timeout=" + READY.toSeconds() + "s").orThrow();
+        "--timeout=" + READY.toSeconds() + "s").requireSuccess();
     Pod operator = onlyPod(client, SYSTEM, "app.kubernetes.io/component=operator");
     assertThat(operator.getStatus().getContainerStatuses().getFirst().getReady()).isTrue();
-    kubectl.result(READY, "delete", "-f", Kubectl.MANIFEST.toString(), "--wait=true").orThrow();
+    kubectl.result(READY, "delete", "-f", Kubectl.MANIFEST.toString(), "--wait=true").requireSuccess();
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -319,7 +319,7 @@ class SimGateOnRealNodesIT {
               command: ["sleep", "3600"]
         """.formatted(name, namespace, labels, node, toolbox));
     kubectl.result(READY, "-n", namespace, "wait", "--for=condition=Ready", "--timeout=120s", "pod/" + name)
-        .orThrow();
+        .requireSuccess();
   }
 
   /**
@@ -339,14 +339,14 @@ class SimGateOnRealNodesIT {
     }
     try {
       // busybox nc half-closes at the end of its input and waits for the echo
-      HostCommand.Result result = kubectl.exec(TENANT, pod, "sh", "-c",
+      Command result = kubectl.exec(TENANT, pod, "sh", "-c",
           "head -c 1048576 /dev/urandom > /tmp/sent && nc " + target + " 7000 < /tmp/sent > /tmp/echoed"
               + " && sha256sum /tmp/sent /tmp/echoed && wc -c < /tmp/echoed");
-      List<String> lines = result.output().lines().map(String::strip).toList();
+      List<String> lines = result.stdout().lines().map(String::strip).toList();
       List<String> hashes = lines.stream().filter(l -> l.matches("[0-9a-f]{64} .*")).map(l -> l.substring(0, 64))
           .toList();
-      assertThat(result.ok() && lines.contains("1048576") && hashes.size() == 2 && hashes.get(0).equals(hashes.get(1)))
-          .as("1 MiB echoed byte-exact by %s through %s: %s", simAddress, target, result).isTrue();
+      assertThat(result.succeeded() && lines.contains("1048576") && hashes.size() == 2 && hashes.get(0).equals(hashes.get(1)))
+          .as("1 MiB echoed byte-exact by %s through %s: %s", simAddress, target, result.describe()).isTrue();
     } finally {
       echo.destroyForcibly();
     }

@@ -1,7 +1,7 @@
 package dev.simgate.testkit;
 
-import static dev.simgate.testkit.HostCommand.check;
-import static dev.simgate.testkit.HostCommand.run;
+import static dev.simgate.testkit.Command.check;
+import static dev.simgate.testkit.Command.run;
 
 /**
  * The network of a cluster's nodes (see {@link ClusterLayout}): an underlay bridge in its own namespace, the host on

@@ -102,7 +102,7 @@ final class ClusterTeardown {
         return;
       }
       for (String mount : mounts.reversed()) {
-        HostCommand.run("umount", "--lazy", mount);
+        Command.run("umount", "--lazy", mount);
       }
     }
     List<String> left = mountsBelow(dir);
@@ -179,8 +179,8 @@ final class ClusterTeardown {
 
   private static boolean isSocket(Path path) {
     try {
-      return "socket".equals(HostCommand.check("stat", "-c", "%F", path.toString()).strip());
-    } catch (IllegalStateException e) {
+      return "socket".equals(Command.check("stat", "-c", "%F", path.toString()).strip());
+    } catch (AssertionError e) {
       return false;
     }
   }

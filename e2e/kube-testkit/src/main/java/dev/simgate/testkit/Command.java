@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One external command run to completion by a test (helm, kubectl, lua, lab.sh, ip netns exec ...), with what it
- * printed. The tests' one process runner (the agent has its own, {@code HostCommand}, which must not touch the disk):
+ * printed. The tests' one process runner (the agent has its own, {@code HostCommand}, which must not touch the disk),
+ * also for the test cluster's host commands (ip, ctr, umount):
  * a command that outlives its time limit is killed with its children and fails the test.
  *
  * @param exitCode the command's exit status
@@ -24,6 +25,15 @@ public record Command(List<String> argv, int exitCode, String stdout, String std
 
   public static Command run(List<String> argv) {
     return run(argv, Map.of(), null, TIMEOUT);
+  }
+
+  public static Command run(String... argv) {
+    return run(List.of(argv));
+  }
+
+  /** Runs {@code argv} and returns its stdout, or fails (with everything it printed) unless it exits 0. */
+  public static String check(String... argv) {
+    return run(List.of(argv)).requireSuccess();
   }
 
   public static Command run(List<String> argv, Map<String, String> env, String stdin) {

@@ -13,7 +13,7 @@ public final class ImageArchives {
 
   /** The first {@code RepoTags} entry of the archive's manifest.json, e.g. {@code simgate/agent:0.1.0}. */
   public static String repoTag(Path archive) {
-    String manifest = HostCommand.check("tar", "-xOf", archive.toString(), "manifest.json");
+    String manifest = Command.check("tar", "-xOf", archive.toString(), "manifest.json");
     Matcher matcher = FIRST_TAG.matcher(manifest);
     if (!matcher.find()) {
       throw new IllegalStateException(archive + " has no RepoTags in its manifest.json");

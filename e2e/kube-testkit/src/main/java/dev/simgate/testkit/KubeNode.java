@@ -47,19 +47,18 @@ public final class KubeNode {
   }
 
   /** Runs a command in the node's network namespace (like a shell on the node). */
-  public HostCommand.Result exec(String... command) {
+  public Command exec(String... command) {
     List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", netns()));
     argv.addAll(List.of(command));
-    return HostCommand.run(HostCommand.DEFAULT_TIMEOUT, Map.of(), argv);
+    return Command.run(argv);
   }
 
   /** Imports docker/OCI archives into the node's containerd (namespace k8s.io, as the kubelet sees images). */
   public void importImages(List<Path> archives) {
     for (Path archive : archives) {
-      HostCommand.run(Duration.ofMinutes(3), Map.of(), List.of(binaries.require("ctr").toString(),
-              "--address", layout.containerdSocket(index).toString(), "--namespace", "k8s.io",
-              "images", "import", "--local", archive.toString()))
-          .orThrow();
+      Command.run(List.of(binaries.require("ctr").toString(), "--address", layout.containerdSocket(index).toString(),
+              "--namespace", "k8s.io", "images", "import", "--local", archive.toString()), Map.of(), null,
+          Duration.ofMinutes(3)).requireSuccess();
     }
   }
 
@@ -79,8 +78,8 @@ public final class KubeNode {
       if (!containerd.isAlive()) {
         throw new ControlPlaneStartException(name() + ": " + containerd.exitDescription(), containerd);
       }
-      if (Files.exists(layout.containerdSocket(index)) && HostCommand.run(binaries.require("ctr").toString(),
-          "--address", layout.containerdSocket(index).toString(), "version").ok()) {
+      if (Files.exists(layout.containerdSocket(index)) && Command.run(binaries.require("ctr").toString(),
+          "--address", layout.containerdSocket(index).toString(), "version").succeeded()) {
         return;
       }
       if (System.nanoTime() > deadline) {

@@ -39,7 +39,7 @@ class KubeClusterIT {
         assertThat(object.getStatus().getNodeInfo().getKubeletVersion()).isEqualTo("v" + KubeBinaries.KUBERNETES_VERSION);
         assertThat(object.getStatus().getNodeInfo().getContainerRuntimeVersion()).startsWith("containerd://2.");
         assertThat(object.getStatus().getAddresses()).extracting(NodeAddress::getAddress).contains(node.address());
-        assertThat(node.exec("ip", "-4", "-o", "addr", "show", "dev", "eth0").orThrow().output())
+        assertThat(node.exec("ip", "-4", "-o", "addr", "show", "dev", "eth0").requireSuccess())
             .as("the node's own network namespace").contains(node.address() + "/24");
       }
       Pod a = runPod(cluster, "a", "node-1");
@@ -47,11 +47,11 @@ class KubeClusterIT {
       assertThat(a.getStatus().getPodIP()).startsWith("10.88.1.");
       assertThat(b.getStatus().getPodIP()).startsWith("10.88.2.");
 
-      assertThat(exec(cluster, "a", "ping", "-c", "2", "-W", "2", b.getStatus().getPodIP()).output())
+      assertThat(exec(cluster, "a", "ping", "-c", "2", "-W", "2", b.getStatus().getPodIP()))
           .as("pod to pod across nodes").contains("2 packets received");
-      assertThat(exec(cluster, "b", "nslookup", "kubernetes.default.svc.cluster.local").output())
+      assertThat(exec(cluster, "b", "nslookup", "kubernetes.default.svc.cluster.local"))
           .as("cluster DNS (CoreDNS on one of the nodes, through kube-proxy)").contains("Address: 10.96.0.1");
-      assertThat(exec(cluster, "a", "sh", "-c", "echo | nc -w 3 kubernetes.default.svc 443 && echo connected").output())
+      assertThat(exec(cluster, "a", "sh", "-c", "echo | nc -w 3 kubernetes.default.svc 443 && echo connected"))
           .as("the apiserver through the kubernetes Service").contains("connected");
     }
     assertThat(HostSnapshot.take()).as("what a cluster leaves on the machine").isEqualTo(before);
@@ -97,11 +97,11 @@ class KubeClusterIT {
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())), WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
-  private static HostCommand.Result exec(KubeCluster cluster, String pod, String... command) {
+  private static String exec(KubeCluster cluster, String pod, String... command) {
     List<String> argv = new ArrayList<>(List.of(cluster.controlPlane().kubectl().toString(), "exec", pod, "--"));
     argv.addAll(List.of(command));
-    return HostCommand.run(WAIT, Map.of("KUBECONFIG", cluster.controlPlane().kubeconfig().toString()), argv)
-        .orThrow();
+    return Command.run(argv, Map.of("KUBECONFIG", cluster.controlPlane().kubeconfig().toString()), null, WAIT)
+        .requireSuccess();
   }
 
   private static String envValue(Path env, String key) throws IOException {
@@ -113,11 +113,11 @@ class KubeClusterIT {
   static final class HostSnapshot {
     static Map<String, String> take() throws IOException {
       Map<String, String> state = new TreeMap<>();
-      state.put("netns", HostCommand.check("ip", "netns", "list").lines()
+      state.put("netns", Command.check("ip", "netns", "list").lines()
           .filter(l -> l.matches("k[0-9a-f]{5}-.*")).sorted().toList().toString());
-      state.put("links", HostCommand.check("ip", "-o", "link").lines()
+      state.put("links", Command.check("ip", "-o", "link").lines()
           .map(l -> l.split(": ")[1]).filter(l -> l.matches("k[0-9a-f]{5}h.*")).toList().toString());
-      state.put("routes", HostCommand.check("ip", "route").lines().filter(l -> l.startsWith("10.88.")
+      state.put("routes", Command.check("ip", "route").lines().filter(l -> l.startsWith("10.88.")
           || l.startsWith("198.51.100.")).toList().toString());
       state.put("mounts", ClusterTeardown.mountsBelow(Path.of(System.getProperty("java.io.tmpdir"))).stream()
           .filter(m -> m.contains("simgate-cluster-")).toList().toString());
