@@ -1,12 +1,17 @@
 package dev.simgate.operator;
 
+import java.util.function.Consumer;
+
 import dev.simgate.operator.devicesubnet.DeviceSubnetReconciler;
 import dev.simgate.operator.gatepeer.GatePeerReconciler;
+import dev.simgate.operator.routes.RangeLedger;
 import dev.simgate.operator.status.EventRecorder;
 import dev.simgate.operator.vpg.VirtualPrivateGatewayReconciler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RuntimeInfo;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 
@@ -34,9 +39,15 @@ public final class SimGateOperator implements AutoCloseable {
       }
     });
     EventRecorder events = new EventRecorder(client);
-    operator.register(new VirtualPrivateGatewayReconciler(settings));
-    operator.register(new GatePeerReconciler(settings, events));
-    operator.register(new DeviceSubnetReconciler(settings, events));
+    operator.register(new VirtualPrivateGatewayReconciler(settings), timing(settings.timing()));
+    operator.register(new GatePeerReconciler(settings, events), timing(settings.timing()));
+    operator.register(new DeviceSubnetReconciler(settings, events, new RangeLedger(client, settings.namespace())),
+        timing(settings.timing()));
+  }
+
+  /** Retries, then a resync at least every interval: an outage longer than the retries leaves nothing stale for long. */
+  private static <P extends HasMetadata> Consumer<ControllerConfigurationOverrider<P>> timing(ReconcileTiming timing) {
+    return o -> o.withRetry(timing.retry()).withReconciliationMaxInterval(timing.resync());
   }
 
   public SimGateOperator start() {

@@ -4,23 +4,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
+import dev.simgate.contract.net.Cidr;
 import dev.simgate.operator.OperatorSettings;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnetStatus;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
-import dev.simgate.operator.api.v1alpha1.RoutedCidrs;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
+import dev.simgate.operator.routes.ClusterRangeInformers;
+import dev.simgate.operator.routes.ClusterRanges;
+import dev.simgate.operator.routes.RangeLedger;
 import dev.simgate.operator.status.Conditions;
 import dev.simgate.operator.status.EventRecorder;
 import dev.simgate.operator.status.Informers;
+import dev.simgate.operator.status.ReconcileErrors;
 import dev.simgate.operator.status.StatusPatch;
 import dev.simgate.operator.validation.CrossChecks;
 import dev.simgate.operator.validation.Problem;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -31,8 +41,10 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
- * DeviceSubnet: validate against its VPG, namespace, GatePeer pools and other DeviceSubnets, then publish each named
- * device as a Service + EndpointSlice. On a cross-object error the published objects are left as they are.
+ * DeviceSubnet: observe (VPG, namespace, GatePeer pools, the cluster's ranges, the VPG's range ledger) → validate →
+ * claim its CIDRs in the ledger → publish each named device as a Service + EndpointSlice → status. On a cross-object
+ * error nothing is claimed or published anew; what it holds stays, except on a VPG that no longer admits its namespace,
+ * which takes its routes away at once.
  */
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "services", type = DeviceServiceDependent.class),
@@ -43,14 +55,22 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
   static final String VPGS = "vpgs";
   static final String NAMESPACES = "namespaces";
   static final String GATE_PEERS = "gatepeers";
-  static final String SIBLINGS = "sibling-devicesubnets";
+  static final String DELETED_SIBLINGS = "deleted-devicesubnets";
+  static final String LEDGERS = "range-ledgers";
 
+  private final OperatorSettings settings;
   private final Conditions conditions;
   private final EventRecorder events;
+  private final ReconcileErrors errors;
+  private final RangeLedger ledger;
+  private boolean serviceCidrs;
 
-  public DeviceSubnetReconciler(OperatorSettings settings, EventRecorder events) {
+  public DeviceSubnetReconciler(OperatorSettings settings, EventRecorder events, RangeLedger ledger) {
+    this.settings = settings;
     this.conditions = new Conditions(settings.clock());
     this.events = events;
+    this.errors = new ReconcileErrors(conditions, events);
+    this.ledger = ledger;
   }
 
   @Override
@@ -73,49 +93,143 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
         .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getSpec().innerAddressPool, previous.getSpec().innerAddressPool)
             || !Objects.equals(next.getSpec().vpgRef, previous.getSpec().vpgRef))
         .build();
-    var siblings = InformerEventSourceConfiguration.from(DeviceSubnet.class, DeviceSubnet.class)
-        .withName(SIBLINGS)
-        .withSecondaryToPrimaryMapper(Informers.<DeviceSubnet, DeviceSubnet>toPrimaries(context,
-            other -> ds -> other.getSpec().vpgRef.equals(ds.getSpec().vpgRef)
-                && !ResourceID.fromResource(other).equals(ResourceID.fromResource(ds))))
-        .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getMetadata().getGeneration(), previous.getMetadata().getGeneration()))
+    // A range is freed by a ledger write (an edit) or by its holder's deletion (which writes nothing): either wakes
+    // only the DeviceSubnets waiting for a range of that VPG, not every DeviceSubnet on it.
+    var ledgers = InformerEventSourceConfiguration.from(ConfigMap.class, DeviceSubnet.class)
+        .withName(LEDGERS)
+        .withNamespaces(settings.namespace())
+        .withLabelSelector(RangeLedger.SELECTOR)
+        .withSecondaryToPrimaryMapper(cm -> RangeLedger.vpgOf(cm).map(vpg -> Waiting.on(context, vpg)).orElse(Set.of()))
         .build();
-    return List.of(
+    var deleted = InformerEventSourceConfiguration.from(DeviceSubnet.class, DeviceSubnet.class)
+        .withName(DELETED_SIBLINGS)
+        .withOnAddFilter(ds -> false)
+        .withOnUpdateFilter((next, previous) -> false)
+        .withSecondaryToPrimaryMapper(ds -> Waiting.on(context, ds.getSpec().vpgRef))
+        .build();
+    var podRanges = ClusterRangeInformers.podRanges(DeviceSubnet.class,
+        node -> Waiting.onClusterRanges(context, ClusterRanges.podCidrs(node)));
+    serviceCidrs = ClusterRangeInformers.serviceCidrsServed(context.getClient());
+    var sources = new java.util.ArrayList<EventSource<?, DeviceSubnet>>(List.of(
         new InformerEventSource<>(vpgs, context),
         new InformerEventSource<>(namespaces, context),
         new InformerEventSource<>(gatePeers, context),
-        new InformerEventSource<>(siblings, context));
+        new InformerEventSource<>(ledgers, context),
+        new InformerEventSource<>(deleted, context),
+        new InformerEventSource<>(podRanges, context)));
+    if (serviceCidrs) {
+      sources.add(new InformerEventSource<>(ClusterRangeInformers.serviceCidrs(DeviceSubnet.class,
+          (ServiceCIDR s) -> Waiting.onClusterRanges(context, ClusterRanges.serviceCidrs(s))), context));
+    }
+    return sources;
   }
 
   @Override
   public UpdateControl<DeviceSubnet> reconcile(DeviceSubnet subnet, Context<DeviceSubnet> context) {
+    String vpgName = subnet.getSpec().vpgRef;
     VirtualPrivateGateway vpg = Informers.named(context, VirtualPrivateGateway.class, VPGS)
-        .get(new ResourceID(subnet.getSpec().vpgRef)).orElse(null);
-    Map<String, String> namespaceLabels = Informers.named(context, Namespace.class, NAMESPACES)
-        .get(new ResourceID(subnet.getMetadata().getNamespace()))
-        .map(ns -> ns.getMetadata().getLabels() == null ? Map.<String, String>of() : ns.getMetadata().getLabels())
-        .orElse(null);
+        .get(new ResourceID(vpgName)).orElse(null);
+    Map<String, String> namespaceLabels = namespaceLabels(subnet, context);
     List<GatePeer> gatePeers = Informers.named(context, GatePeer.class, GATE_PEERS).list().toList();
-    List<DeviceSubnet> subnets = context.getPrimaryCache().list().toList();
-    Optional<Problem> problem = CrossChecks.deviceSubnet(subnet, vpg, namespaceLabels, gatePeers, subnets);
+    ClusterRanges cluster = ClusterRangeInformers.read(context, ClusterRangeInformers.POD_RANGES, serviceCidrs,
+        settings.clusterCidrs());
+    HeldRanges held = HeldRanges.of(uid(subnet), Informers.named(context, ConfigMap.class, LEDGERS).list());
+
+    Optional<Problem> problem = CrossChecks.deviceSubnet(subnet, vpg, namespaceLabels, gatePeers)
+        .or(() -> cluster.collision("spec.cidrs:", cidrs(subnet)));
+    if (problem.isEmpty()) {
+      problem = claim(subnet, vpg, held, context);
+      if (problem.isEmpty()) {
+        held = held.onlyOn(vpgName, cidrs(subnet));
+      }
+    }
+    // Routes go at once where the namespace lost its permission, valid spec or not.
+    held = releaseWhereNotAdmitted(subnet, namespaceLabels, held, context);
 
     long generation = subnet.getMetadata().getGeneration();
     DeviceSubnetStatus previous = subnet.getStatus() == null ? new DeviceSubnetStatus() : subnet.getStatus();
     DeviceSubnetStatus next = new DeviceSubnetStatus();
     if (problem.isPresent()) {
       next.devices = previous.devices;
-      next.routed = previous.routed;
       next.conditions = conditions.stalled(generation, problem.get().reason(), problem.get().message(), previous.conditions);
     } else {
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
           .throwAggregateExceptionIfErrorsPresent();
       next.devices = subnet.getSpec().devices.size();
-      next.routed = new RoutedCidrs(subnet.getSpec().vpgRef, List.copyOf(subnet.getSpec().cidrs));
       next.conditions = conditions.ready(generation, "DevicesPublished",
           next.devices + " devices published as Services", previous.conditions);
     }
+    next.routed = held.routed(vpgName);
     next.observedGeneration = generation;
     events.readyChanged(subnet, previous.conditions, next.conditions);
     return StatusPatch.ifChanged(subnet, previous, next, DeviceSubnet::new);
+  }
+
+  /** Takes the CIDRs in the VPG's ledger, and lets go of what it held on any other VPG. */
+  private Optional<Problem> claim(DeviceSubnet subnet, VirtualPrivateGateway vpg, HeldRanges held,
+      Context<DeviceSubnet> context) {
+    String uid = uid(subnet);
+    String vpgName = vpg.getMetadata().getName();
+    Set<String> live = context.getPrimaryCache().list().map(DeviceSubnetReconciler::uid).collect(Collectors.toSet());
+    Optional<Problem> problem = ledger.update(vpgName, vpg, held.ledger(vpgName), claims -> claims.claim(uid,
+        holder(subnet), cidrs(subnet), live::contains, settings.limits().routesPerVpg(), vpgName,
+        settings.clock().instant()));
+    if (problem.isEmpty()) {
+      held.holding().forEach((other, cm) -> {
+        if (!other.equals(vpgName)) {
+          ledger.update(other, null, cm, claims -> claims.releasing(uid));
+        }
+      });
+    }
+    return problem;
+  }
+
+  private HeldRanges releaseWhereNotAdmitted(DeviceSubnet subnet, Map<String, String> namespaceLabels,
+      HeldRanges held, Context<DeviceSubnet> context) {
+    var vpgs = Informers.named(context, VirtualPrivateGateway.class, VPGS);
+    Predicate<String> admitted = name -> vpgs.get(new ResourceID(name))
+        .map(v -> dev.simgate.operator.validation.Selectors.matches(v.getSpec().namespaceSelector, namespaceLabels))
+        .orElse(true); // a deleted VPG's ledger goes with it
+    HeldRanges kept = held;
+    for (var entry : held.holding().entrySet()) {
+      if (!admitted.test(entry.getKey())) {
+        String uid = uid(subnet);
+        ledger.update(entry.getKey(), null, entry.getValue(), claims -> claims.releasing(uid));
+        kept = kept.without(entry.getKey());
+      }
+    }
+    return kept;
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<DeviceSubnet> updateErrorStatus(DeviceSubnet subnet, Context<DeviceSubnet> context,
+      Exception e) {
+    DeviceSubnetStatus copy = new DeviceSubnetStatus();
+    if (subnet.getStatus() != null) {
+      copy.devices = subnet.getStatus().devices;
+      copy.routed = subnet.getStatus().routed;
+    }
+    return errors.status(subnet, context, e, copy, DeviceSubnet::new);
+  }
+
+  private static Map<String, String> namespaceLabels(DeviceSubnet subnet, Context<DeviceSubnet> context) {
+    return Informers.named(context, Namespace.class, NAMESPACES)
+        .get(new ResourceID(subnet.getMetadata().getNamespace()))
+        .map(ns -> ns.getMetadata().getLabels() == null ? Map.<String, String>of() : ns.getMetadata().getLabels())
+        .orElse(null);
+  }
+
+  static String uid(DeviceSubnet subnet) {
+    return subnet.getMetadata().getUid();
+  }
+
+  static String holder(DeviceSubnet subnet) {
+    return subnet.getMetadata().getNamespace() + "/" + subnet.getMetadata().getName();
+  }
+
+  /** The spec's CIDRs as networks; CEL guarantees they parse. */
+  static List<Cidr> cidrs(DeviceSubnet subnet) {
+    return subnet.getSpec().cidrs.stream().map(Cidr::parseOrNull).filter(Objects::nonNull).map(Cidr::network)
+        .distinct().toList();
   }
 }

@@ -1,0 +1,61 @@
+package dev.simgate.operator;
+
+import java.util.List;
+import java.util.Optional;
+
+import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
+import dev.simgate.operator.api.v1alpha1.GatePeer;
+import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * What the operator needs before it starts, checked once so that a missing piece is one line saying what is missing
+ * and how to fix it, instead of an informer or leader-election stack trace repeated every few seconds: the API server
+ * answers, the three CRDs are installed, the operator's namespace exists.
+ */
+public final class Preflight {
+  private Preflight() {}
+
+  /** The first thing missing, as one line, or empty when the operator can start. */
+  public static Optional<String> problem(KubernetesClient client, String namespace) {
+    String server = String.valueOf(client.getMasterUrl());
+    try {
+      client.getKubernetesVersion();
+    } catch (KubernetesClientException e) {
+      return Optional.of("cannot reach the Kubernetes API server at " + server + " (" + rootMessage(e)
+          + "): set KUBECONFIG to a kubeconfig for the cluster, or run the operator in the cluster");
+    }
+    for (Class<? extends HasMetadata> kind : List.of(VirtualPrivateGateway.class, GatePeer.class, DeviceSubnet.class)) {
+      String crd = HasMetadata.getPlural(kind) + "." + HasMetadata.getGroup(kind);
+      try {
+        client.resources(kind).inAnyNamespace().list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
+            .withLimit(1L).build());
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 404) {
+          return Optional.of("the CustomResourceDefinition " + crd + " is not installed on " + server
+              + ": install the CRDs with kubectl apply --server-side -f crds/ (or the Helm chart)");
+        }
+        // Anything else (e.g. 403) the operator's informers report in their own way.
+      }
+    }
+    try {
+      if (client.namespaces().withName(namespace).get() == null) {
+        return Optional.of("namespace '" + namespace + "' does not exist on " + server + ": create it with kubectl"
+            + " create namespace " + namespace + ", or name the operator's namespace with --namespace (env POD_NAMESPACE)");
+      }
+    } catch (KubernetesClientException e) {
+      // Not allowed to read namespaces: nothing to tell in advance.
+    }
+    return Optional.empty();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+}

@@ -1,0 +1,131 @@
+package dev.simgate.operator.routes;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
+import dev.simgate.operator.render.Labels;
+import dev.simgate.operator.validation.Problem;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * Stores the {@link RangeClaims} of each VPG in a ConfigMap {@code simgate-ranges-<vpg>} in the operator's namespace,
+ * owned by the VPG. Not in the DeviceSubnets' status: whoever may patch {@code devicesubnets/status} could write a claim
+ * there, while this namespace is the operator's. Every change is a read-decide-write with the ConfigMap's
+ * resourceVersion, so two DeviceSubnets reconciled at once cannot both take one range: the second write fails with a
+ * conflict, and its decision is made again on what the first wrote.
+ */
+public final class RangeLedger {
+  public static final String NAME = "simgate-device-ranges";
+  /** Label selector of the ledger ConfigMaps. */
+  public static final String SELECTOR = Labels.NAME + "=" + NAME;
+  public static final String VPG_ANNOTATION = "simgate.dev/vpg";
+  private static final String PREFIX = "simgate-ranges-";
+  private static final int ATTEMPTS = 5;
+  private static final Logger LOG = LoggerFactory.getLogger(RangeLedger.class);
+
+  private final KubernetesClient client;
+  private final String namespace;
+
+  public RangeLedger(KubernetesClient client, String namespace) {
+    this.client = client;
+    this.namespace = namespace;
+  }
+
+  /** The ledger's name for a VPG: the VPG's name, shortened with a hash where it would not fit. */
+  public static String configMapName(String vpg) {
+    if (PREFIX.length() + vpg.length() <= 253) {
+      return PREFIX + vpg;
+    }
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(vpg.getBytes(StandardCharsets.UTF_8));
+      return PREFIX + vpg.substring(0, 200) + "-" + HexFormat.of().formatHex(hash, 0, 5);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The VPG a ledger ConfigMap belongs to. */
+  public static Optional<String> vpgOf(ConfigMap ledger) {
+    var annotations = ledger.getMetadata().getAnnotations();
+    return Optional.ofNullable(annotations == null ? null : annotations.get(VPG_ANNOTATION));
+  }
+
+  public static RangeClaims claims(ConfigMap ledger) {
+    return ledger == null ? RangeClaims.empty() : RangeClaims.parse(ledger.getData());
+  }
+
+  /**
+   * Changes the claims of {@code vpg} by {@code decide}, starting from {@code cached} (the informer's copy, or null when
+   * there is none yet) and deciding again on the stored copy after a conflict.
+   *
+   * @param owner the VPG, to create the ledger with; null: only ever change an existing ledger (releases)
+   * @return the problem {@code decide} reported, in which case nothing was written
+   */
+  public Optional<Problem> update(String vpg, VirtualPrivateGateway owner, ConfigMap cached,
+      Function<RangeClaims, RangeClaims.Outcome> decide) {
+    ConfigMap current = cached;
+    for (int attempt = 1; ; attempt++) {
+      RangeClaims claims = claims(current);
+      RangeClaims.Outcome outcome = decide.apply(claims);
+      if (outcome.problem().isPresent()) {
+        return outcome.problem();
+      }
+      Map<String, String> data = outcome.claims().toData();
+      Map<String, String> stored = current == null || current.getData() == null ? Map.of() : current.getData();
+      if (data.equals(stored) || (current == null && owner == null)) {
+        return Optional.empty();
+      }
+      if (!claims.malformed().isEmpty()) {
+        LOG.atWarn().addKeyValue("ledger", namespace + "/" + configMapName(vpg)).addKeyValue("entries", claims.malformed())
+            .log("dropping range claims that do not parse");
+      }
+      try {
+        if (current == null) {
+          client.resource(build(vpg, owner, data)).create();
+        } else {
+          ConfigMap next = new ConfigMapBuilder(current).withData(data).build();
+          client.resource(next).update();
+        }
+        return Optional.empty();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == ATTEMPTS) {
+          throw e;
+        }
+        current = client.configMaps().inNamespace(namespace).withName(configMapName(vpg)).get();
+      }
+    }
+  }
+
+  private ConfigMap build(String vpg, VirtualPrivateGateway owner, Map<String, String> data) {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(configMapName(vpg))
+        .withNamespace(namespace)
+        .addToLabels(Labels.NAME, NAME)
+        .addToLabels(Labels.MANAGED_BY, Labels.OPERATOR)
+        .addToAnnotations(VPG_ANNOTATION, vpg)
+        // Deleted with its VPG: the claims mean nothing without it.
+        .withOwnerReferences(new OwnerReferenceBuilder()
+            .withApiVersion(owner.getApiVersion())
+            .withKind(owner.getKind())
+            .withName(owner.getMetadata().getName())
+            .withUid(owner.getMetadata().getUid())
+            .build())
+        .endMetadata()
+        .withData(data)
+        .build();
+  }
+}
