@@ -51,11 +51,15 @@ public final class Preflight {
     return Optional.empty();
   }
 
+  /** The innermost cause that says something, with its type: "ConnectException: Connection refused". */
   private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+    String said = e.getClass().getSimpleName();
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      said = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+      if (t.getCause() == null || t.getCause().getMessage() == null && t.getCause().getCause() == null) {
+        break;
+      }
     }
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return said;
   }
 }

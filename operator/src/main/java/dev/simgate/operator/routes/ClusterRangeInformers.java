@@ -25,6 +25,7 @@ public final class ClusterRangeInformers {
   public static final String POD_RANGES = "pod-ranges";
   public static final String SERVICE_CIDRS = "service-cidrs";
   private static final Logger LOG = LoggerFactory.getLogger(ClusterRangeInformers.class);
+  private static final java.util.concurrent.atomic.AtomicBoolean TOLD = new java.util.concurrent.atomic.AtomicBoolean();
 
   private ClusterRangeInformers() {}
 
@@ -34,7 +35,7 @@ public final class ClusterRangeInformers {
    */
   public static boolean serviceCidrsServed(KubernetesClient client) {
     boolean served = client.supports(ServiceCIDR.class);
-    if (!served) {
+    if (!served && !TOLD.getAndSet(true)) {
       LOG.info("ServiceCIDR (networking.k8s.io/v1) is not served: name the Service range in --cluster-cidrs");
     }
     return served;

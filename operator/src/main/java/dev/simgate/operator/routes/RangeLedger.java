@@ -16,6 +16,7 @@ import dev.simgate.operator.render.Labels;
 import dev.simgate.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -96,8 +97,12 @@ public final class RangeLedger {
         if (current == null) {
           client.resource(build(vpg, owner, data)).create();
         } else {
-          ConfigMap next = new ConfigMapBuilder(current).withData(data).build();
-          client.resource(next).update();
+          ConfigMapBuilder next = new ConfigMapBuilder(current).withData(data);
+          if (owner != null) {
+            // A VPG deleted and created again under its name takes over the ledger the collector has not removed yet.
+            next.editMetadata().withOwnerReferences(ownerReference(owner)).endMetadata();
+          }
+          client.resource(next.build()).update();
         }
         return Optional.empty();
       } catch (KubernetesClientException e) {
@@ -118,14 +123,18 @@ public final class RangeLedger {
         .addToLabels(Labels.MANAGED_BY, Labels.OPERATOR)
         .addToAnnotations(VPG_ANNOTATION, vpg)
         // Deleted with its VPG: the claims mean nothing without it.
-        .withOwnerReferences(new OwnerReferenceBuilder()
-            .withApiVersion(owner.getApiVersion())
-            .withKind(owner.getKind())
-            .withName(owner.getMetadata().getName())
-            .withUid(owner.getMetadata().getUid())
-            .build())
+        .withOwnerReferences(ownerReference(owner))
         .endMetadata()
         .withData(data)
+        .build();
+  }
+
+  private static OwnerReference ownerReference(VirtualPrivateGateway owner) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(owner.getApiVersion())
+        .withKind(owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
         .build();
   }
 }
