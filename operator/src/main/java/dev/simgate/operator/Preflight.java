@@ -2,10 +2,14 @@ package dev.simgate.operator;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -27,17 +31,13 @@ public final class Preflight {
       return Optional.of("cannot reach the Kubernetes API server at " + server + " (" + rootMessage(e)
           + "): set KUBECONFIG to a kubeconfig for the cluster, or run the operator in the cluster");
     }
+    // Discovery, not a list: it needs no RBAC, and logs no warning about the v1alpha1 version.
+    Set<String> served = served(client, HasMetadata.getApiVersion(GatePeer.class));
     for (Class<? extends HasMetadata> kind : List.of(VirtualPrivateGateway.class, GatePeer.class, DeviceSubnet.class)) {
-      String crd = HasMetadata.getPlural(kind) + "." + HasMetadata.getGroup(kind);
-      try {
-        client.resources(kind).inAnyNamespace().list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
-            .withLimit(1L).build());
-      } catch (KubernetesClientException e) {
-        if (e.getCode() == 404) {
-          return Optional.of("the CustomResourceDefinition " + crd + " is not installed on " + server
-              + ": install the CRDs with kubectl apply --server-side -f crds/ (or the Helm chart)");
-        }
-        // Anything else (e.g. 403) the operator's informers report in their own way.
+      if (!served.contains(HasMetadata.getPlural(kind))) {
+        return Optional.of("the CustomResourceDefinition " + HasMetadata.getPlural(kind) + "." + HasMetadata.getGroup(kind)
+            + " is not installed on " + server + ": install the CRDs with kubectl apply --server-side -f crds/"
+            + " (or the Helm chart)");
       }
     }
     try {
@@ -49,6 +49,19 @@ public final class Preflight {
       // Not allowed to read namespaces: nothing to tell in advance.
     }
     return Optional.empty();
+  }
+
+  private static Set<String> served(KubernetesClient client, String apiVersion) {
+    try {
+      APIResourceList list = client.getApiResources(apiVersion);
+      return list == null ? Set.of()
+          : list.getResources().stream().map(APIResource::getName).collect(Collectors.toSet());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return Set.of();
+      }
+      throw e;
+    }
   }
 
   /** The innermost cause that says something, with its type: "ConnectException: Connection refused". */

@@ -1,5 +1,6 @@
 package dev.simgate.operator.devicesubnet;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +25,7 @@ import dev.simgate.operator.status.ReconcileErrors;
 import dev.simgate.operator.status.StatusPatch;
 import dev.simgate.operator.validation.CrossChecks;
 import dev.simgate.operator.validation.Problem;
+import dev.simgate.operator.validation.Selectors;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR;
@@ -110,7 +112,7 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
     var podRanges = ClusterRangeInformers.podRanges(DeviceSubnet.class,
         node -> Waiting.onClusterRanges(context, ClusterRanges.podCidrs(node)));
     serviceCidrs = ClusterRangeInformers.serviceCidrsServed(context.getClient());
-    var sources = new java.util.ArrayList<EventSource<?, DeviceSubnet>>(List.of(
+    var sources = new ArrayList<EventSource<?, DeviceSubnet>>(List.of(
         new InformerEventSource<>(vpgs, context),
         new InformerEventSource<>(namespaces, context),
         new InformerEventSource<>(gatePeers, context),
@@ -188,7 +190,7 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
       HeldRanges held, Context<DeviceSubnet> context) {
     var vpgs = Informers.named(context, VirtualPrivateGateway.class, VPGS);
     Predicate<String> admitted = name -> vpgs.get(new ResourceID(name))
-        .map(v -> dev.simgate.operator.validation.Selectors.matches(v.getSpec().namespaceSelector, namespaceLabels))
+        .map(v -> Selectors.matches(v.getSpec().namespaceSelector, namespaceLabels))
         .orElse(true); // a deleted VPG's ledger goes with it
     HeldRanges kept = held;
     for (var entry : held.holding().entrySet()) {

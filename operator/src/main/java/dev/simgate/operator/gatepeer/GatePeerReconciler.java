@@ -1,5 +1,7 @@
 package dev.simgate.operator.gatepeer;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -132,7 +134,7 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
             .map(name -> Set.of(new ResourceID(name)))
             .orElse(Set.of()))
         .build();
-    var sources = new java.util.ArrayList<EventSource<?, GatePeer>>(List.of(
+    var sources = new ArrayList<EventSource<?, GatePeer>>(List.of(
         new InformerEventSource<>(vpgs, context),
         new InformerEventSource<>(nodes, context),
         new InformerEventSource<>(subnets, context),
@@ -192,7 +194,7 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
 
   /** A ConfigMap holds at most 1 MiB: refuse a config that would not fit rather than fail on every write. */
   private Optional<Problem> sizeLimit(GatePeerPlan plan) {
-    int bytes = plan.agentYaml().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    int bytes = plan.agentYaml().getBytes(StandardCharsets.UTF_8).length;
     int limit = settings.limits().agentConfigBytes();
     if (bytes <= limit) {
       return Optional.empty();

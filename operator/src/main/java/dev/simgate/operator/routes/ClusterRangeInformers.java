@@ -2,6 +2,7 @@ package dev.simgate.operator.routes;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
@@ -25,7 +26,7 @@ public final class ClusterRangeInformers {
   public static final String POD_RANGES = "pod-ranges";
   public static final String SERVICE_CIDRS = "service-cidrs";
   private static final Logger LOG = LoggerFactory.getLogger(ClusterRangeInformers.class);
-  private static final java.util.concurrent.atomic.AtomicBoolean TOLD = new java.util.concurrent.atomic.AtomicBoolean();
+  private static final AtomicBoolean TOLD = new AtomicBoolean();
 
   private ClusterRangeInformers() {}
 

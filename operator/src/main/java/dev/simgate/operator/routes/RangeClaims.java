@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,7 @@ public final class RangeClaims {
   }
 
   public Map<String, Claim> claims() {
-    return java.util.Collections.unmodifiableMap(byUid);
+    return Collections.unmodifiableMap(byUid);
   }
 
   public Optional<Claim> of(String uid) {

@@ -11,13 +11,14 @@ import dev.simgate.contract.net.Cidr;
 import dev.simgate.operator.Fixtures;
 import dev.simgate.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeSpec;
 import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR;
 import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDRBuilder;
 
 class ClusterRangesTest {
   private static Node node(String name, String... podCidrs) {
     Node node = Fixtures.node(name, "192.0.2.1", false);
-    node.setSpec(new io.fabric8.kubernetes.api.model.NodeSpec());
+    node.setSpec(new NodeSpec());
     node.getSpec().setPodCIDRs(List.of(podCidrs));
     return node;
   }
@@ -30,7 +31,7 @@ class ClusterRangesTest {
   @Test
   void rangesComeFromNodesServiceCidrsAndTheOperatorsSetting() {
     Node legacy = Fixtures.node("old", "192.0.2.2", false);
-    legacy.setSpec(new io.fabric8.kubernetes.api.model.NodeSpec());
+    legacy.setSpec(new NodeSpec());
     legacy.getSpec().setPodCIDR("10.244.7.0/24");
     ClusterRanges ranges = ClusterRanges.of(List.of(Cidr.parse("10.233.64.0/18")),
         Stream.of(node("n1", "10.244.1.0/24", "fd00:1::/64"), legacy, Fixtures.node("kwok", "192.0.2.3", false)),

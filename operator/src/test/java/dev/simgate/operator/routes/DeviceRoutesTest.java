@@ -3,6 +3,7 @@ package dev.simgate.operator.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +37,7 @@ class DeviceRoutesTest {
   void whatChangedSinceAcceptanceIsWithheldNeverThrown() {
     RangeClaims claims = claims(Map.of("a", List.of("10.128.0.0/16"), "b", List.of("10.129.0.0/16"),
         "gone", List.of("10.150.0.0/16")));
-    Map<String, String> data = new java.util.HashMap<>(claims.toData());
+    Map<String, String> data = new HashMap<>(claims.toData());
     data.put("forged", "{\"holder\":\"x/y\",\"since\":\"now\",\"cidrs\":[\"0.0.0.0/0\"]}");
     var cluster = ClusterRanges.of(List.of(Cidr.parse("10.129.0.0/24")), Stream.empty(), Stream.empty());
 

@@ -3,6 +3,8 @@ package dev.simgate.operator.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +20,7 @@ class RangeClaimsTest {
   private static final Set<String> LIVE = Set.of("a", "b");
 
   private static List<Cidr> cidrs(String... texts) {
-    return java.util.Arrays.stream(texts).map(Cidr::parse).toList();
+    return Arrays.stream(texts).map(Cidr::parse).toList();
   }
 
   private static RangeClaims claimed(RangeClaims claims, String uid, String... texts) {
@@ -77,7 +79,7 @@ class RangeClaimsTest {
   @Test
   void storedClaimsReadBackAndADamagedEntryCostsOnlyItself() {
     RangeClaims claims = claimed(claimed(RangeClaims.empty(), "a", "10.128.0.0/16"), "b", "10.129.0.0/16");
-    Map<String, String> data = new java.util.HashMap<>(claims.toData());
+    Map<String, String> data = new HashMap<>(claims.toData());
     assertThat(RangeClaims.parse(data)).isEqualTo(claims);
 
     data.put("c", "{\"holder\":\"ns/c\",\"since\":\"2026-01-01T00:00:00Z\",\"cidrs\":[\"0.0.0.0/0x\"]}");
