@@ -188,6 +188,9 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
 
   private HeldRanges releaseWhereNotAdmitted(DeviceSubnet subnet, Map<String, String> namespaceLabels,
       HeldRanges held, Context<DeviceSubnet> context) {
+    if (namespaceLabels == null) {
+      return held; // the namespace is not known (yet): no reason to take anything away
+    }
     var vpgs = Informers.named(context, VirtualPrivateGateway.class, VPGS);
     Predicate<String> admitted = name -> vpgs.get(new ResourceID(name))
         .map(v -> Selectors.matches(v.getSpec().namespaceSelector, namespaceLabels))

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -36,6 +37,7 @@ public final class RangeLedger {
   private static final String PREFIX = "simgate-ranges-";
   private static final int ATTEMPTS = 5;
   private static final Logger LOG = LoggerFactory.getLogger(RangeLedger.class);
+  private static final Map<String, Parsed> PARSED = new ConcurrentHashMap<>();
 
   private final KubernetesClient client;
   private final String namespace;
@@ -65,8 +67,23 @@ public final class RangeLedger {
   }
 
   public static RangeClaims claims(ConfigMap ledger) {
-    return ledger == null ? RangeClaims.empty() : RangeClaims.parse(ledger.getData());
+    if (ledger == null) {
+      return RangeClaims.empty();
+    }
+    // Every reconcile of every DeviceSubnet and GatePeer reads the ledgers: parse each version once.
+    String key = ledger.getMetadata().getNamespace() + "/" + ledger.getMetadata().getName();
+    String version = ledger.getMetadata().getResourceVersion();
+    Parsed parsed = PARSED.get(key);
+    if (parsed == null || version == null || !version.equals(parsed.version())) {
+      parsed = new Parsed(version, RangeClaims.parse(ledger.getData()));
+      if (version != null) {
+        PARSED.put(key, parsed);
+      }
+    }
+    return parsed.claims();
   }
+
+  private record Parsed(String version, RangeClaims claims) {}
 
   /**
    * Changes the claims of {@code vpg} by {@code decide}, starting from {@code cached} (the informer's copy, or null when
