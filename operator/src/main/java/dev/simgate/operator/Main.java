@@ -79,6 +79,12 @@ public final class Main implements Callable<Integer> {
           + " else ${DEFAULT-VALUE}).")
   int maxRoutesPerVpg;
 
+  @Option(names = "--max-endpoints-per-slice", paramLabel = "N",
+      defaultValue = "${env:SIMGATE_MAX_ENDPOINTS_PER_SLICE:-1000}",
+      description = "Devices per EndpointSlice of a DeviceSubnet, 1..1000 (default: env SIMGATE_MAX_ENDPOINTS_PER_SLICE,"
+          + " else ${DEFAULT-VALUE}): fewer objects with more, smaller writes per change with fewer.")
+  int endpointsPerSlice;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -126,7 +132,7 @@ public final class Main implements Callable<Integer> {
           .withClusterCidrs(cidrs(clusterCidrs))
           .withTiming(new ReconcileTiming(duration(resyncInterval), ReconcileTiming.DEFAULT.retryAttempts(),
               ReconcileTiming.DEFAULT.firstRetry()))
-          .withLimits(new Limits(maxRoutesPerVpg, Limits.DEFAULT.agentConfigBytes()));
+          .withLimits(Limits.DEFAULT.withRoutesPerVpg(maxRoutesPerVpg).withEndpointsPerSlice(endpointsPerSlice));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }

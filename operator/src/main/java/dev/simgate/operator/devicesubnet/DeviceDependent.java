@@ -1,10 +1,11 @@
 package dev.simgate.operator.devicesubnet;
 
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
-import dev.simgate.operator.api.v1alpha1.Device;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
+import dev.simgate.operator.render.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
@@ -14,8 +15,9 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /**
- * One object per named device, in the DeviceSubnet's namespace; objects of devices that left the list are deleted,
- * and owner references let Kubernetes delete the rest with the DeviceSubnet.
+ * One object per published device (spec.perDeviceServices), in the DeviceSubnet's namespace; objects of devices that
+ * left the list are deleted, all of them when the DeviceSubnet stops asking for them (as the objects of SimGate 0.1,
+ * which every DeviceSubnet had), and owner references let Kubernetes delete the rest with the DeviceSubnet.
  */
 abstract class DeviceDependent<R extends HasMetadata> extends KubernetesDependentResource<R, DeviceSubnet>
     implements CRUDKubernetesBulkDependentResource<R, DeviceSubnet>, KubernetesBulkDependentResource<R, DeviceSubnet>,
@@ -25,13 +27,19 @@ abstract class DeviceDependent<R extends HasMetadata> extends KubernetesDependen
     super(type);
   }
 
-  abstract R build(String namespace, String deviceSubnet, Device device);
+  abstract R build(String namespace, String deviceSubnet, PublishedDevice device);
 
   @Override
   public Map<ResourceID, R> desiredResources(DeviceSubnet primary, Context<DeviceSubnet> context) {
     String namespace = primary.getMetadata().getNamespace();
-    return primary.getSpec().devices.stream()
+    return PublishedDevice.of(context).stream()
         .map(d -> build(namespace, primary.getMetadata().getName(), d))
         .collect(Collectors.toMap(ResourceID::fromResource, r -> r));
+  }
+
+  /** The DeviceSubnet's own Service and slices are of the same kinds, and never a device's. */
+  @Override
+  public Predicate<R> secondaryResourceFilter(DeviceSubnet primary, Context<DeviceSubnet> context) {
+    return r -> !Labels.isDeviceSubnetDns(r);
   }
 }

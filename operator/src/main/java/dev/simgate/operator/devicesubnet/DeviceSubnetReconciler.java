@@ -1,5 +1,6 @@
 package dev.simgate.operator.devicesubnet;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,13 +45,21 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 
 /**
  * DeviceSubnet: observe (VPG, namespace, GatePeer pools, the cluster's ranges, the VPG's range ledger) → validate →
- * claim its CIDRs in the ledger → publish each named device as a Service + EndpointSlice → status. On a cross-object
- * error nothing is claimed or published anew; what it holds stays, except on a VPG that no longer admits its namespace,
- * which takes its routes away at once.
+ * claim its CIDRs in the ledger → publish its devices (the DeviceSubnet's headless Service and packed EndpointSlices;
+ * with spec.perDeviceServices also a Service + EndpointSlice per device) → status. On a cross-object error nothing is
+ * claimed or published anew; what it holds stays, except on a VPG that no longer admits its namespace, which takes its
+ * routes away at once. A reconcile touches only this DeviceSubnet's objects (and its VPG's ledger when its claim
+ * changes): siblings are woken only when they wait for a range (see {@link Waiting}).
  */
 @Workflow(explicitInvocation = true, dependents = {
-    @Dependent(name = "services", type = DeviceServiceDependent.class),
-    @Dependent(name = "endpointslices", type = DeviceEndpointSliceDependent.class, dependsOn = "services"),
+    @Dependent(name = "service", type = DeviceSubnetServiceDependent.class),
+    @Dependent(name = "slices", type = DeviceSliceDependent.class, dependsOn = "service"),
+    // Per-device names where asked for; where not (and for the objects of SimGate 0.1), JOSDK deletes them, after the
+    // DeviceSubnet's own names are in place.
+    @Dependent(name = "services", type = DeviceServiceDependent.class, dependsOn = "slices",
+        reconcilePrecondition = PerDeviceServicesWanted.class),
+    @Dependent(name = "endpointslices", type = DeviceEndpointSliceDependent.class, dependsOn = "services",
+        reconcilePrecondition = PerDeviceServicesWanted.class),
 })
 @ControllerConfiguration(name = "devicesubnet", fieldManager = "simgate-operator")
 public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
@@ -59,6 +68,7 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
   static final String GATE_PEERS = "gatepeers";
   static final String DELETED_SIBLINGS = "deleted-devicesubnets";
   static final String LEDGERS = "range-ledgers";
+  static final Duration SERVICE_NAME_RECHECK = Duration.ofSeconds(15);
 
   private final OperatorSettings settings;
   private final Conditions conditions;
@@ -81,6 +91,7 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
         .withName(VPGS)
         .withSecondaryToPrimaryMapper(Informers.<VirtualPrivateGateway, DeviceSubnet>toPrimaries(context,
             vpg -> ds -> vpg.getMetadata().getName().equals(ds.getSpec().vpgRef)))
+        .withOnUpdateFilter(Informers.specChanged())
         .build();
     var namespaces = InformerEventSourceConfiguration.from(Namespace.class, DeviceSubnet.class)
         .withName(NAMESPACES)
@@ -137,8 +148,10 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
         settings.clusterCidrs());
     HeldRanges held = HeldRanges.of(uid(subnet), Informers.named(context, ConfigMap.class, LEDGERS).list());
 
+    List<PublishedDevice> devices = published(subnet);
     Optional<Problem> problem = CrossChecks.deviceSubnet(subnet, vpg, namespaceLabels, gatePeers)
-        .or(() -> cluster.collision("spec.cidrs:", cidrs(subnet)));
+        .or(() -> cluster.collision("spec.cidrs:", cidrs(subnet)))
+        .or(() -> ServiceNames.check(subnet, devices, context));
     if (problem.isEmpty()) {
       problem = claim(subnet, vpg, held, context);
       if (problem.isEmpty()) {
@@ -155,16 +168,35 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
       next.devices = previous.devices;
       next.conditions = conditions.stalled(generation, problem.get().reason(), problem.get().message(), previous.conditions);
     } else {
-      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
-          .throwAggregateExceptionIfErrorsPresent();
-      next.devices = subnet.getSpec().devices.size();
-      next.conditions = conditions.ready(generation, "DevicesPublished",
-          next.devices + " devices published as Services", previous.conditions);
+      var workflow = context.managedWorkflowAndDependentResourceContext();
+      workflow.put(PublishedDevice.KEY, devices);
+      workflow.put(DeviceSlices.CAPACITY, settings.limits().endpointsPerSlice());
+      workflow.reconcileManagedWorkflow().throwAggregateExceptionIfErrorsPresent();
+      DeviceSlices.deleteStale(context);
+      next.devices = devices.size();
+      next.conditions = conditions.ready(generation, "DevicesPublished", published(subnet, devices.size()),
+          previous.conditions);
     }
     next.routed = held.routed(vpgName);
     next.observedGeneration = generation;
     events.readyChanged(subnet, previous.conditions, next.conditions);
-    return StatusPatch.ifChanged(subnet, previous, next, DeviceSubnet::new);
+    UpdateControl<DeviceSubnet> control = StatusPatch.ifChanged(subnet, previous, next, DeviceSubnet::new);
+    // Someone else's Service going away is no event this operator watches for: look again in a while.
+    return problem.filter(p -> p.reason().equals(Problem.SERVICE_NAME_TAKEN)).isPresent()
+        ? control.rescheduleAfter(SERVICE_NAME_RECHECK) : control;
+  }
+
+  /** The devices to publish: spec.devices. */
+  private static List<PublishedDevice> published(DeviceSubnet subnet) {
+    return subnet.getSpec().devices.stream().map(d -> new PublishedDevice(d, true)).toList();
+  }
+
+  /** Says under which names the devices resolve. */
+  private static String published(DeviceSubnet subnet, int devices) {
+    String domain = subnet.getMetadata().getName() + "." + subnet.getMetadata().getNamespace() + ".svc";
+    return devices + " devices published as <device>." + domain
+        + (subnet.getSpec().wantsPerDeviceServices() ? " and <device>." + subnet.getMetadata().getNamespace() + ".svc"
+            : "");
   }
 
   /** Takes the CIDRs in the VPG's ledger, and lets go of what it held on any other VPG. */

@@ -91,6 +91,7 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
         .withName(VPGS)
         .withSecondaryToPrimaryMapper(Informers.<VirtualPrivateGateway, GatePeer>toPrimaries(context,
             vpg -> gp -> vpg.getMetadata().getName().equals(gp.getSpec().vpgRef)))
+        .withOnUpdateFilter(Informers.specChanged())
         .build();
     var nodes = InformerEventSourceConfiguration.from(Node.class, GatePeer.class)
         .withName(NODES)

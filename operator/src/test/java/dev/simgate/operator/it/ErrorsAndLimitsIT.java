@@ -171,7 +171,7 @@ class ErrorsAndLimitsIT {
 
   @Test
   void aVpgRoutesNoMoreCidrsThanTheLimitAndAWaitingDeviceSubnetGetsInWhenThereIsRoom() {
-    start(settings().withLimits(new Limits(2, Limits.DEFAULT.agentConfigBytes())), plane.clientAs(operatorUser));
+    start(settings().withLimits(Limits.DEFAULT.withRoutesPerVpg(2)), plane.clientAs(operatorUser));
     World w = readyWorld(); // its DeviceSubnet routes one CIDR
     admin.resource(new DeviceSubnet(w.factory(), "more", new DeviceSubnetSpec(w.vpg(),
         List.of("10.130.0.0/16", "10.131.0.0/16"), List.of()))).create();
@@ -195,7 +195,7 @@ class ErrorsAndLimitsIT {
     int size = admin.configMaps().inNamespace(NS).withName(w.agent()).get().getData().get("agent.yaml").length();
     operator.close();
     // Room for what runs now, not for one more route.
-    start(settings().withLimits(new Limits(Limits.DEFAULT.routesPerVpg(), size + 4)), plane.clientAs(operatorUser));
+    start(settings().withLimits(Limits.DEFAULT.withAgentConfigBytes(size + 4)), plane.clientAs(operatorUser));
     String running = Statuses.version(admin, ConfigMap.class, NS, w.agent());
 
     admin.resource(new DeviceSubnet(w.factory(), "more", new DeviceSubnetSpec(w.vpg(), List.of("10.130.0.0/16"),

@@ -187,16 +187,26 @@ class OperatorScenarioIT {
       assertReady(subnet.getStatus().conditions, subnet.getMetadata().getGeneration(), subnet.getStatus().observedGeneration);
       assertThat(subnet.getStatus().devices).isEqualTo(2);
     });
-    Service pump = admin.services().inNamespace(w.factory()).withName("pump-1").get();
-    assertThat(pump.getSpec().getSelector()).isNullOrEmpty();
-    assertThat(pump.getSpec().getClusterIP()).isEqualTo("None");
-    EndpointSlice slice = admin.discovery().v1().endpointSlices().inNamespace(w.factory()).withName("pump-1").get();
-    assertThat(slice.getMetadata().getLabels()).containsEntry("kubernetes.io/service-name", "pump-1");
+    // One headless Service named after the DeviceSubnet, its devices as hostnames in one EndpointSlice.
+    assertThat(admin.services().inNamespace(w.factory()).list().getItems()).singleElement().satisfies(svc -> {
+      assertThat(svc.getMetadata().getName()).isEqualTo("sims");
+      assertThat(svc.getSpec().getSelector()).isNullOrEmpty();
+      assertThat(svc.getSpec().getClusterIP()).isEqualTo("None");
+      assertThat(svc.getSpec().getPublishNotReadyAddresses()).isTrue();
+    });
+    EndpointSlice slice = admin.discovery().v1().endpointSlices().inNamespace(w.factory()).withName("sims.0").get();
+    assertThat(slice.getMetadata().getLabels()).containsEntry("kubernetes.io/service-name", "sims")
+        .containsEntry("endpointslice.kubernetes.io/managed-by", "operator.simgate.dev");
     assertThat(slice.getAddressType()).isEqualTo("IPv4");
-    assertThat(slice.getEndpoints()).singleElement()
-        .satisfies(e -> assertThat(e.getAddresses()).containsExactly("10.128.3.17"));
-    assertThat(admin.discovery().v1().endpointSlices().inNamespace(w.factory()).withName("meter-7").get()
-        .getEndpoints().getFirst().getAddresses()).containsExactly("10.128.9.201");
+    assertThat(DeviceNames.resolvable(admin, w.factory(), "sims"))
+        .isEqualTo(Map.of("pump-1", "10.128.3.17", "meter-7", "10.128.9.201"));
+    DeviceSubnet published = admin.resources(DeviceSubnet.class).inNamespace(w.factory()).withName("sims").get();
+    assertThat(ready(published.getStatus().conditions).getMessage())
+        .isEqualTo("2 devices published as <device>.sims." + w.factory() + ".svc");
+    for (HasMetadata owned : List.of(admin.services().inNamespace(w.factory()).withName("sims").get(), slice)) {
+      assertThat(owned.getMetadata().getOwnerReferences()).singleElement()
+          .satisfies(o -> assertThat(o.getUid()).isEqualTo(published.getMetadata().getUid()));
+    }
 
     Cluster.await().untilAsserted(() -> {
       VirtualPrivateGateway vpg = admin.resources(VirtualPrivateGateway.class).withName(w.vpg()).get();
@@ -227,18 +237,20 @@ class OperatorScenarioIT {
     String version = w.gatePeerStatus().getMetadata().getResourceVersion();
     String cm = version(ConfigMap.class, NS, w.agent());
     long ds = dsGeneration(w);
-    String svc = version(Service.class, w.factory(), "pump-1");
+    String svc = version(Service.class, w.factory(), "sims");
+    String slice = version(EndpointSlice.class, w.factory(), "sims.0");
     double reconciled = reconciliations("gatepeer", "success");
-    // An annotation on the VPG reaches the GatePeer controller through its VPG watch without changing any outcome.
-    admin.resources(VirtualPrivateGateway.class).withName(w.vpg()).edit(v -> {
-      v.getMetadata().setAnnotations(Map.of("example.com/touched", "yes"));
-      return v;
+    // A node annotation reaches the GatePeer controller through its node watch without changing any outcome.
+    admin.nodes().withName(w.node(1)).edit(n -> {
+      n.getMetadata().getAnnotations().put("example.com/touched", "yes");
+      return n;
     });
     Cluster.await().untilAsserted(() -> assertThat(reconciliations("gatepeer", "success")).isGreaterThan(reconciled));
     assertThat(w.gatePeerStatus().getMetadata().getResourceVersion()).isEqualTo(version);
     assertThat(version(ConfigMap.class, NS, w.agent())).isEqualTo(cm);
     assertThat(dsGeneration(w)).isEqualTo(ds);
-    assertThat(version(Service.class, w.factory(), "pump-1")).isEqualTo(svc);
+    assertThat(version(Service.class, w.factory(), "sims")).isEqualTo(svc);
+    assertThat(version(EndpointSlice.class, w.factory(), "sims.0")).isEqualTo(slice);
   }
 
   @Test
@@ -311,8 +323,8 @@ class OperatorScenarioIT {
         .withName("sims").get().getStatus().devices).isEqualTo(2));
     String cm = version(ConfigMap.class, NS, w.agent());
     long ds = dsGeneration(w);
-    String svc = version(Service.class, w.factory(), "pump-1");
-    String slice = version(EndpointSlice.class, w.factory(), "pump-1");
+    String svc = version(Service.class, w.factory(), "sims");
+    String slice = version(EndpointSlice.class, w.factory(), "sims.0");
 
     admin.resources(GatePeer.class).withName(w.gatePeer()).edit(gp -> {
       gp.getSpec().vpgRef = "missing";
@@ -330,8 +342,8 @@ class OperatorScenarioIT {
     assertStalled(DeviceSubnet.class, w.other(), "sims", "NamespaceNotAllowed");
     assertThat(version(ConfigMap.class, NS, w.agent())).isEqualTo(cm);
     assertThat(dsGeneration(w)).isEqualTo(ds);
-    assertThat(version(Service.class, w.factory(), "pump-1")).isEqualTo(svc);
-    assertThat(version(EndpointSlice.class, w.factory(), "pump-1")).isEqualTo(slice);
+    assertThat(version(Service.class, w.factory(), "sims")).isEqualTo(svc);
+    assertThat(version(EndpointSlice.class, w.factory(), "sims.0")).isEqualTo(slice);
     assertThat(admin.services().inNamespace(w.other()).list().getItems()).isEmpty();
 
     // Fixing the reference converges again, and the edit made meanwhile is applied.
@@ -345,8 +357,7 @@ class OperatorScenarioIT {
     });
     Cluster.await().untilAsserted(() -> {
       assertThat(ready(w.gatePeerStatus().getStatus().conditions).getStatus()).isEqualTo("True");
-      assertThat(admin.discovery().v1().endpointSlices().inNamespace(w.factory()).withName("pump-1").get()
-          .getEndpoints().getFirst().getAddresses()).containsExactly("10.128.3.99");
+      assertThat(DeviceNames.resolvable(admin, w.factory(), "sims")).containsEntry("pump-1", "10.128.3.99");
     });
     admin.resources(DeviceSubnet.class).inNamespace(w.other()).withName("sims").delete();
 
@@ -541,18 +552,16 @@ class OperatorScenarioIT {
   @Test
   void deletingTheResourcesRemovesWhatTheyOwned() {
     World w = readyWorld(null);
-    Cluster.await().untilAsserted(() -> assertThat(admin.services().inNamespace(w.factory()).list().getItems())
-        .hasSize(2));
-    // A device that leaves the list loses its Service and EndpointSlice; the others stay.
+    Cluster.await().untilAsserted(() -> assertThat(DeviceNames.resolvable(admin, w.factory(), "sims")).hasSize(2));
+    // A device that leaves the list loses its name; the others keep theirs.
     admin.resources(DeviceSubnet.class).inNamespace(w.factory()).withName("sims").edit(s -> {
       s.getSpec().devices.removeIf(d -> d.name.equals("meter-7"));
       return s;
     });
     Cluster.await().untilAsserted(() -> {
+      assertThat(DeviceNames.resolvable(admin, w.factory(), "sims")).isEqualTo(Map.of("pump-1", "10.128.3.17"));
       assertThat(admin.services().inNamespace(w.factory()).list().getItems())
-          .extracting(svc -> svc.getMetadata().getName()).containsExactly("pump-1");
-      assertThat(admin.discovery().v1().endpointSlices().inNamespace(w.factory()).list().getItems())
-          .extracting(slice -> slice.getMetadata().getName()).containsExactly("pump-1");
+          .extracting(svc -> svc.getMetadata().getName()).containsExactly("sims");
     });
     admin.resources(DeviceSubnet.class).inNamespace(w.factory()).withName("sims").delete();
     admin.resources(GatePeer.class).withName(w.gatePeer()).delete();

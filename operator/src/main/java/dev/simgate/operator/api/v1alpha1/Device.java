@@ -11,7 +11,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** One named SIM. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Device {
-  @JsonPropertyDescription("DNS label (lower-case letters, digits, '-'; at most 63) used as the Service name.")
+  @JsonPropertyDescription("DNS label (lower-case letters, digits, '-'; at most 63): the device's host name under the DeviceSubnet's Service.")
   @Required
   @Size(min = 1, max = 63)
   @Pattern(Rules.DNS_LABEL)

@@ -33,12 +33,17 @@ public class DeviceSubnetSpec {
   @JsonPropertyDescription("Pods of this namespace that may reach the SIMs. Unset: all pods of the namespace.")
   public LabelSelector podSelector;
 
-  @JsonPropertyDescription("Named SIMs, each published as a Service '<name>.<namespace>.svc' resolving to its address. Names and addresses are unique; at most 500 per DeviceSubnet.")
+  @JsonPropertyDescription("Named SIMs: '<name>.<devicesubnet>.<namespace>.svc' resolves to the address through the DeviceSubnet's headless Service. Names and addresses are unique; at most 500 per DeviceSubnet.")
   @Size(max = 500)
   // distinct() keeps the check within the API server's runtime cost limit where exists_one (n²) does not.
   @ValidationRule(value = "self.map(d, d.name).distinct().size() == self.size()", message = "devices[].name must be unique")
   @ValidationRule(value = "self.map(d, d.address).distinct().size() == self.size()", message = "devices[].address must be unique")
   public List<Device> devices = new ArrayList<>();
+
+  @JsonPropertyDescription("Also give each device a Service of its own, so that '<name>.<namespace>.svc' resolves too"
+      + " (the names of SimGate 0.1). Costs two API objects per device, and the device names then share the namespace's"
+      + " Service names. Default false.")
+  public Boolean perDeviceServices;
 
   public DeviceSubnetSpec() {}
 
@@ -46,5 +51,9 @@ public class DeviceSubnetSpec {
     this.vpgRef = vpgRef;
     this.cidrs = cidrs;
     this.devices = devices;
+  }
+
+  public boolean wantsPerDeviceServices() {
+    return Boolean.TRUE.equals(perDeviceServices);
   }
 }

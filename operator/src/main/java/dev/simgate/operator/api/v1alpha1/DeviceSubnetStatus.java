@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DeviceSubnetStatus extends StatusBase {
-  @JsonPropertyDescription("Named devices published as Services.")
+  @JsonPropertyDescription("Named devices published in cluster DNS.")
   public Integer devices;
 
   @JsonPropertyDescription("What the gate peers route for this DeviceSubnet: the VPG and the CIDRs it holds, as last"

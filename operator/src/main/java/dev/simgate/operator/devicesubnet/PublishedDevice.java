@@ -1,0 +1,25 @@
+package dev.simgate.operator.devicesubnet;
+
+import java.util.List;
+
+import dev.simgate.operator.api.v1alpha1.Device;
+import dev.simgate.operator.render.SlicePacker;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+
+/**
+ * A device to publish in this reconcile, handed to the dependents through the workflow context.
+ *
+ * @param resolvable whether its name should resolve (an endpoint that is not ready keeps its name unanswered)
+ */
+record PublishedDevice(Device device, boolean resolvable) {
+  static final String KEY = "simgate.publishedDevices";
+
+  @SuppressWarnings("unchecked")
+  static List<PublishedDevice> of(Context<?> context) {
+    return context.managedWorkflowAndDependentResourceContext().getMandatory(KEY, List.class);
+  }
+
+  SlicePacker.Endpoint endpoint() {
+    return new SlicePacker.Endpoint(device.name, device.address, resolvable);
+  }
+}

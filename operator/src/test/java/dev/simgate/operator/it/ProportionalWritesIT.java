@@ -1,0 +1,152 @@
+package dev.simgate.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.simgate.operator.Fixtures;
+import dev.simgate.operator.Limits;
+import dev.simgate.operator.OperatorSettings;
+import dev.simgate.operator.ReconcileMetrics;
+import dev.simgate.operator.SimGateOperator;
+import dev.simgate.operator.api.v1alpha1.Device;
+import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
+import dev.simgate.operator.api.v1alpha1.GatePeer;
+import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
+import dev.simgate.testkit.KubeControlPlane;
+import dev.simgate.testkit.WithKubeControlPlane;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * A single change writes only the objects that depend on it, counted by the API server itself ({@link ApiWrites}):
+ * a fleet of three gate nodes and 1,350 devices in three DeviceSubnets of five EndpointSlices each, then one device
+ * added, one removed, one gate node removed. The steps build on each other; each counts its own writes.
+ */
+@WithKubeControlPlane(controllers = {"garbage-collector-controller", "daemonset-controller"}, scheduler = true, kwok = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProportionalWritesIT {
+  static final String NS = OperatorScenarioIT.NS;
+  static final String FLEET = "fleet";
+  static final String VPG = "vpg-fleet";
+
+  static KubernetesClient admin;
+  static SimGateOperator operator;
+  static final List<List<Device>> lines = new ArrayList<>();
+
+  @BeforeAll
+  static void fleet(KubeControlPlane plane) throws IOException {
+    admin = plane.client();
+    Cluster.installCrds(admin);
+    for (String ns : List.of(NS, FLEET)) {
+      admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).addToLabels(Fixtures.IOT_LABEL, "true")
+          .endMetadata().build()).create();
+    }
+    String user = Cluster.installOperatorRbac(admin, NS, "simgate-operator");
+    Cluster.await().untilAsserted(() -> admin.resources(DeviceSubnet.class).inAnyNamespace().list());
+    operator = new SimGateOperator(plane.clientAs(user),
+        new OperatorSettings(NS, Clock.systemUTC()).withLimits(Limits.DEFAULT.withEndpointsPerSlice(100)),
+        new ReconcileMetrics(new PrometheusRegistry())).start();
+    for (int n = 1; n <= 3; n++) {
+      admin.resource(Fixtures.node("gate-" + n, "192.0.2." + n, true)).create();
+    }
+    admin.resource(Fixtures.vpg(VPG)).create();
+    admin.resource(Fixtures.gatePeer("gp", VPG, "10.255.0.0/24")).create();
+    for (int s = 0; s < 3; s++) {
+      lines.add(new ArrayList<>(DeviceNamesIT.devices("pump" + s, s, 450)));
+      DeviceSubnet subnet = DeviceNamesIT.subnet(FLEET, "line-" + s, s, lines.get(s));
+      subnet.getSpec().vpgRef = VPG;
+      admin.resource(subnet).create();
+    }
+    Cluster.await().untilAsserted(() -> {
+      for (int s = 0; s < 3; s++) {
+        Statuses.assertReady(admin, DeviceSubnet.class, FLEET, "line-" + s);
+      }
+      Statuses.assertReady(admin, GatePeer.class, null, "gp");
+      assertThat(admin.resources(VirtualPrivateGateway.class).withName(VPG).get().getStatus().devices).isEqualTo(1350);
+    });
+  }
+
+  @AfterAll
+  static void stop() {
+    if (operator != null) {
+      operator.close();
+    }
+  }
+
+  static Map<String, Long> operatorWrites(Map<String, Long> before, Map<String, Long> after) {
+    Map<String, Long> delta = ApiWrites.between(before, after);
+    delta.keySet().retainAll(ApiWrites.OPERATOR_KINDS);
+    return delta;
+  }
+
+  @Test
+  @Order(1)
+  void oneDeviceAddedWritesOneSliceAndTheStatusesThatCountDevices() throws InterruptedException {
+    Map<String, Long> before = ApiWrites.settled(admin);
+    Device added = new Device("pump1-new", "10.129.9.9");
+    admin.resources(DeviceSubnet.class).inNamespace(FLEET).withName("line-1").edit(d -> {
+      d.getSpec().devices.add(added);
+      return d;
+    });
+    Cluster.await().untilAsserted(() -> {
+      assertThat(DeviceNames.resolvable(admin, FLEET, "line-1")).containsEntry("pump1-new", "10.129.9.9");
+      assertThat(admin.resources(VirtualPrivateGateway.class).withName(VPG).get().getStatus().devices).isEqualTo(1351);
+    });
+    Map<String, Long> after = ApiWrites.settled(admin);
+
+    assertThat(ApiWrites.between(before, after)).containsEntry("devicesubnets", 1L); // the edit itself
+    assertThat(operatorWrites(before, after)).isEqualTo(Map.of(
+        "endpointslices", 1L, // the one slice with room, not its four siblings nor the other DeviceSubnets' ten
+        "devicesubnets/status", 1L, // its device count
+        "virtualprivategateways/status", 1L)); // the VPG's device count
+  }
+
+  @Test
+  @Order(2)
+  void oneDeviceRemovedWritesOnlyItsSlice() throws InterruptedException {
+    Map<String, Long> before = ApiWrites.settled(admin);
+    admin.resources(DeviceSubnet.class).inNamespace(FLEET).withName("line-2").edit(d -> {
+      d.getSpec().devices.removeIf(device -> device.name.equals("pump2-250"));
+      return d;
+    });
+    Cluster.await().untilAsserted(() -> {
+      assertThat(DeviceNames.resolvable(admin, FLEET, "line-2")).hasSize(449).doesNotContainKey("pump2-250");
+      assertThat(admin.resources(VirtualPrivateGateway.class).withName(VPG).get().getStatus().devices).isEqualTo(1350);
+    });
+    Map<String, Long> after = ApiWrites.settled(admin);
+    assertThat(operatorWrites(before, after)).isEqualTo(Map.of(
+        "endpointslices", 1L, "devicesubnets/status", 1L, "virtualprivategateways/status", 1L));
+  }
+
+  @Test
+  @Order(3)
+  void oneGateNodeRemovedWritesTheAgentConfigAndTheGatePeerAndNothingOfTheDevices() throws InterruptedException {
+    Map<String, Long> before = ApiWrites.settled(admin);
+    admin.nodes().withName("gate-3").delete();
+    Cluster.await().untilAsserted(() -> {
+      GatePeer gp = admin.resources(GatePeer.class).withName("gp").get();
+      assertThat(gp.getStatus().nodes).extracting(n -> n.name()).containsExactly("gate-1", "gate-2");
+      assertThat(gp.getStatus().readyNodes).isEqualTo(2);
+    });
+    Map<String, Long> writes = operatorWrites(before, ApiWrites.settled(admin));
+
+    assertThat(writes).as("the agent config, once; the ledger not at all").containsEntry("configmaps", 1L);
+    assertThat(writes.keySet()).as("nothing of the DeviceSubnets, nor the DaemonSet")
+        .doesNotContain("endpointslices", "services", "devicesubnets/status", "daemonsets");
+    // The node leaving and its agent pod going may reach the GatePeer as one change or as two.
+    assertThat(writes.get("gatepeers/status")).isBetween(1L, 2L);
+  }
+}
