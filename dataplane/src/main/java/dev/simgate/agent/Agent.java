@@ -2,9 +2,12 @@ package dev.simgate.agent;
 
 import dev.simgate.agent.admin.AdminServer;
 import dev.simgate.agent.admin.AgentMetrics;
+import dev.simgate.agent.admin.AgentStatus;
+import dev.simgate.agent.admin.Health;
 import dev.simgate.contract.agentconfig.AgentConfig;
 import dev.simgate.contract.agentconfig.ConfigException;
 import dev.simgate.contract.agentconfig.AgentConfigParser;
+import dev.simgate.contract.agentconfig.Settings;
 import dev.simgate.agent.forward.Forwarder;
 import dev.simgate.agent.forward.LinuxTapPort;
 import dev.simgate.agent.forward.LinuxUdpPort;
@@ -22,7 +25,11 @@ import io.netty.channel.epoll.EpollIoOps;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -46,6 +53,7 @@ public final class Agent implements AutoCloseable {
   private final AtomicLong reloadsRejected = new AtomicLong();
 
   private volatile boolean ready;
+  private final Readiness readiness = new Readiness();
   private AgentConfig config;
   private TapDevice tap;
   private UdpSocket socket;
@@ -57,6 +65,9 @@ public final class Agent implements AutoCloseable {
   private IoRegistration tapRegistration;
   private IoRegistration socketRegistration;
   private AdminServer admin;
+  private ScheduledFuture<?> probes;
+  private final ExecutorService events =
+      Executors.newSingleThreadExecutor(Thread.ofPlatform().name("agent-events").daemon().factory());
   private boolean stopped;
 
   public Agent(String nodeName, HostNetwork host) {
@@ -79,15 +90,38 @@ public final class Agent implements AutoCloseable {
         loopThreadId = Thread.currentThread().threadId();
         // The ports read the loop thread's errno: made here, on it.
         forwarder = new Forwarder(new LinuxTapPort(tap.fd()), tap.mac(), new LinuxUdpPort(socket.fd()),
-            initial.settings(), this::tapLost);
+            initial, this::tapLost, this::peerStateChanged);
         tapRegistration = register(tap.fd(), forwarder::onFramesReadable);
         socketRegistration = register(socket.fd(), forwarder::onDatagramsReadable);
         return null;
       });
       long sweep = Math.max(1, initial.settings().macAgeing().toSeconds() / 2);
       loop.scheduleAtFixedRate(forwarder::sweep, sweep, sweep, TimeUnit.SECONDS);
+      scheduleProbes(initial.settings().probe());
       var listen = new InetSocketAddress(initial.settings().admin().host(), initial.settings().admin().port());
-      admin = new AdminServer(listen, this::live, () -> ready, this::sample);
+      admin = new AdminServer(listen, null, new AdminServer.Content() {
+        @Override
+        public Health live() {
+          return new Health(Agent.this.live(), "event loop");
+        }
+
+        @Override
+        public Health ready() {
+          return readiness.verdict();
+        }
+
+        @Override
+        public AgentMetrics.Sample sample() {
+          return Agent.this.sample();
+        }
+
+        @Override
+        public byte[] status(AgentMetrics.Sample sample) {
+          return AgentStatus.json(sample);
+        }
+      });
+      readiness.serving(forwarder::peersUp, forwarder::answeredOnce, initial.settings().vpgPeers().size(), "ARP for " + initial.probeAddress(),
+          Duration.ofSeconds(5));
       ready = true;
       log.atInfo().addKeyValue("interface", tap.name()).addKeyValue("address", initial.node().interfaceAddress())
           .addKeyValue("local", initial.node().localAddress() + ":" + initial.settings().port())
@@ -151,9 +185,12 @@ public final class Agent implements AutoCloseable {
         socketRegistration.cancel();
         socketRegistration = register(nextSocket.fd(), forwarder::onDatagramsReadable);
       }
-      forwarder.reconfigure(next.settings(), new LinuxUdpPort(nextSocket.fd()));
+      forwarder.reconfigure(next, new LinuxUdpPort(nextSocket.fd()));
       return null;
     });
+    if (!next.settings().probe().interval().equals(config.settings().probe().interval())) {
+      scheduleProbes(next.settings().probe());
+    }
     polling.window(next.settings().busyPoll());
     if (rebind) {
       socket = nextSocket;
@@ -193,6 +230,24 @@ public final class Agent implements AutoCloseable {
     });
   }
 
+  /** Probe rounds at the configured interval, on the loop (a round allocates nothing and never blocks). */
+  private void scheduleProbes(Settings.Probe probe) {
+    if (probes != null) {
+      probes.cancel(false);
+    }
+    long interval = probe.interval().toNanos();
+    probes = loop.scheduleAtFixedRate(forwarder::probe, 0, interval, TimeUnit.NANOSECONDS);
+  }
+
+  /** Runs on the event loop: hand the log line to another thread, so a slow log sink never holds the packet path. */
+  private void peerStateChanged(String peer, String state, int peersUp) {
+    events.execute(() -> {
+      var line = "down".equals(state) ? log.atWarn() : log.atInfo();
+      line.addKeyValue("peer", peer).addKeyValue("peersUp", peersUp)
+          .log("down".equals(state) ? "VPG peer stopped answering its probes" : "VPG peer answers its probes");
+    });
+  }
+
   private IoRegistration register(int fd, Runnable onReadable) throws Exception {
     IoRegistration registration = loop.register(new ReadableHandle(fd, onReadable)).sync().getNow();
     registration.submit(EpollIoOps.EPOLLIN);
@@ -223,7 +278,7 @@ public final class Agent implements AutoCloseable {
       var stats = onLoop(forwarder::stats);
       var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
       return new AgentMetrics.Sample(stats, threads.getThreadAllocatedBytes(loopThreadId), reloadsApplied.get(),
-          reloadsRejected.get(), ready);
+          reloadsRejected.get(), readiness.verdict(), java.util.Map.of());
     } catch (IOException e) {
       throw new IllegalStateException("event loop did not answer: " + e.getMessage(), e);
     }

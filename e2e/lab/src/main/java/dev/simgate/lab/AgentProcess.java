@@ -88,6 +88,13 @@ public final class AgentProcess implements AutoCloseable {
     throw new IOException("agent not ready after " + timeout + ": " + log());
   }
 
+  /** What /readyz says (status line and reason), e.g. {@code 200 ok: 2/2 VPG peers answer}. */
+  public String readyz() throws IOException {
+    Lab.Result result = lab.exec("node", "curl", "-s", "-w", "%{http_code} ", "-o", "/dev/stderr",
+        "http://127.0.0.1:9464/readyz");
+    return (result.output() + result.errors()).strip();
+  }
+
   public Path configFile() {
     return config;
   }
