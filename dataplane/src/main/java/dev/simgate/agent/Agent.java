@@ -278,7 +278,7 @@ public final class Agent implements AutoCloseable {
       var stats = onLoop(forwarder::stats);
       var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
       return new AgentMetrics.Sample(stats, threads.getThreadAllocatedBytes(loopThreadId), reloadsApplied.get(),
-          reloadsRejected.get(), readiness.verdict(), java.util.Map.of());
+          reloadsRejected.get(), readiness.verdict(), host.kernelDrops(config.settings().interfaceName()));
     } catch (IOException e) {
       throw new IllegalStateException("event loop did not answer: " + e.getMessage(), e);
     }

@@ -1,6 +1,7 @@
 package dev.simgate.agent.host;
 
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * Host network configuration for the agent's interface, declarative and idempotent. Calls block
@@ -15,6 +16,12 @@ public interface HostNetwork {
   void remove(InterfaceState state);
 
   boolean linkExists(String name);
+
+  /**
+   * What the kernel dropped for the interface's agent before the socket, by the {@code reason} label it is exported
+   * under ({@code unknown_peer_kernel}); empty when unknown.
+   */
+  Map<String, Long> kernelDrops(String name);
 
   /** Deletes a leftover link; best effort. */
   void deleteLink(String name);

@@ -1,10 +1,13 @@
 package dev.simgate.agent.host;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simgate.contract.net.Cidr;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 
 /**
@@ -16,6 +19,7 @@ import java.util.List;
 public final class IpCommandHostNetwork implements HostNetwork {
   /** iproute2 and nft finish in milliseconds; a hung one must not hold a reload (or the shutdown) forever. */
   private final HostCommand command = new HostCommand(Duration.ofSeconds(10));
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
   public void converge(InterfaceState current, InterfaceState desired) throws IOException {
@@ -34,6 +38,26 @@ public final class IpCommandHostNetwork implements HostNetwork {
       nft(NftablesRules.removeScript(state.name()));
     } catch (IOException e) {
       // best effort, as documented
+    }
+  }
+
+  @Override
+  public Map<String, Long> kernelDrops(String name) {
+    try {
+      HostCommand.Result result = command.run(List.of("nft", "-j", "list", "counter", "inet",
+          NftablesRules.tableName(name), KernelFilter.NON_PEER_COUNTER), "");
+      if (!result.ok()) {
+        return Map.of();
+      }
+      for (JsonNode item : JSON.readTree(result.stdout()).path("nftables")) {
+        JsonNode counter = item.get("counter");
+        if (counter != null) {
+          return Map.of("unknown_peer_kernel", counter.path("packets").asLong());
+        }
+      }
+      return Map.of();
+    } catch (IOException e) {
+      return Map.of();
     }
   }
 
@@ -59,6 +83,9 @@ public final class IpCommandHostNetwork implements HostNetwork {
   static List<String> convergeCommands(InterfaceState current, InterfaceState desired) {
     String dev = desired.name();
     List<String> commands = new ArrayList<>();
+    // No IPv6 on the interface: no link-local address, so the host neither autoconfigures nor speaks ND into the
+    // tunnel (the agent drops IPv6 coming out of it). Before "up", which is when a link-local address would be made.
+    commands.add("link set dev " + dev + " addrgenmode none");
     commands.add("link set dev " + dev + " mtu " + desired.mtu() + " gso_max_segs " + desired.gsoMaxSegments() + " up");
     if (current != null && !current.address().equals(desired.address())) {
       commands.add("addr del " + current.address() + " dev " + dev);

@@ -35,7 +35,6 @@ public final class Libc {
   public static final int SOCK_NONBLOCK = 0x800;
   public static final int SOCK_CLOEXEC = 0x80000;
   public static final int SOL_SOCKET = 1;
-  public static final int SO_REUSEADDR = 2;
   public static final int SO_SNDBUFFORCE = 32;
   public static final int SO_RCVBUFFORCE = 33;
   public static final int SOL_UDP = 17;
