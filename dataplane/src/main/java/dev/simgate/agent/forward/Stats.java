@@ -12,6 +12,11 @@ import java.util.Map;
 public record Stats(List<VpgPeerStats> vpgPeers, Map<DropReason, Long> drops, int macEntries, long rxCoalesced,
     long txCoalesced) {
 
+  /** No data plane (yet, or any more): no peers, nothing counted. */
+  public static Stats empty() {
+    return new Stats(List.of(), new DropCounters().snapshot(), 0, 0, 0);
+  }
+
   /**
    * Counters and state of one configured VPG peer; bytes are VXLAN UDP payload bytes (header + inner frame).
    *

@@ -51,6 +51,20 @@ public final class UdpSocket implements AutoCloseable {
     }
   }
 
+  /** The socket a predecessor handed over ({@code fd}, already bound): its address is what it is bound to. */
+  public static UdpSocket adopt(int fd) throws IOException {
+    var errno = new Libc.Errno();
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment sockaddr = arena.allocate(SockaddrIn.SIZE);
+      MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
+      length.set(ValueLayout.JAVA_INT, 0, SockaddrIn.SIZE);
+      if (Libc.getsockname(errno, fd, sockaddr, length) < 0) {
+        throw new IOException("getsockname: " + Libc.strerror(errno.value()));
+      }
+      return new UdpSocket(fd, new Ipv4(SockaddrIn.address(sockaddr, 0)), SockaddrIn.port(sockaddr, 0));
+    }
+  }
+
   public int fd() {
     return fd;
   }

@@ -16,7 +16,7 @@ class IpCommandHostNetworkTest {
   void firstSetupUsesIdempotentVerbsOnly() {
     var desired = new InterfaceState("simgate0", cidr("10.128.255.254/9"), 1450, 44, List.of(cidr("192.0.2.0/24")), 1410, false);
     assertThat(IpCommandHostNetwork.convergeCommands(null, desired)).containsExactly(
-        "link set dev simgate0 addrgenmode none",
+        "link set dev simgate0 addrgenmode none alias simgate-agent",
         "link set dev simgate0 mtu 1450 gso_max_segs 44 up",
         "addr replace 10.128.255.254/9 dev simgate0",
         "route replace 192.0.2.0/24 dev simgate0");
@@ -28,7 +28,7 @@ class IpCommandHostNetworkTest {
         List.of(cidr("192.0.2.0/24"), cidr("203.0.113.0/24")), 1410, false);
     var desired = new InterfaceState("simgate0", cidr("10.128.255.253/9"), 1400, 46, List.of(cidr("203.0.113.0/24")), 1360, false);
     assertThat(IpCommandHostNetwork.convergeCommands(current, desired)).containsExactly(
-        "link set dev simgate0 addrgenmode none",
+        "link set dev simgate0 addrgenmode none alias simgate-agent",
         "link set dev simgate0 mtu 1400 gso_max_segs 46 up",
         "addr del 10.128.255.254/9 dev simgate0",
         "addr replace 10.128.255.253/9 dev simgate0",

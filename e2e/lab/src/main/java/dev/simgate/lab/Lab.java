@@ -213,8 +213,15 @@ public final class Lab implements AutoCloseable {
 
   /** Starts a long-running command in a namespace, output to {@code log}. */
   public Process start(String role, Path log, String... command) throws IOException {
-    return new ProcessBuilder(inNamespace(role, command)).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    return start(role, log, Map.of(), command);
+  }
+
+  /** Starts a long-running command in a namespace with more environment ({@code env}), output to {@code log}. */
+  public Process start(String role, Path log, Map<String, String> env, String... command) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(inNamespace(role, command)).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(env);
+    return builder.start();
   }
 
   private List<String> inNamespace(String role, String... command) {
