@@ -64,6 +64,35 @@ class AgentHardeningLabIT {
     }
   }
 
+  /** Asks the running agent for its descriptors like a successor, trying to prove CAP_NET_ADMIN with `ip`. */
+  private static final String TAKE_OVER = """
+      import socket, subprocess
+      s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+      s.connect("\\0simgate-agent/simgate0")
+      s.send(b"simgate-handover/1 simgate0")
+      challenge = s.recv(512).decode()
+      nonce = challenge.split(" ", 1)[1]
+      tried = subprocess.run(["ip", "link", "set", "dev", "simgate0", "alias", "simgate-handover-" + nonce],
+                             capture_output=True)
+      s.send(b"proved")
+      msg, fds, flags, address = socket.recv_fds(s, 512, 4)
+      print("alias", tried.returncode, "answer", msg.decode(), "fds", len(fds))
+      """;
+
+  @Test
+  void onlyAProcessWithNetAdminCanTakeTheInterfaceOver() throws IOException {
+    try (AgentInLab env = AgentInLab.start(Lab.Options.agent(1))) {
+      String asRootWithoutNetAdmin = env.lab().run("node", "setpriv", "--bounding-set=-net_admin",
+          "--inh-caps=-net_admin", "/usr/bin/python3", "-c", TAKE_OVER);
+      assertThat(asRootWithoutNetAdmin).contains("alias 2 answer refuse").contains("fds 0");
+      String asNobody = env.lab().run("node", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+          "/usr/bin/python3", "-c", TAKE_OVER);
+      assertThat(asNobody).contains("answer refuse").contains("fds 0");
+      assertThat(env.agent().readyz()).startsWith("200");
+      assertThat(env.traffic().ping("node", Lab.SIM1, 2)).as("still forwarding").isTrue();
+    }
+  }
+
   @Test
   void onlyIpv4AndArpFromTheTunnelReachTheHostWhichHasNoIpv6OnTheInterface() throws Exception {
     try (Lab lab = Lab.up(Lab.Options.agent(1))) {
