@@ -34,7 +34,7 @@ public final class SimGateOperator implements AutoCloseable {
       }
     });
     EventRecorder events = new EventRecorder(client);
-    operator.register(new VirtualPrivateGatewayReconciler(settings));
+    operator.register(new VirtualPrivateGatewayReconciler(settings, events));
     operator.register(new GatePeerReconciler(settings, events));
     operator.register(new DeviceSubnetReconciler(settings, events));
   }
