@@ -26,7 +26,7 @@ public final class Main implements Callable<Integer> {
 
   @Option(names = "--handover-wait", paramLabel = "DURATION", defaultValue = "PT0S",
       description = "On SIGTERM, how long a successor started meanwhile may take the interface over before"
-          + " everything is removed (ISO-8601, default ${DEFAULT-VALUE}; the DaemonSet sets PT5S)")
+          + " everything is removed (ISO-8601, default ${DEFAULT-VALUE}; the DaemonSet sets PT10S)")
   Duration handoverWait;
 
   public static void main(String[] args) {

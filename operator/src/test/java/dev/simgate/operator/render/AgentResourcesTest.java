@@ -29,7 +29,7 @@ public class AgentResourcesTest {
     assertThat(pod.getContainers()).hasSize(1);
     var c = pod.getContainers().getFirst();
     assertThat(c.getImage()).isEqualTo("simgate/agent:0.1.0");
-    assertThat(c.getArgs()).containsExactly("--config", "/etc/simgate/agent.yaml", "--handover-wait", "PT5S");
+    assertThat(c.getArgs()).containsExactly("--config", "/etc/simgate/agent.yaml", "--handover-wait", "PT10S");
     assertThat(c.getPorts()).as("no host port to keep a surge pod off the node").isNullOrEmpty();
     var sc = c.getSecurityContext();
     assertThat(sc.getPrivileged()).isFalse();
