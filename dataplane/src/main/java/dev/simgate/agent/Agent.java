@@ -67,11 +67,11 @@ final class Agent {
    * @param onTapLost told (on the event loop, with the errno) when the TAP fails for good
    * @param onPeerState told (on the event loop) when a VPG peer starts or stops answering
    */
-  static Agent start(AgentConfig config, HostNetwork host, Handover.Fds donated, IntConsumer onTapLost,
+  static Agent start(AgentConfig config, HostNetwork host, Predecessor predecessor, IntConsumer onTapLost,
       Forwarder.PeerStateListener onPeerState) throws IOException {
     Agent agent = new Agent(host, config);
     try {
-      agent.open(donated, onTapLost, onPeerState);
+      agent.open(predecessor, onTapLost, onPeerState);
       return agent;
     } catch (IOException | RuntimeException e) {
       agent.close(true);
@@ -79,9 +79,28 @@ final class Agent {
     }
   }
 
-  private void open(Handover.Fds donated, IntConsumer onTapLost, Forwarder.PeerStateListener onPeerState)
+  /** Where a running agent's descriptors come from, if there is one: asked once the event loop is warm. */
+  interface Predecessor {
+    /** The descriptors, or null when no agent runs for the interface. */
+    Handover.Fds takeOver() throws IOException;
+  }
+
+  private void open(Predecessor predecessor, IntConsumer onTapLost, Forwarder.PeerStateListener onPeerState)
       throws IOException {
     Settings settings = config.settings();
+    // The event loop before the handover: every millisecond between the predecessor stopping and this agent
+    // reading counts in the handover's gap, and starting a loop (loading Netty's epoll) takes tens of them.
+    polling = new BusyPollStrategy(settings.busyPoll());
+    group = new MultiThreadIoEventLoopGroup(1, Thread.ofPlatform().name("simgate-loop").factory(),
+        EpollIoHandler.newFactory(0, () -> polling));
+    loop = (IoEventLoop) group.next();
+    onLoop(() -> {
+      loopThreadId = Thread.currentThread().threadId();
+      // A packet path on no devices, built and dropped: loads and initialises its classes now, not in the gap.
+      new Forwarder(Idle.TAP, 0, Idle.UDP, config, errno -> { }, (peer, state, up) -> { }).close();
+      return null;
+    });
+    Handover.Fds donated = predecessor.takeOver();
     if (donated != null) {
       tap = TapDevice.adopt(donated.tap(), settings.interfaceName());
       socket = UdpSocket.adopt(donated.socket());
@@ -91,7 +110,6 @@ final class Agent {
       }
       tap = TapDevice.open(settings.interfaceName());
     }
-    host.adopt(InterfaceState.of(config));
     if (socket != null && !boundAsConfigured(socket, config)) {
       socket.close();
       socket = null;
@@ -99,12 +117,9 @@ final class Agent {
     if (socket == null) {
       socket = UdpSocket.bind(config.node().localAddress(), settings.port());
     }
-    polling = new BusyPollStrategy(settings.busyPoll());
-    group = new MultiThreadIoEventLoopGroup(1, Thread.ofPlatform().name("simgate-loop").factory(),
-        EpollIoHandler.newFactory(0, () -> polling));
-    loop = (IoEventLoop) group.next();
+    // The packet path first, the host after: a handed-over interface is already set up. (A new interface simply
+    // carries nothing until it is up.)
     onLoop(() -> {
-      loopThreadId = Thread.currentThread().threadId();
       // The ports read the loop thread's errno: made here, on it.
       forwarder = new Forwarder(new LinuxTapPort(tap.fd()), tap.mac(), new LinuxUdpPort(socket.fd()), config,
           errno -> tapLost(errno, onTapLost), onPeerState);
@@ -115,6 +130,7 @@ final class Agent {
     long sweep = Math.max(1, settings.macAgeing().toSeconds() / 2);
     loop.scheduleAtFixedRate(forwarder::sweep, sweep, sweep, TimeUnit.SECONDS);
     scheduleProbes(settings.probe());
+    host.adopt(InterfaceState.of(config));
     log.atInfo().addKeyValue("interface", tap.name()).addKeyValue("address", config.node().interfaceAddress())
         .addKeyValue("local", config.node().localAddress() + ":" + settings.port())
         .addKeyValue("vpgPeers", settings.vpgPeers()).addKeyValue("vni", settings.vni())
@@ -258,7 +274,12 @@ final class Agent {
    * exactly as it is. The descriptors stay open until {@link #close} (the successor gets duplicates).
    */
   Handover.Fds release() throws IOException {
-    stopLoop();
+    onLoop(() -> { // only stop reading: the loop itself goes with close(), after the successor has the descriptors
+      tapRegistration.cancel();
+      socketRegistration.cancel();
+      probes.cancel(false);
+      return null;
+    });
     return new Handover.Fds(tap.fd(), socket.fd());
   }
 
@@ -299,7 +320,7 @@ final class Agent {
     try {
       if (forwarder != null) {
         onLoop(() -> {
-          tapRegistration.cancel();
+          tapRegistration.cancel(); // idempotent
           socketRegistration.cancel();
           return null;
         });
@@ -311,5 +332,51 @@ final class Agent {
     if (forwarder != null) {
       forwarder.close();
     }
+  }
+
+  /** Devices that have nothing to read and take nothing: for the packet path built before the real ones are there. */
+  private static final class Idle {
+    static final dev.simgate.agent.forward.TapPort TAP = new dev.simgate.agent.forward.TapPort() {
+      @Override
+      public long read(long address, long length) {
+        return -1;
+      }
+
+      @Override
+      public long write(long address, long length) {
+        return -1;
+      }
+
+      @Override
+      public long writev(long iovecs, int count) {
+        return -1;
+      }
+
+      @Override
+      public int error() {
+        return Libc.EAGAIN;
+      }
+    };
+    static final dev.simgate.agent.forward.UdpPort UDP = new dev.simgate.agent.forward.UdpPort() {
+      @Override
+      public int receive(long messages, int count) {
+        return -1;
+      }
+
+      @Override
+      public int send(long messages, int count) {
+        return -1;
+      }
+
+      @Override
+      public int error() {
+        return Libc.EAGAIN;
+      }
+
+      @Override
+      public boolean segmentationOffload() {
+        return false;
+      }
+    };
   }
 }

@@ -154,11 +154,13 @@ final class Supervisor {
       return;
     }
     try {
-      Handover.Fds donated = HandoverClient.takeOver(settings.interfaceName(), host::setAlias).orElse(null);
-      if (donated != null) {
-        log.atInfo().addKeyValue("interface", settings.interfaceName()).log("took over from the running agent");
-      }
-      agent = Agent.start(config, host, donated, this::tapLost, this::peerStateChanged);
+      agent = Agent.start(config, host, () -> {
+        Handover.Fds donated = HandoverClient.takeOver(settings.interfaceName(), host::setAlias).orElse(null);
+        if (donated != null) {
+          log.atInfo().addKeyValue("interface", settings.interfaceName()).log("took over from the running agent");
+        }
+        return donated;
+      }, this::tapLost, this::peerStateChanged);
       if (admin == null) {
         admin = openAdmin(settings);
         adminSettings = settings;
