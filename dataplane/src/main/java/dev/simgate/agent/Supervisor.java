@@ -49,6 +49,7 @@ final class Supervisor {
   private static final Duration MAX_RETRY = Duration.ofSeconds(30);
   /** How long probes may go unanswered after the start before /readyz says no peer answers (it is not ready either way). */
   private static final Duration GRACE = Duration.ofSeconds(10);
+  private static final Duration ADMIN_PORT_WAIT = Duration.ofSeconds(5);
 
   private final Path file;
   private final String node;
@@ -296,10 +297,6 @@ final class Supervisor {
         Handover.Fds fds = agent.release();
         handedOver = true;
         readiness.notServing("handed over to a successor");
-        if (admin != null) {
-          admin.close(); // the successor binds the same port
-          admin = null;
-        }
         return fds;
       }
     }
@@ -307,6 +304,10 @@ final class Supervisor {
     @Override
     public void released() {
       synchronized (Supervisor.this) {
+        if (admin != null) {
+          admin.close(); // the successor binds the same ports (it waits for them)
+          admin = null;
+        }
         if (agent != null) {
           agent.close(false);
         }
@@ -348,7 +349,27 @@ final class Supervisor {
         : "ARP for " + config.probeAddress();
   }
 
+  /** The admin endpoints; a predecessor that just handed over frees their ports a moment later, so wait briefly. */
   private AdminServer openAdmin(Settings settings) throws IOException {
+    long deadline = System.nanoTime() + ADMIN_PORT_WAIT.toNanos();
+    while (true) {
+      try {
+        return newAdmin(settings);
+      } catch (java.net.BindException e) {
+        if (System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private AdminServer newAdmin(Settings settings) throws IOException {
     InetSocketAddress listen = new InetSocketAddress(settings.admin().host(), settings.admin().port());
     InetSocketAddress metrics = settings.metricsListen() == null ? null
         : new InetSocketAddress(settings.metricsListen().host(), settings.metricsListen().port());
