@@ -39,7 +39,7 @@ public final class SimGateOperator implements AutoCloseable {
       }
     });
     EventRecorder events = new EventRecorder(client);
-    operator.register(new VirtualPrivateGatewayReconciler(settings), timing(settings.timing()));
+    operator.register(new VirtualPrivateGatewayReconciler(settings, events), timing(settings.timing()));
     operator.register(new GatePeerReconciler(settings, events), timing(settings.timing()));
     operator.register(new DeviceSubnetReconciler(settings, events, new RangeLedger(client, settings.namespace())),
         timing(settings.timing()));

@@ -9,6 +9,9 @@ import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGatewayStatus;
+import dev.simgate.operator.api.v1alpha1.VpgPeerReachability;
+import dev.simgate.operator.gatepeer.PeerReachability;
+import dev.simgate.operator.status.EventRecorder;
 import dev.simgate.operator.status.Conditions;
 import dev.simgate.operator.status.Informers;
 import dev.simgate.operator.status.StatusPatch;
@@ -29,9 +32,16 @@ public class VirtualPrivateGatewayReconciler implements Reconciler<VirtualPrivat
   static final String DEVICE_SUBNETS = "devicesubnets";
 
   private final Conditions conditions;
+  private final EventRecorder events;
 
   public VirtualPrivateGatewayReconciler(OperatorSettings settings) {
+    this(settings, null);
+  }
+
+  /** @param events where to record a VPG peer that no gate node reaches any more (null: nowhere) */
+  public VirtualPrivateGatewayReconciler(OperatorSettings settings, EventRecorder events) {
     this.conditions = new Conditions(settings.clock());
+    this.events = events;
   }
 
   @Override
@@ -63,6 +73,8 @@ public class VirtualPrivateGatewayReconciler implements Reconciler<VirtualPrivat
     next.deviceSubnets = subnets.size();
     next.devices = subnets.stream()
         .mapToInt(ds -> ds.getStatus() == null ? 0 : Objects.requireNonNullElse(ds.getStatus().devices, 0)).sum();
+    next.vpgPeers = PeerReachability.ofVpg(vpg.getSpec().peers, gatePeers);
+    lostPeers(vpg, previous.vpgPeers, next.vpgPeers);
     long generation = vpg.getMetadata().getGeneration();
     String summary = next.readyNodes + "/" + next.nodes + " gate nodes ready in " + next.gatePeers + " GatePeers; "
         + next.devices + " devices in " + next.deviceSubnets + " DeviceSubnets";
@@ -71,5 +83,23 @@ public class VirtualPrivateGatewayReconciler implements Reconciler<VirtualPrivat
         : conditions.reconciling(generation, "NoReadyGateNodes", summary, previous.conditions);
     next.observedGeneration = generation;
     return StatusPatch.ifChanged(vpg, previous, next, VirtualPrivateGateway::new);
+  }
+
+  /** A Warning when a VPG peer that some gate node reached is reached by none any more, a Normal when it is back. */
+  private void lostPeers(VirtualPrivateGateway vpg, List<VpgPeerReachability> before, List<VpgPeerReachability> after) {
+    if (events == null || before == null || after == null) {
+      return;
+    }
+    for (VpgPeerReachability peer : after) {
+      before.stream().filter(b -> b.address().equals(peer.address())).findFirst().ifPresent(was -> {
+        if (was.reachableFrom() > 0 && peer.reachableFrom() == 0 && peer.gateNodes() > 0) {
+          events.warning(vpg, "VpgPeerUnreachable", "VPG peer " + peer.address() + " answers no gate node ("
+              + peer.gateNodes() + " report on it)");
+        } else if (was.reachableFrom() == 0 && peer.reachableFrom() > 0) {
+          events.normal(vpg, "VpgPeerReachable", "VPG peer " + peer.address() + " answers "
+              + peer.reachableFrom() + "/" + peer.gateNodes() + " gate nodes again");
+        }
+      });
+    }
   }
 }

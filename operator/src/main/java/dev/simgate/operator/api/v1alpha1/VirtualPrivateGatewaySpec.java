@@ -14,6 +14,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.probe) || !has(self.probe.address) || !isCIDR(self.deviceSubnet)"
+    + " || !isIP(self.probe.address) || cidr(self.deviceSubnet).containsIP(self.probe.address)",
+    message = "probe.address must be inside deviceSubnet (ARP reaches only the overlay's own addresses)")
 public class VirtualPrivateGatewaySpec {
   @JsonPropertyDescription("VXLAN network identifier shared with the VPG (1..16777215). SORACOM uses 10.")
   @Min(1)
@@ -47,6 +50,10 @@ public class VirtualPrivateGatewaySpec {
 
   @JsonPropertyDescription("Namespaces whose DeviceSubnets may use this VPG. Unset: none; {} : all namespaces.")
   public LabelSelector namespaceSelector;
+
+  @JsonPropertyDescription("How the agents check each VPG peer (reachability, failover, readiness). Unset: ARP for"
+      + " the device subnet's first host address every 100 ms, down after 3 unanswered.")
+  public VpgProbe probe;
 
   public VirtualPrivateGatewaySpec() {}
 

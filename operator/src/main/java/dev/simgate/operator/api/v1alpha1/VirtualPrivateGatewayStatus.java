@@ -1,5 +1,6 @@
 package dev.simgate.operator.api.v1alpha1;
 
+import java.util.List;
 import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -22,6 +23,9 @@ public class VirtualPrivateGatewayStatus extends StatusBase {
   @JsonPropertyDescription("Named devices across those DeviceSubnets.")
   public Integer devices;
 
+  @JsonPropertyDescription("Each VPG peer: how many gate nodes reach it, as their agents report.")
+  public List<VpgPeerReachability> vpgPeers;
+
   @Override
   public boolean equals(Object o) {
     return super.equals(o)
@@ -30,11 +34,12 @@ public class VirtualPrivateGatewayStatus extends StatusBase {
         && Objects.equals(nodes, s.nodes)
         && Objects.equals(readyNodes, s.readyNodes)
         && Objects.equals(deviceSubnets, s.deviceSubnets)
-        && Objects.equals(devices, s.devices);
+        && Objects.equals(devices, s.devices)
+        && Objects.equals(vpgPeers, s.vpgPeers);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(super.hashCode(), gatePeers, nodes, readyNodes, deviceSubnets, devices);
+    return Objects.hash(super.hashCode(), gatePeers, nodes, readyNodes, deviceSubnets, devices, vpgPeers);
   }
 }
