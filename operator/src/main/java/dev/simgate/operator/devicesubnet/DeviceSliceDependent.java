@@ -5,6 +5,7 @@ import java.util.function.Predicate;
 
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
 import dev.simgate.operator.render.Labels;
+import dev.simgate.operator.status.Pruning;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -21,7 +22,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
  * {@link DeviceSlices#deleteStale} for after the workflow: a device that moves to another slice must be in its new slice
  * before its old slice goes, or CoreDNS would answer NXDOMAIN for it in between.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.DEVICE_SUBNET_DNS_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.DEVICE_SUBNET_DNS_SELECTOR,
+    informerListLimit = Pruning.LIST_PAGE))
 public class DeviceSliceDependent extends KubernetesDependentResource<EndpointSlice, DeviceSubnet>
     implements CRUDKubernetesBulkDependentResource<EndpointSlice, DeviceSubnet>,
         KubernetesBulkDependentResource<EndpointSlice, DeviceSubnet>, GarbageCollected<DeviceSubnet> {

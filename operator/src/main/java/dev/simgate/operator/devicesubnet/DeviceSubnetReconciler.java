@@ -22,6 +22,8 @@ import dev.simgate.operator.routes.RangeLedger;
 import dev.simgate.operator.status.Conditions;
 import dev.simgate.operator.status.EventRecorder;
 import dev.simgate.operator.status.Informers;
+import dev.simgate.operator.status.PrunedStore;
+import dev.simgate.operator.status.Pruning;
 import dev.simgate.operator.status.ReconcileErrors;
 import dev.simgate.operator.status.StatusPatch;
 import dev.simgate.operator.validation.CrossChecks;
@@ -75,6 +77,7 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
   private final EventRecorder events;
   private final ReconcileErrors errors;
   private final RangeLedger ledger;
+  private final RecentlyDeleted deleted = new RecentlyDeleted();
   private boolean serviceCidrs;
 
   public DeviceSubnetReconciler(OperatorSettings settings, EventRecorder events, RangeLedger ledger) {
@@ -89,18 +92,21 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
   public List<EventSource<?, DeviceSubnet>> prepareEventSources(EventSourceContext<DeviceSubnet> context) {
     var vpgs = InformerEventSourceConfiguration.from(VirtualPrivateGateway.class, DeviceSubnet.class)
         .withName(VPGS)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache())
         .withSecondaryToPrimaryMapper(Informers.<VirtualPrivateGateway, DeviceSubnet>toPrimaries(context,
             vpg -> ds -> vpg.getMetadata().getName().equals(ds.getSpec().vpgRef)))
         .withOnUpdateFilter(Informers.specChanged())
         .build();
     var namespaces = InformerEventSourceConfiguration.from(Namespace.class, DeviceSubnet.class)
         .withName(NAMESPACES)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache())
         .withSecondaryToPrimaryMapper(Informers.<Namespace, DeviceSubnet>toPrimaries(context,
             ns -> ds -> ns.getMetadata().getName().equals(ds.getMetadata().getNamespace())))
         .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getMetadata().getLabels(), previous.getMetadata().getLabels()))
         .build();
     var gatePeers = InformerEventSourceConfiguration.from(GatePeer.class, DeviceSubnet.class)
         .withName(GATE_PEERS)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache())
         .withSecondaryToPrimaryMapper(Informers.<GatePeer, DeviceSubnet>toPrimaries(context,
             gp -> ds -> gp.getSpec().vpgRef.equals(ds.getSpec().vpgRef)))
         .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getSpec().innerAddressPool, previous.getSpec().innerAddressPool)
@@ -110,14 +116,23 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
     // only the DeviceSubnets waiting for a range of that VPG, not every DeviceSubnet on it.
     var ledgers = InformerEventSourceConfiguration.from(ConfigMap.class, DeviceSubnet.class)
         .withName(LEDGERS)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache())
         .withNamespaces(settings.namespace())
         .withLabelSelector(RangeLedger.SELECTOR)
         .withSecondaryToPrimaryMapper(cm -> RangeLedger.vpgOf(cm).map(vpg -> Waiting.on(context, vpg)).orElse(Set.of()))
         .build();
-    var deleted = InformerEventSourceConfiguration.from(DeviceSubnet.class, DeviceSubnet.class)
+    var deletions = InformerEventSourceConfiguration.from(DeviceSubnet.class, DeviceSubnet.class)
         .withName(DELETED_SIBLINGS)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache())
+        .withItemStore(new PrunedStore<>(Pruning::deviceSubnetSummary))
+        .withInformerListLimit(Pruning.LIST_PAGE)
         .withOnAddFilter(ds -> false)
         .withOnUpdateFilter((next, previous) -> false)
+        .withOnDeleteFilter((ds, unknownState) -> {
+          // Noted before the waiters run: they must not count it as a live holder (the primary cache may lag).
+          deleted.add(uid(ds));
+          return true;
+        })
         .withSecondaryToPrimaryMapper(ds -> Waiting.on(context, ds.getSpec().vpgRef))
         .build();
     var podRanges = ClusterRangeInformers.podRanges(DeviceSubnet.class,
@@ -128,7 +143,7 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
         new InformerEventSource<>(namespaces, context),
         new InformerEventSource<>(gatePeers, context),
         new InformerEventSource<>(ledgers, context),
-        new InformerEventSource<>(deleted, context),
+        new InformerEventSource<>(deletions, context),
         new InformerEventSource<>(podRanges, context)));
     if (serviceCidrs) {
       sources.add(new InformerEventSource<>(ClusterRangeInformers.serviceCidrs(DeviceSubnet.class,
@@ -204,7 +219,8 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
       Context<DeviceSubnet> context) {
     String uid = uid(subnet);
     String vpgName = vpg.getMetadata().getName();
-    Set<String> live = context.getPrimaryCache().list().map(DeviceSubnetReconciler::uid).collect(Collectors.toSet());
+    Set<String> live = context.getPrimaryCache().list().map(DeviceSubnetReconciler::uid)
+        .filter(other -> !deleted.contains(other)).collect(Collectors.toSet());
     Optional<Problem> problem = ledger.update(vpgName, vpg, held.ledger(vpgName), claims -> claims.claim(uid,
         holder(subnet), cidrs(subnet), live::contains, settings.limits().routesPerVpg(), vpgName,
         settings.clock().instant()));

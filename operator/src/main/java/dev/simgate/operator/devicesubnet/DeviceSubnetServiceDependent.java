@@ -3,6 +3,7 @@ package dev.simgate.operator.devicesubnet;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
 import dev.simgate.operator.render.DeviceSubnetDns;
 import dev.simgate.operator.render.Labels;
+import dev.simgate.operator.status.Pruning;
 import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -11,7 +12,8 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /** The DeviceSubnet's headless Service, named after it; its devices resolve under it. */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.DEVICE_SUBNET_DNS_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.DEVICE_SUBNET_DNS_SELECTOR,
+    informerListLimit = Pruning.LIST_PAGE))
 public class DeviceSubnetServiceDependent extends CRUDKubernetesDependentResource<Service, DeviceSubnet> {
   public DeviceSubnetServiceDependent() {
     super(Service.class);

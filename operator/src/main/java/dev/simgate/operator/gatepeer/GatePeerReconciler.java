@@ -29,6 +29,8 @@ import dev.simgate.operator.routes.RangeLedger;
 import dev.simgate.operator.status.Conditions;
 import dev.simgate.operator.status.EventRecorder;
 import dev.simgate.operator.status.Informers;
+import dev.simgate.operator.status.PrunedStore;
+import dev.simgate.operator.status.Pruning;
 import dev.simgate.operator.status.ReconcileErrors;
 import dev.simgate.operator.status.StatusPatch;
 import dev.simgate.operator.validation.CrossChecks;
@@ -91,12 +93,16 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
   public List<EventSource<?, GatePeer>> prepareEventSources(EventSourceContext<GatePeer> context) {
     var vpgs = InformerEventSourceConfiguration.from(VirtualPrivateGateway.class, GatePeer.class)
         .withName(VPGS)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache())
         .withSecondaryToPrimaryMapper(Informers.<VirtualPrivateGateway, GatePeer>toPrimaries(context,
             vpg -> gp -> vpg.getMetadata().getName().equals(gp.getSpec().vpgRef)))
         .withOnUpdateFilter(Informers.specChanged())
         .build();
     var nodes = InformerEventSourceConfiguration.from(Node.class, GatePeer.class)
         .withName(NODES)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache())
+        .withItemStore(new PrunedStore<>(Pruning::nodeEssentials))
+        .withInformerListLimit(Pruning.LIST_PAGE)
         .withSecondaryToPrimaryMapper(Informers.toAllPrimaries(context))
         // kubelet heartbeats change conditions only; what matters is labels, addresses, annotations and pod ranges.
         .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getMetadata().getLabels(), previous.getMetadata().getLabels())
@@ -108,6 +114,9 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
     // deletion count (its edits reach the gate peers through the ledger, its status never does).
     var subnets = InformerEventSourceConfiguration.from(DeviceSubnet.class, GatePeer.class)
         .withName(DEVICE_SUBNETS)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache())
+        .withItemStore(new PrunedStore<>(Pruning::deviceSubnetSummary))
+        .withInformerListLimit(Pruning.LIST_PAGE)
         .withOnUpdateFilter((next, previous) -> false)
         .withSecondaryToPrimaryMapper(Informers.<DeviceSubnet, GatePeer>toPrimaries(context,
             ds -> gp -> gp.getSpec().vpgRef.equals(ds.getSpec().vpgRef) || (ds.getStatus() != null
@@ -115,6 +124,7 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
         .build();
     var ledgers = InformerEventSourceConfiguration.from(ConfigMap.class, GatePeer.class)
         .withName(LEDGERS)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache())
         .withNamespaces(settings.namespace())
         .withLabelSelector(RangeLedger.SELECTOR)
         .withSecondaryToPrimaryMapper(cm -> RangeLedger.vpgOf(cm)
@@ -124,12 +134,16 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
         .build();
     var siblings = InformerEventSourceConfiguration.from(GatePeer.class, GatePeer.class)
         .withName(SIBLINGS)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache())
         .withSecondaryToPrimaryMapper(Informers.<GatePeer, GatePeer>toPrimaries(context,
             other -> gp -> other.getSpec().vpgRef.equals(gp.getSpec().vpgRef)
                 && !other.getMetadata().getName().equals(gp.getMetadata().getName())))
         .build();
     var pods = InformerEventSourceConfiguration.from(Pod.class, GatePeer.class)
         .withName(AGENT_PODS)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache())
+        .withItemStore(new PrunedStore<>(Pruning::agentPodEssentials))
+        .withInformerListLimit(Pruning.LIST_PAGE)
         .withNamespaces(settings.namespace())
         .withLabelSelector(Labels.NAME + "=" + Labels.AGENT)
         .withSecondaryToPrimaryMapper(pod -> Optional.ofNullable(pod.getMetadata().getLabels())

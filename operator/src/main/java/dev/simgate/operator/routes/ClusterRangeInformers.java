@@ -50,6 +50,7 @@ public final class ClusterRangeInformers {
       SecondaryToPrimaryMapper<Node> mapper) {
     return InformerEventSourceConfiguration.from(Node.class, primary)
         .withName(POD_RANGES)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache())
         .withItemStore(new PodRangesOnly())
         .withSecondaryToPrimaryMapper(mapper)
         .withOnAddFilter(node -> !ClusterRanges.podCidrs(node).isEmpty())
@@ -62,6 +63,7 @@ public final class ClusterRangeInformers {
       SecondaryToPrimaryMapper<ServiceCIDR> mapper) {
     return InformerEventSourceConfiguration.from(ServiceCIDR.class, primary)
         .withName(SERVICE_CIDRS)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache())
         .withSecondaryToPrimaryMapper(mapper)
         .withOnUpdateFilter((next, previous) -> !Objects.equals(ClusterRanges.serviceCidrs(next),
             ClusterRanges.serviceCidrs(previous)))

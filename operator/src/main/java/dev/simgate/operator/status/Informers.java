@@ -1,6 +1,7 @@
 package dev.simgate.operator.status;
 
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -38,6 +40,15 @@ public final class Informers {
    */
   public static <R extends HasMetadata> OnUpdateFilter<R> specChanged() {
     return (next, previous) -> !Objects.equals(next.getMetadata().getGeneration(), previous.getMetadata().getGeneration());
+  }
+
+  /**
+   * For an informer read only through its cache (by name, or listing it): no index from primaries to its objects.
+   * Without a primary-to-secondary mapper JOSDK keeps one, calling the secondary-to-primary mapper on every add and
+   * update (and on start for all), work that grows with both sides; with this, the mapper runs for events only.
+   */
+  public static <P extends HasMetadata> PrimaryToSecondaryMapper<P> readThroughCache() {
+    return primary -> Set.of();
   }
 
   /** Every primary: for objects (Nodes) whose relevance a cheap mapper cannot tell after a label change. */

@@ -14,6 +14,8 @@ import dev.simgate.operator.gatepeer.PeerReachability;
 import dev.simgate.operator.status.EventRecorder;
 import dev.simgate.operator.status.Conditions;
 import dev.simgate.operator.status.Informers;
+import dev.simgate.operator.status.PrunedStore;
+import dev.simgate.operator.status.Pruning;
 import dev.simgate.operator.status.StatusPatch;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -48,10 +50,14 @@ public class VirtualPrivateGatewayReconciler implements Reconciler<VirtualPrivat
   public List<EventSource<?, VirtualPrivateGateway>> prepareEventSources(EventSourceContext<VirtualPrivateGateway> context) {
     var gatePeers = InformerEventSourceConfiguration.from(GatePeer.class, VirtualPrivateGateway.class)
         .withName(GATE_PEERS)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache())
         .withSecondaryToPrimaryMapper(gp -> Set.of(new ResourceID(gp.getSpec().vpgRef)))
         .build();
     var subnets = InformerEventSourceConfiguration.from(DeviceSubnet.class, VirtualPrivateGateway.class)
         .withName(DEVICE_SUBNETS)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache())
+        .withItemStore(new PrunedStore<>(Pruning::deviceSubnetSummary))
+        .withInformerListLimit(Pruning.LIST_PAGE)
         .withSecondaryToPrimaryMapper(ds -> Set.of(new ResourceID(ds.getSpec().vpgRef)))
         .build();
     return List.of(new InformerEventSource<>(gatePeers, context), new InformerEventSource<>(subnets, context));
