@@ -12,6 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.simgate.contract.net.Cidr;
+import dev.simgate.operator.client.WriteRate;
+import dev.simgate.operator.client.WriteRateInterceptor;
 import dev.simgate.operator.render.AgentImage;
 import dev.simgate.operator.validation.AgentImagePolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -85,6 +87,21 @@ public final class Main implements Callable<Integer> {
           + " else ${DEFAULT-VALUE}): fewer objects with more, smaller writes per change with fewer.")
   int endpointsPerSlice;
 
+  @Option(names = "--kube-api-qps", paramLabel = "N", defaultValue = "${env:SIMGATE_KUBE_API_QPS:-50}",
+      description = "Writes per second to the API server once the burst is spent (default: env SIMGATE_KUBE_API_QPS,"
+          + " else ${DEFAULT-VALUE}); reconciles wait for their turn. Reads come from informer caches.")
+  double kubeApiQps;
+
+  @Option(names = "--kube-api-burst", paramLabel = "N", defaultValue = "${env:SIMGATE_KUBE_API_BURST:-200}",
+      description = "Writes to the API server allowed at once before --kube-api-qps applies (default: env"
+          + " SIMGATE_KUBE_API_BURST, else ${DEFAULT-VALUE}).")
+  int kubeApiBurst;
+
+  @Option(names = "--reconcile-threads", paramLabel = "N",
+      defaultValue = "${env:SIMGATE_RECONCILE_THREADS:-" + OperatorSettings.DEFAULT_RECONCILE_THREADS + "}",
+      description = "Reconciles that run at once (default: env SIMGATE_RECONCILE_THREADS, else ${DEFAULT-VALUE}).")
+  int reconcileThreads;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -97,7 +114,11 @@ public final class Main implements Callable<Integer> {
     OperatorSettings settings = settings();
     PrometheusRegistry registry = new PrometheusRegistry();
     CountDownLatch stopped = new CountDownLatch(1);
-    try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+    WriteRate writeRate = writeRate();
+    try (KubernetesClient client = new KubernetesClientBuilder()
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(WriteRateInterceptor.NAME,
+            new WriteRateInterceptor(writeRate, registry)))
+        .build()) {
       Optional<String> missing = Preflight.problem(client, namespace);
       if (missing.isPresent()) {
         LOG.error(missing.get());
@@ -132,9 +153,18 @@ public final class Main implements Callable<Integer> {
           .withClusterCidrs(cidrs(clusterCidrs))
           .withTiming(new ReconcileTiming(duration(resyncInterval), ReconcileTiming.DEFAULT.retryAttempts(),
               ReconcileTiming.DEFAULT.firstRetry()))
-          .withLimits(Limits.DEFAULT.withRoutesPerVpg(maxRoutesPerVpg).withEndpointsPerSlice(endpointsPerSlice));
+          .withLimits(Limits.DEFAULT.withRoutesPerVpg(maxRoutesPerVpg).withEndpointsPerSlice(endpointsPerSlice))
+          .withReconcileThreads(reconcileThreads);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  private WriteRate writeRate() {
+    try {
+      return new WriteRate(kubeApiQps, kubeApiBurst);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--kube-api-qps/--kube-api-burst: " + e.getMessage(), e);
     }
   }
 

@@ -17,13 +17,19 @@ import dev.simgate.operator.validation.AgentImagePolicy;
  *     Nodes and ServiceCIDRs: nothing SimGate routes may overlap them
  * @param timing retries and periodic resync
  * @param limits bounds a user meets
+ * @param reconcileThreads reconciles that run at once, over all controllers
  */
 public record OperatorSettings(String namespace, AgentImage agentImage, Clock clock, AgentImagePolicy allowedImages,
-    List<Cidr> clusterCidrs, ReconcileTiming timing, Limits limits) {
+    List<Cidr> clusterCidrs, ReconcileTiming timing, Limits limits, int reconcileThreads) {
   public static final String DEFAULT_NAMESPACE = "simgate-system";
+  /** Chosen by measurement (operator/README.md, Scale): more threads only queue on the API server's writes. */
+  public static final int DEFAULT_RECONCILE_THREADS = 8;
 
   public OperatorSettings {
     clusterCidrs = List.copyOf(clusterCidrs);
+    if (reconcileThreads < 1) {
+      throw new IllegalArgumentException("reconcile threads must be at least 1, was " + reconcileThreads);
+    }
   }
 
   public OperatorSettings(String namespace, Clock clock) {
@@ -33,22 +39,28 @@ public record OperatorSettings(String namespace, AgentImage agentImage, Clock cl
   /** Only the default agent image is allowed; no configured cluster ranges; default timing and limits. */
   public OperatorSettings(String namespace, AgentImage agentImage, Clock clock) {
     this(namespace, agentImage, clock, AgentImagePolicy.only(agentImage.image()), List.of(), ReconcileTiming.DEFAULT,
-        Limits.DEFAULT);
+        Limits.DEFAULT, DEFAULT_RECONCILE_THREADS);
   }
 
   public OperatorSettings withAllowedImages(AgentImagePolicy value) {
-    return new OperatorSettings(namespace, agentImage, clock, value, clusterCidrs, timing, limits);
+    return new OperatorSettings(namespace, agentImage, clock, value, clusterCidrs, timing, limits, reconcileThreads);
   }
 
   public OperatorSettings withClusterCidrs(List<Cidr> value) {
-    return new OperatorSettings(namespace, agentImage, clock, allowedImages, value, timing, limits);
+    return new OperatorSettings(namespace, agentImage, clock, allowedImages, value, timing, limits, reconcileThreads);
   }
 
   public OperatorSettings withTiming(ReconcileTiming value) {
-    return new OperatorSettings(namespace, agentImage, clock, allowedImages, clusterCidrs, value, limits);
+    return new OperatorSettings(namespace, agentImage, clock, allowedImages, clusterCidrs, value, limits,
+        reconcileThreads);
+  }
+
+  public OperatorSettings withReconcileThreads(int value) {
+    return new OperatorSettings(namespace, agentImage, clock, allowedImages, clusterCidrs, timing, limits, value);
   }
 
   public OperatorSettings withLimits(Limits value) {
-    return new OperatorSettings(namespace, agentImage, clock, allowedImages, clusterCidrs, timing, value);
+    return new OperatorSettings(namespace, agentImage, clock, allowedImages, clusterCidrs, timing, value,
+        reconcileThreads);
   }
 }

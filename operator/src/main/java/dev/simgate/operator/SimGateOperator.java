@@ -1,11 +1,13 @@
 package dev.simgate.operator;
 
+import java.time.Duration;
 import java.util.function.Consumer;
 
 import dev.simgate.operator.devicesubnet.DeviceSubnetReconciler;
 import dev.simgate.operator.gatepeer.GatePeerReconciler;
 import dev.simgate.operator.routes.RangeLedger;
 import dev.simgate.operator.status.EventRecorder;
+import dev.simgate.operator.status.Pruning;
 import dev.simgate.operator.vpg.VirtualPrivateGatewayReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,9 +16,12 @@ import io.javaoperatorsdk.operator.RuntimeInfo;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.processing.event.rate.LinearRateLimiter;
 
 /** The three controllers on one JOSDK Operator; used by {@link Main} and, in-process, by the tests. */
 public final class SimGateOperator implements AutoCloseable {
+  static final Duration SUMMARY_PERIOD = Duration.ofSeconds(1);
+
   private final Operator operator;
 
   public SimGateOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
@@ -33,21 +38,38 @@ public final class SimGateOperator implements AutoCloseable {
       o.withKubernetesClient(client)
           .withMetrics(metrics)
           .withCloseClientOnStop(false)
-          .withStopOnInformerErrorDuringStartup(true);
+          .withStopOnInformerErrorDuringStartup(true)
+          .withConcurrentReconciliationThreads(settings.reconcileThreads());
       if (leaderElection != null) {
         o.withLeaderElectionConfiguration(leaderElection);
       }
     });
     EventRecorder events = new EventRecorder(client);
-    operator.register(new VirtualPrivateGatewayReconciler(settings, events), timing(settings.timing()));
-    operator.register(new GatePeerReconciler(settings, events), timing(settings.timing()));
+    operator.register(new VirtualPrivateGatewayReconciler(settings, events), summary(timing(settings.timing())));
+    operator.register(new GatePeerReconciler(settings, events), summary(timing(settings.timing())));
     operator.register(new DeviceSubnetReconciler(settings, events, new RangeLedger(client, settings.namespace())),
-        timing(settings.timing()));
+        paged(timing(settings.timing())));
   }
 
   /** Retries, then a resync at least every interval: an outage longer than the retries leaves nothing stale for long. */
   private static <P extends HasMetadata> Consumer<ControllerConfigurationOverrider<P>> timing(ReconcileTiming timing) {
     return o -> o.withRetry(timing.retry()).withReconciliationMaxInterval(timing.resync());
+  }
+
+  /**
+   * A GatePeer's status lists every node and a VPG's sums its GatePeers and DeviceSubnets: events for them come in
+   * storms (a thousand agent pods turning Ready, a hundred DeviceSubnets published at once), so each is reconciled at
+   * most once a second and its status written once per batch, not per event.
+   */
+  private static <P extends HasMetadata> Consumer<ControllerConfigurationOverrider<P>> summary(
+      Consumer<ControllerConfigurationOverrider<P>> timing) {
+    return timing.andThen(o -> o.withRateLimiter(new LinearRateLimiter(SUMMARY_PERIOD, 1)));
+  }
+
+  /** DeviceSubnets hold up to 100,000 devices between them: their informer lists them in pages. */
+  private static <P extends HasMetadata> Consumer<ControllerConfigurationOverrider<P>> paged(
+      Consumer<ControllerConfigurationOverrider<P>> timing) {
+    return timing.andThen(o -> o.withInformerListLimit(Pruning.LIST_PAGE));
   }
 
   public SimGateOperator start() {
