@@ -3,10 +3,20 @@ package dev.simgate.operator.routes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -27,7 +37,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * owned by the VPG. Not in the DeviceSubnets' status: whoever may patch {@code devicesubnets/status} could write a claim
  * there, while this namespace is the operator's. Every change is a read-decide-write with the ConfigMap's
  * resourceVersion, so two DeviceSubnets reconciled at once cannot both take one range: the second write fails with a
- * conflict, and its decision is made again on what the first wrote.
+ * conflict, and its decision is made again on what the first wrote. Within this operator the changes of one VPG's
+ * ledger are written by one thread at a time, together when they come at once, starting from the newest version it
+ * knows (its own last write, which the informer may not have delivered yet): no storm of conflicts among its own
+ * reconciles.
  */
 public final class RangeLedger {
   public static final String NAME = "simgate-device-ranges";
@@ -41,6 +54,8 @@ public final class RangeLedger {
 
   private final KubernetesClient client;
   private final String namespace;
+  private final Map<String, Turn> turns = new ConcurrentHashMap<>();
+  private final Map<String, ConfigMap> written = new ConcurrentHashMap<>();
 
   public RangeLedger(KubernetesClient client, String namespace) {
     this.client = client;
@@ -87,47 +102,134 @@ public final class RangeLedger {
 
   /**
    * Changes the claims of {@code vpg} by {@code decide}, starting from {@code cached} (the informer's copy, or null when
-   * there is none yet) and deciding again on the stored copy after a conflict.
+   * there is none yet) and deciding again on the stored copy after a conflict. Changes asked for while another is being
+   * written are decided one after the other on the same claims and written together (each sees the ones before it, as
+   * if they had been written in turn): a hundred DeviceSubnets published at once make a few writes, not a hundred
+   * round trips in a row.
    *
    * @param owner the VPG, to create the ledger with; null: only ever change an existing ledger (releases)
-   * @return the problem {@code decide} reported, in which case nothing was written
+   * @return the problem {@code decide} reported, in which case nothing of this change was written
    */
   public Optional<Problem> update(String vpg, VirtualPrivateGateway owner, ConfigMap cached,
       Function<RangeClaims, RangeClaims.Outcome> decide) {
-    ConfigMap current = cached;
-    for (int attempt = 1; ; attempt++) {
-      RangeClaims claims = claims(current);
-      RangeClaims.Outcome outcome = decide.apply(claims);
-      if (outcome.problem().isPresent()) {
-        return outcome.problem();
-      }
-      Map<String, String> data = outcome.claims().toData();
-      Map<String, String> stored = current == null || current.getData() == null ? Map.of() : current.getData();
-      if (data.equals(stored) || (current == null && owner == null)) {
-        return Optional.empty();
-      }
-      if (!claims.malformed().isEmpty()) {
-        LOG.atWarn().addKeyValue("ledger", namespace + "/" + configMapName(vpg)).addKeyValue("entries", claims.malformed())
-            .log("dropping range claims that do not parse");
-      }
-      try {
-        if (current == null) {
-          client.resource(build(vpg, owner, data)).create();
-        } else {
-          ConfigMapBuilder next = new ConfigMapBuilder(current).withData(data);
-          if (owner != null) {
-            // A VPG deleted and created again under its name takes over the ledger the collector has not removed yet.
-            next.editMetadata().withOwnerReferences(ownerReference(owner)).endMetadata();
+    Turn turn = turns.computeIfAbsent(vpg, k -> new Turn());
+    Change change = new Change(owner, cached, decide);
+    turn.queue.add(change);
+    while (!change.done.isDone()) {
+      if (turn.writing.compareAndSet(false, true)) {
+        try {
+          List<Change> batch = new ArrayList<>();
+          for (Change next; (next = turn.queue.poll()) != null; ) {
+            batch.add(next);
           }
-          client.resource(next.build()).update();
+          if (!batch.isEmpty()) {
+            write(vpg, batch);
+          }
+        } finally {
+          turn.writing.set(false);
         }
-        return Optional.empty();
+      } else {
+        try {
+          change.done.get(20, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          // the writer may have taken its batch before this change came: look again
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting to change the range ledger", e);
+        } catch (ExecutionException e) {
+          break;
+        }
+      }
+    }
+    try {
+      return change.done.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  /** The changes of one VPG's ledger waiting to be written, and whether a thread is writing. */
+  private static final class Turn {
+    final Queue<Change> queue = new ConcurrentLinkedQueue<>();
+    final AtomicBoolean writing = new AtomicBoolean();
+  }
+
+  private record Change(VirtualPrivateGateway owner, ConfigMap cached,
+      Function<RangeClaims, RangeClaims.Outcome> decide, CompletableFuture<Optional<Problem>> done) {
+    Change(VirtualPrivateGateway owner, ConfigMap cached, Function<RangeClaims, RangeClaims.Outcome> decide) {
+      this(owner, cached, decide, new CompletableFuture<>());
+    }
+  }
+
+  private void write(String vpg, List<Change> batch) {
+    ConfigMap current = written.get(vpg);
+    VirtualPrivateGateway owner = null;
+    for (Change change : batch) {
+      current = newer(change.cached(), current);
+      owner = owner != null ? owner : change.owner();
+    }
+    for (int attempt = 1; ; attempt++) {
+      RangeClaims before = claims(current);
+      RangeClaims claims = before;
+      List<Optional<Problem>> problems = new ArrayList<>();
+      for (Change change : batch) {
+        RangeClaims.Outcome outcome = change.decide().apply(claims);
+        problems.add(outcome.problem());
+        if (outcome.problem().isEmpty()) {
+          claims = outcome.claims();
+        }
+      }
+      Map<String, String> data = claims.toData();
+      Map<String, String> stored = current == null || current.getData() == null ? Map.of() : current.getData();
+      try {
+        if (!data.equals(stored) && (current != null || owner != null)) {
+          if (!before.malformed().isEmpty()) {
+            LOG.atWarn().addKeyValue("ledger", namespace + "/" + configMapName(vpg))
+                .addKeyValue("entries", before.malformed()).log("dropping range claims that do not parse");
+          }
+          if (current == null) {
+            written.put(vpg, client.resource(build(vpg, owner, data)).create());
+          } else {
+            ConfigMapBuilder next = new ConfigMapBuilder(current).withData(data);
+            if (owner != null) {
+              // A VPG deleted and created again under its name takes over the ledger the collector has not removed yet.
+              next.editMetadata().withOwnerReferences(ownerReference(owner)).endMetadata();
+            }
+            written.put(vpg, client.resource(next.build()).update());
+          }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+          batch.get(i).done().complete(problems.get(i));
+        }
+        return;
       } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == ATTEMPTS) {
-          throw e;
+        written.remove(vpg);
+        // 409: someone wrote in between; 404: the ledger went with its VPG. Either way, decide again on what is stored.
+        if ((e.getCode() != 409 && e.getCode() != 404) || attempt == ATTEMPTS) {
+          batch.forEach(change -> change.done().completeExceptionally(e));
+          return;
         }
         current = client.configMaps().inNamespace(namespace).withName(configMapName(vpg)).get();
+      } catch (RuntimeException e) {
+        batch.forEach(change -> change.done().completeExceptionally(e));
+        return;
       }
+    }
+  }
+
+  /** The later of two versions of a ledger (resourceVersions of one object grow), or the one there is. */
+  static ConfigMap newer(ConfigMap cached, ConfigMap written) {
+    if (written == null || cached == null) {
+      return cached == null ? written : cached;
+    }
+    if (!written.getMetadata().getUid().equals(cached.getMetadata().getUid())) {
+      return cached; // the ledger was deleted and made again: what the informer has is the one that exists
+    }
+    try {
+      return Long.parseLong(written.getMetadata().getResourceVersion())
+          > Long.parseLong(cached.getMetadata().getResourceVersion()) ? written : cached;
+    } catch (NumberFormatException e) {
+      return cached;
     }
   }
 
