@@ -94,11 +94,19 @@ final class ComponentCommands {
         "--use-service-account-credentials=false",
         "--service-account-private-key-file=" + credentials.serviceAccountKey(),
         "--root-ca-file=" + caFile));
+    command.addAll(apiRate());
     return command;
   }
 
   List<String> scheduler(Path config, int port) {
-    return component(binaries.kubeScheduler(), config, port);
+    List<String> command = component(binaries.kubeScheduler(), config, port);
+    command.addAll(apiRate());
+    return command;
+  }
+
+  private List<String> apiRate() {
+    int qps = options.componentQps();
+    return qps == 0 ? List.of() : List.of("--kube-api-qps=" + qps, "--kube-api-burst=" + 2 * qps);
   }
 
   /** What kube-controller-manager and kube-scheduler share: credentials, no leader election, a loopback health port. */

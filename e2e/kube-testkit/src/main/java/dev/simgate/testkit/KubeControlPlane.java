@@ -372,6 +372,8 @@ public final class KubeControlPlane implements AutoCloseable {
   /**
    * What to start. {@code controllers} are kube-controller-manager controller names (empty: no controller manager),
    * e.g. {@code garbage-collector-controller}, {@code daemonset-controller}. {@code nodes}: see {@link NodeAccess}.
+   * {@code componentQps}: the API request rate of kube-controller-manager and kube-scheduler ({@code --kube-api-qps},
+   * burst twice that), as large clusters raise it; 0 keeps their defaults (20 and 50 requests per second).
    */
   public record Options(
       String name,
@@ -380,7 +382,8 @@ public final class KubeControlPlane implements AutoCloseable {
       boolean kwok,
       Path binDir,
       Duration startupTimeout,
-      NodeAccess nodes) {
+      NodeAccess nodes,
+      int componentQps) {
 
     public Options {
       if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
@@ -398,6 +401,9 @@ public final class KubeControlPlane implements AutoCloseable {
       if (startupTimeout == null || startupTimeout.isNegative() || startupTimeout.isZero()) {
         throw new IllegalArgumentException("startupTimeout must be positive, was: " + startupTimeout);
       }
+      if (componentQps < 0) {
+        throw new IllegalArgumentException("componentQps must not be negative, was: " + componentQps);
+      }
     }
 
     /**
@@ -407,36 +413,41 @@ public final class KubeControlPlane implements AutoCloseable {
     public static Options defaults() {
       long seconds = Long.getLong("simgate.kube.startupTimeoutSeconds", 240);
       return new Options(
-          "control-plane", List.of(), false, false, KubeBinaries.locate().dir(), Duration.ofSeconds(seconds), null);
+          "control-plane", List.of(), false, false, KubeBinaries.locate().dir(), Duration.ofSeconds(seconds), null, 0);
     }
 
     public Options withName(String value) {
-      return new Options(value, controllers, scheduler, kwok, binDir, startupTimeout, nodes);
+      return new Options(value, controllers, scheduler, kwok, binDir, startupTimeout, nodes, componentQps);
     }
 
     public Options withControllers(String... value) {
-      return new Options(name, List.of(value), scheduler, kwok, binDir, startupTimeout, nodes);
+      return new Options(name, List.of(value), scheduler, kwok, binDir, startupTimeout, nodes, componentQps);
     }
 
     public Options withScheduler(boolean value) {
-      return new Options(name, controllers, value, kwok, binDir, startupTimeout, nodes);
+      return new Options(name, controllers, value, kwok, binDir, startupTimeout, nodes, componentQps);
     }
 
     public Options withKwok(boolean value) {
-      return new Options(name, controllers, scheduler, value, binDir, startupTimeout, nodes);
+      return new Options(name, controllers, scheduler, value, binDir, startupTimeout, nodes, componentQps);
     }
 
     public Options withBinDir(Path value) {
-      return new Options(name, controllers, scheduler, kwok, value, startupTimeout, nodes);
+      return new Options(name, controllers, scheduler, kwok, value, startupTimeout, nodes, componentQps);
     }
 
     public Options withStartupTimeout(Duration value) {
-      return new Options(name, controllers, scheduler, kwok, binDir, value, nodes);
+      return new Options(name, controllers, scheduler, kwok, binDir, value, nodes, componentQps);
     }
 
     /** Serves real nodes (see {@link NodeAccess}); {@code null}: a loopback-only control plane. */
     public Options withNodes(NodeAccess value) {
-      return new Options(name, controllers, scheduler, kwok, binDir, startupTimeout, value);
+      return new Options(name, controllers, scheduler, kwok, binDir, startupTimeout, value, componentQps);
+    }
+
+    /** The request rate of kube-controller-manager and kube-scheduler (see {@link Options}). */
+    public Options withComponentQps(int value) {
+      return new Options(name, controllers, scheduler, kwok, binDir, startupTimeout, nodes, value);
     }
   }
 }
