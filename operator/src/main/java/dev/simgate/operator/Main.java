@@ -87,7 +87,7 @@ public final class Main implements Callable<Integer> {
           + " else ${DEFAULT-VALUE}): fewer objects with more, smaller writes per change with fewer.")
   int endpointsPerSlice;
 
-  @Option(names = "--kube-api-qps", paramLabel = "N", defaultValue = "${env:SIMGATE_KUBE_API_QPS:-50}",
+  @Option(names = "--kube-api-qps", paramLabel = "N", defaultValue = "${env:SIMGATE_KUBE_API_QPS:-100}",
       description = "Writes per second to the API server once the burst is spent (default: env SIMGATE_KUBE_API_QPS,"
           + " else ${DEFAULT-VALUE}); reconciles wait for their turn. Reads come from informer caches.")
   double kubeApiQps;

@@ -137,6 +137,10 @@ class HelmChartIT {
     assertThat(Manifests.env(deployment, "SIMGATE_CLUSTER_CIDRS")).contains("10.233.64.0/18,10.233.0.0/18");
     assertThat(Manifests.env(deployment, "SIMGATE_RESYNC_INTERVAL")).contains("2m");
     assertThat(Manifests.env(deployment, "SIMGATE_MAX_ROUTES_PER_VPG")).contains("64");
+    assertThat(Manifests.env(deployment, "SIMGATE_MAX_ENDPOINTS_PER_SLICE")).contains("100");
+    assertThat(Manifests.env(deployment, "SIMGATE_KUBE_API_QPS")).contains("20");
+    assertThat(Manifests.env(deployment, "SIMGATE_KUBE_API_BURST")).contains("40");
+    assertThat(Manifests.env(deployment, "SIMGATE_RECONCILE_THREADS")).contains("4");
 
     JsonNode monitor = Manifests.single(objects, "ServiceMonitor");
     assertThat(monitor.at("/metadata/labels/release").asText()).isEqualTo("prometheus");
