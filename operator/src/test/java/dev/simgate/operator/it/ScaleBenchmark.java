@@ -1,86 +1,300 @@
 package dev.simgate.operator.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.lang.management.ManagementFactory;
-import java.time.Clock;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import dev.simgate.contract.agentconfig.AgentConfigParser;
 import dev.simgate.operator.Fixtures;
-import dev.simgate.operator.OperatorSettings;
-import dev.simgate.operator.ReconcileMetrics;
-import dev.simgate.operator.SimGateOperator;
 import dev.simgate.operator.api.v1alpha1.Device;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnetSpec;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
+import dev.simgate.operator.api.v1alpha1.NodeStatus;
+import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
 import dev.simgate.operator.status.Conditions;
-import dev.simgate.testkit.WithKubeControlPlane;
+import dev.simgate.testkit.KubeControlPlane;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
- * A measurement, not part of the default run (surefire runs only *Test classes): {@code mvn -pl operator verify
- * -Dtest=ScaleBenchmark [-Dsimgate.bench.nodes=200 -Dsimgate.bench.subnets=10]}. Creates N kwok gate nodes and D
- * DeviceSubnets of 500 devices each, and prints how long until every GatePeer agent and every DeviceSubnet is Ready,
- * and the test JVM's heap after GC (operator plus test client).
+ * A measurement, not a test: {@code e2e/bench/operator-scale.sh} runs it ({@code -Dit.test=ScaleBenchmark}); neither
+ * surefire nor failsafe picks it up by default. For each size N nodes / M devices it starts a control plane of its own
+ * (kube-apiserver, the DaemonSet controller and the scheduler at {@code --kube-api-qps=100} as a large cluster sets
+ * them, kwok running the agent pods on fake nodes), runs the operator's jar in a process of its own with the chart's
+ * heap, applies N gate nodes, one VPG and GatePeer and M devices in DeviceSubnets of {@code devicesPerSubnet} over ten
+ * namespaces, and prints: the time until everything is Ready, the writes the API server counted (all clients, and the
+ * operator's kinds), the operator's peak RSS and heap, and the time for one device added and one node removed to be in
+ * force. Lines go to stdout and to {@code target/scale-benchmark.txt}.
  */
-@WithKubeControlPlane(controllers = {"daemonset-controller"}, scheduler = true, kwok = true)
 class ScaleBenchmark {
+  static final String NS = "simgate-system";
+  static final String VPG = "vpg";
+  static final String GATE_PEER = "gp";
+  static final int NAMESPACES = 10;
+  static final Path RESULTS = Path.of("target/scale-benchmark.txt");
+
+  record Size(int nodes, int devices) {
+    static List<Size> parse(String text) {
+      return Arrays.stream(text.split(",")).map(s -> s.trim().split("x"))
+          .map(p -> new Size(Integer.parseInt(p[0]), Integer.parseInt(p[1]))).toList();
+    }
+  }
+
   @Test
-  void manyNodesAndDevicesBecomeReady(KubernetesClient admin) throws Exception {
-    int nodes = Integer.getInteger("simgate.bench.nodes", 200);
-    int subnets = Integer.getInteger("simgate.bench.subnets", 10);
-    Cluster.installCrds(admin);
-    for (String ns : List.of("simgate-system", "factory")) {
-      admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns)
-          .addToLabels(Fixtures.IOT_LABEL, "true").endMetadata().build()).create();
+  void fleet() throws Exception {
+    List<Size> sizes = Size.parse(System.getProperty("simgate.bench.sizes", "100x10000,1000x100000"));
+    int perSubnet = Integer.getInteger("simgate.bench.devicesPerSubnet", 400);
+    int componentQps = Integer.getInteger("simgate.bench.componentQps", 100);
+    List<String> operatorArgs = Arrays.stream(System.getProperty("simgate.bench.operatorArgs", "").split(" "))
+        .filter(a -> !a.isBlank()).toList();
+    Path jar = Path.of("target/simgate-operator.jar");
+    Files.deleteIfExists(RESULTS);
+    report("operator " + String.join(" ", operatorArgs) + " (" + OperatorProcess.HEAP + ", SerialGC); components at"
+        + " --kube-api-qps=" + componentQps + "; " + perSubnet + " devices per DeviceSubnet; load "
+        + Files.readString(Path.of("/proc/loadavg")).trim());
+    for (Size size : sizes) {
+      run(size, perSubnet, componentQps, jar, operatorArgs);
     }
-    try (SimGateOperator operator = new SimGateOperator(admin,
-        new OperatorSettings("simgate-system", Clock.systemUTC()), new ReconcileMetrics(new PrometheusRegistry())).start()) {
-      long start = System.nanoTime();
-      for (int i = 0; i < nodes; i++) {
-        admin.resource(Fixtures.node(String.format("node-%04d", i), "192.0.%d.%d".formatted(2 + i / 250, 1 + i % 250), true))
-            .create();
+    report("previous design (SimGate 0.1, a Service and an EndpointSlice per device): 200 / 5,000 in 25.1 s, 1,000 /"
+        + " 20,000 in 109.8 s with 321 MiB heap (test JVM with the operator in it); 1,000 / 100,000 not measurable");
+    report("load at the end " + Files.readString(Path.of("/proc/loadavg")).trim());
+  }
+
+  private void run(Size size, int perSubnet, int componentQps, Path jar, List<String> operatorArgs) throws Exception {
+    var options = KubeControlPlane.Options.defaults().withName("scale-" + size.nodes() + "x" + size.devices())
+        .withControllers("daemonset-controller").withScheduler(true).withKwok(true).withComponentQps(componentQps);
+    try (KubeControlPlane plane = KubeControlPlane.start(options)) {
+      KubernetesClient admin = plane.client();
+      Cluster.installCrds(admin);
+      admin.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+      for (int n = 0; n < NAMESPACES; n++) {
+        admin.resource(new NamespaceBuilder().withNewMetadata().withName("fleet-" + n)
+            .addToLabels(Fixtures.IOT_LABEL, "true").endMetadata().build()).create();
       }
-      admin.resource(Fixtures.vpg("vpg")).create();
-      admin.resource(Fixtures.gatePeer("gp", "vpg", "10.255.0.0/16")).create();
-      for (int s = 0; s < subnets; s++) {
-        List<Device> devices = new ArrayList<>();
-        for (int d = 0; d < 500; d++) {
-          devices.add(new Device("dev-%d-%d".formatted(s, d), "10.128.%d.%d".formatted(2 * s + d / 250, 1 + d % 250)));
+      Cluster.await().untilAsserted(() -> admin.resources(DeviceSubnet.class).inAnyNamespace().list());
+      int subnets = Math.ceilDiv(size.devices(), perSubnet);
+      try (OperatorProcess operator = new OperatorProcess(jar, plane.kubeconfig(), NS, plane.logDir(), operatorArgs);
+          SharedIndexInformer<DeviceSubnet> subnetCache = admin.resources(DeviceSubnet.class).inAnyNamespace()
+              .inform();
+          SharedIndexInformer<GatePeer> gatePeerCache = admin.resources(GatePeer.class).inform()) {
+        awaitUntil(Duration.ofMinutes(2), () -> {
+          try {
+            return operator.metrics().contains("simgate_operator");
+          } catch (IOException | InterruptedException e) {
+            return false;
+          }
+        });
+        Map<String, Long> writesBefore = ApiWrites.count(admin);
+        long operatorWritesBefore = operator.counter("simgate_operator_api_writes_total");
+        long start = System.nanoTime();
+        apply(admin, size, subnets, perSubnet);
+        long applied = System.nanoTime();
+        awaitUntil(Duration.ofMinutes(20), () -> subnetCache.getStore().list().size() == subnets
+            && subnetCache.getStore().list().stream().allMatch(ScaleBenchmark::ready));
+        long devicesReady = System.nanoTime();
+        awaitUntil(Duration.ofMinutes(20), () -> gatePeerCache.getStore().list().stream()
+            .anyMatch(gp -> ready(gp) && gp.getStatus().readyNodes == size.nodes()));
+        awaitUntil(Duration.ofMinutes(5), () -> {
+          VirtualPrivateGateway vpg = admin.resources(VirtualPrivateGateway.class).withName(VPG).get();
+          return readyVpg(vpg) && vpg.getStatus().devices == size.devices();
+        });
+        long allReady = System.nanoTime();
+        Map<String, Long> writes = ApiWrites.between(writesBefore, ApiWrites.settled(admin));
+        long operatorWrites = operator.counter("simgate_operator_api_writes_total") - operatorWritesBefore;
+        long reconciles = operator.counter("simgate_operator_reconciliations_total");
+        double waited = operator.gauge("simgate_operator_api_write_wait_seconds_total");
+        String busy = String.format("reconciling DeviceSubnets %.1f s, GatePeers %.1f s, VPGs %.1f s",
+            operator.gauge("simgate_operator_reconcile_duration_seconds_sum", "controller=\"devicesubnet\""),
+            operator.gauge("simgate_operator_reconcile_duration_seconds_sum", "controller=\"gatepeer\""),
+            operator.gauge("simgate_operator_reconcile_duration_seconds_sum", "controller=\"virtualprivategateway\""));
+        String lag = readyLag(subnetCache.getStore().list());
+
+        String agentConfig = admin.configMaps().inNamespace(NS).withName("simgate-" + GATE_PEER).get().getData()
+            .get("agent.yaml");
+        double parseMillis = parseMillis(agentConfig, node(size.nodes() - 1));
+        double deviceAdded = addOneDevice(admin);
+        double nodeRemoved = removeOneNode(admin, size.nodes());
+        if (!operator.isAlive()) {
+          throw new IllegalStateException("the operator died; see " + plane.logDir().resolve("operator.log"));
         }
-        admin.resource(new DeviceSubnet("factory", "sims-" + s,
-            new DeviceSubnetSpec("vpg", List.of("10.128.%d.0/23".formatted(2 * s)), devices))).create();
+        long rss = operator.peakRssMiB();
+        long heapPeak = operator.peakHeapAfterGcMiB();
+        long heapNow = operator.heapAfterFullGcMiB();
+        if (Boolean.getBoolean("simgate.bench.histogram")) {
+          operator.histogram(plane.logDir().resolve("operator-histogram.txt"));
+        }
+        report(String.format("%,d nodes / %,d devices in %d DeviceSubnets: all Ready %.1f s (applied in %.1f s,"
+                + " devices Ready %.1f s); writes counted by the API server %,d (all clients, the benchmark's own"
+                + " and kwok's included), the operator's %,d (%s) in %,d reconciles, waiting %.1f s in all for the"
+                + " write rate, %s; a DeviceSubnet Ready after its creation %s; operator peak RSS %d MiB, heap"
+                + " after GC peak %d MiB, %d MiB at rest; agent config %,d bytes, parsed by an agent in %.1f ms; one"
+                + " device added in force %.2f s, one node removed %.2f s",
+            size.nodes(), size.devices(), subnets, seconds(start, allReady), seconds(start, applied),
+            seconds(start, devicesReady), writes.values().stream().mapToLong(Long::longValue).sum(), operatorWrites,
+            onlyOperators(writes), reconciles, waited, busy, lag, rss, heapPeak, heapNow, agentConfig.getBytes(StandardCharsets.UTF_8).length,
+            parseMillis, deviceAdded, nodeRemoved));
       }
-      long created = System.nanoTime();
-      Awaitility.await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-          .untilAsserted(() -> assertThat(admin.resources(DeviceSubnet.class).inNamespace("factory").list().getItems())
-              .hasSize(subnets)
-              .allSatisfy(ds -> assertThat(Conditions.isTrue(ds.getStatus().conditions, Conditions.READY)).isTrue()));
-      long devicesReady = System.nanoTime();
-      Awaitility.await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-          .untilAsserted(() -> {
-            GatePeer gp = admin.resources(GatePeer.class).withName("gp").get();
-            assertThat(gp.getStatus().readyNodes).isEqualTo(nodes);
-            assertThat(Conditions.isTrue(gp.getStatus().conditions, Conditions.READY)).isTrue();
-          });
-      long allReady = System.nanoTime();
-      System.gc();
-      var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-      System.out.printf("%nBENCH nodes=%d devices=%d create=%.1fs devicesReady=%.1fs allReady=%.1fs heapAfterGc=%dMiB%n",
-          nodes, subnets * 500, (created - start) / 1e9, (devicesReady - start) / 1e9, (allReady - start) / 1e9,
-          heap.getUsed() >> 20);
-      Map<?, ?> config = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readValue(
-          admin.configMaps().inNamespace("simgate-system").withName("simgate-gp").get().getData().get("agent.yaml"), Map.class);
-      assertThat((Map<?, ?>) config.get("nodes")).hasSize(nodes);
     }
+  }
+
+  /** Nodes, VPG, GatePeer, then the DeviceSubnets; several writers at once, as kubectl apply of a directory would. */
+  private static void apply(KubernetesClient admin, Size size, int subnets, int perSubnet) throws Exception {
+    try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < size.nodes(); i++) {
+        int n = i;
+        done.add(pool.submit(() -> admin.resource(Fixtures.node(node(n),
+            "192.0.%d.%d".formatted(2 + n / 250, 1 + n % 250), true)).create()));
+      }
+      admin.resource(Fixtures.vpg(VPG)).create();
+      admin.resource(Fixtures.gatePeer(GATE_PEER, VPG, "10.255.0.0/16")).create();
+      for (int s = 0; s < subnets; s++) {
+        int subnet = s;
+        done.add(pool.submit(() -> admin.resource(subnet(subnet, Math.min(perSubnet,
+            size.devices() - subnet * perSubnet))).create()));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    }
+  }
+
+  static String node(int n) {
+    return String.format("node-%04d", n);
+  }
+
+  /** DeviceSubnet {@code s}: CIDR 10.128.0.0/23 + s, devices from .1 up. */
+  static DeviceSubnet subnet(int s, int devices) {
+    int base = (10 << 24) | (128 << 16) | (s << 9);
+    List<Device> list = new ArrayList<>();
+    for (int d = 0; d < devices; d++) {
+      list.add(new Device("dev-%d-%d".formatted(s, d), ip(base + 1 + d)));
+    }
+    return new DeviceSubnet("fleet-" + (s % NAMESPACES), "line-" + s,
+        new DeviceSubnetSpec(VPG, List.of(ip(base) + "/23"), list));
+  }
+
+  static String ip(int v) {
+    return (v >>> 24) + "." + ((v >> 16) & 255) + "." + ((v >> 8) & 255) + "." + (v & 255);
+  }
+
+  /** Seconds from each DeviceSubnet's creation to its Ready condition (whole seconds, as the API stores them). */
+  private static String readyLag(List<DeviceSubnet> subnets) {
+    long[] lags = subnets.stream().mapToLong(ds -> java.time.Duration.between(
+        java.time.Instant.parse(ds.getMetadata().getCreationTimestamp()),
+        java.time.Instant.parse(Conditions.find(ds.getStatus().conditions, Conditions.READY).getLastTransitionTime()))
+        .toSeconds()).sorted().toArray();
+    return String.format("p50 %d s, p90 %d s, max %d s", lags[lags.length / 2], lags[lags.length * 9 / 10],
+        lags[lags.length - 1]);
+  }
+
+  /** What one agent spends reading the config when it changed: the contract's parser, median of 21 warm runs. */
+  private static double parseMillis(String yaml, String node) throws Exception {
+    double[] runs = new double[21];
+    for (int i = 0; i < 50; i++) {
+      AgentConfigParser.parse(yaml, node);
+    }
+    for (int i = 0; i < runs.length; i++) {
+      long start = System.nanoTime();
+      AgentConfigParser.parse(yaml, node);
+      runs[i] = (System.nanoTime() - start) / 1e6;
+    }
+    Arrays.sort(runs);
+    return runs[runs.length / 2];
+  }
+
+  /** Seconds until a new device of line-1 resolves through its DeviceSubnet's slices and the status counts it. */
+  private static double addOneDevice(KubernetesClient admin) throws Exception {
+    DeviceSubnet before = admin.resources(DeviceSubnet.class).inNamespace("fleet-1").withName("line-1").get();
+    int count = before.getSpec().devices.size();
+    String address = ip(((10 << 24) | (128 << 16) | (1 << 9)) + 1 + count);
+    long start = System.nanoTime();
+    admin.resources(DeviceSubnet.class).inNamespace("fleet-1").withName("line-1").patch(
+        PatchContext.of(PatchType.JSON), "[{\"op\":\"add\",\"path\":\"/spec/devices/-\",\"value\":{\"name\":\"added\","
+            + "\"address\":\"" + address + "\"}}]");
+    awaitUntil(Duration.ofMinutes(5), () -> address.equals(DeviceNames.resolvable(admin, "fleet-1", "line-1").get("added"))
+        && admin.resources(DeviceSubnet.class).inNamespace("fleet-1").withName("line-1").get().getStatus().devices
+            == count + 1);
+    return seconds(start, System.nanoTime());
+  }
+
+  /** Seconds until a deleted gate node is out of the agent config and of the GatePeer's status. */
+  private static double removeOneNode(KubernetesClient admin, int nodes) throws Exception {
+    String node = node(nodes / 2);
+    long start = System.nanoTime();
+    admin.nodes().withName(node).delete();
+    awaitUntil(Duration.ofMinutes(5), () -> {
+      ConfigMap config = admin.configMaps().inNamespace(NS).withName("simgate-" + GATE_PEER).get();
+      GatePeer gp = admin.resources(GatePeer.class).withName(GATE_PEER).get();
+      return !config.getData().get("agent.yaml").contains(node + ":")
+          && gp.getStatus().nodes.stream().map(NodeStatus::name).noneMatch(node::equals)
+          && gp.getStatus().readyNodes == nodes - 1;
+    });
+    return seconds(start, System.nanoTime());
+  }
+
+  /** The API server's counts of what only the operator writes (other components write events and ConfigMaps too). */
+  private static Map<String, Long> onlyOperators(Map<String, Long> writes) {
+    Map<String, Long> kinds = new java.util.TreeMap<>(writes);
+    kinds.keySet().retainAll(java.util.Set.of("services", "endpointslices", "devicesubnets/status", "gatepeers/status",
+        "virtualprivategateways/status", "daemonsets"));
+    return kinds;
+  }
+
+  private static boolean ready(DeviceSubnet ds) {
+    return ds.getStatus() != null && Conditions.isTrue(ds.getStatus().conditions, Conditions.READY)
+        && ds.getMetadata().getGeneration().equals(ds.getStatus().observedGeneration);
+  }
+
+  private static boolean ready(GatePeer gp) {
+    return gp.getStatus() != null && Conditions.isTrue(gp.getStatus().conditions, Conditions.READY);
+  }
+
+  static boolean readyVpg(VirtualPrivateGateway vpg) {
+    return vpg.getStatus() != null && Conditions.isTrue(vpg.getStatus().conditions, Conditions.READY);
+  }
+
+  private static void awaitUntil(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        if (condition.getAsBoolean()) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        // not there yet
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("not reached within " + timeout);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static double seconds(long from, long to) {
+    return (to - from) / 1e9;
+  }
+
+  private static void report(String line) throws IOException {
+    System.out.println("BENCH " + line);
+    Files.writeString(RESULTS, line + System.lineSeparator(), java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
   }
 }
