@@ -23,7 +23,7 @@ public record OperatorSettings(String namespace, AgentImage agentImage, Clock cl
     List<Cidr> clusterCidrs, ReconcileTiming timing, Limits limits, int reconcileThreads) {
   public static final String DEFAULT_NAMESPACE = "simgate-system";
   /** Chosen by measurement (operator/README.md, Scale): more threads only queue on the API server's writes. */
-  public static final int DEFAULT_RECONCILE_THREADS = 8;
+  public static final int DEFAULT_RECONCILE_THREADS = 4;
 
   public OperatorSettings {
     clusterCidrs = List.copyOf(clusterCidrs);
