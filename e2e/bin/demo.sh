@@ -125,13 +125,15 @@ cluster() {
   "$kubectl" -n factory run telemetry --image="$TOOLBOX_IMAGE" --image-pull-policy=Never --labels=app=telemetry \
     --overrides="{\"spec\":{\"nodeName\":\"$gate_node\",\"terminationGracePeriodSeconds\":1}}" -- sleep 3600
   "$kubectl" -n factory wait --for=condition=Ready --timeout=120s pod/telemetry
-  "$kubectl" -n factory exec telemetry -- nslookup pump-1.factory.svc.cluster.local | grep -A1 "^Name"
-  "$kubectl" -n factory exec telemetry -- ping -c 3 pump-1
+  # <device>.<devicesubnet>.<namespace>.svc: the DeviceSubnet's headless Service, its devices as EndpointSlice hostnames
+  "$kubectl" -n factory exec telemetry -- nslookup pump-1.factory-sims.factory.svc.cluster.local | grep -A1 "^Name"
+  "$kubectl" -n factory exec telemetry -- ping -c 3 pump-1.factory-sims
   ip netns exec "$PREFIX-sim1" socat TCP-LISTEN:7000,reuseaddr \
     SYSTEM:'read line; echo "SIM $(hostname -I | tr -d " ") got: $line"' &
   sleep 0.3
-  "$kubectl" -n factory exec telemetry -- sh -c 'echo "hello from pod $(hostname)" | nc pump-1 7000'
-  "$kubectl" -n factory exec telemetry -- ping -c 2 meter-7
+  "$kubectl" -n factory exec telemetry -- sh -c 'echo "hello from pod $(hostname)" | nc pump-1.factory-sims 7000'
+  "$kubectl" -n factory exec telemetry -- ping -c 2 meter-7.factory-sims
+  "$kubectl" -n factory get service,endpointslices -l simgate.dev/devicesubnet=factory-sims
 
   step "statuses (kstatus Ready, per-node inner addresses) and the agent's counters"
   "$kubectl" get virtualprivategateways,gatepeers -o wide

@@ -38,6 +38,7 @@ class SimGateOnRealNodesIT {
   private static final String PLAIN_NODE = "node-2";
   private static final String SYSTEM = "simgate-system";
   private static final String TENANT = "factory";
+  private static final String SUBNET = "lab-sims";
   private static final String SIM1 = Lab.SIM1; // behind VPG peer 1
   private static final String SIM2 = Lab.SIM2; // behind VPG peer 2
   private static final Duration READY = Duration.ofMinutes(4);
@@ -126,13 +127,27 @@ class SimGateOnRealNodesIT {
   @Order(4)
   void aPodResolvesSimsByNameThroughCoreDns() {
     for (var sim : Map.of("sim-1", SIM1, "sim-2", SIM2).entrySet()) {
-      String name = sim.getKey() + "." + TENANT + ".svc.cluster.local";
+      // <device>.<devicesubnet>.<namespace>.svc: the DeviceSubnet's headless Service and its EndpointSlice hostnames.
+      String name = sim.getKey() + "." + SUBNET + "." + TENANT + ".svc.cluster.local";
       assertThat(kubectl.exec(TENANT, "telemetry", "nslookup", name).requireSuccess()).as(name)
           .contains("Address: " + sim.getValue());
-      assertThat(kubectl.exec(TENANT, "telemetry", "ping", "-c", "2", "-W", "2", sim.getKey()).requireSuccess())
-          .as("ping by short name (the pod's search path)").contains("(" + sim.getValue() + ")");
+      assertThat(kubectl.exec(TENANT, "telemetry", "ping", "-c", "2", "-W", "2", sim.getKey() + "." + SUBNET)
+          .requireSuccess()).as("ping by <device>.<devicesubnet> (the pod's search path)")
+          .contains("(" + sim.getValue() + ")");
+      // <device>.<namespace>.svc: the opt-in per-device Services (spec.perDeviceServices), SimGate 0.1's names.
+      String shortName = sim.getKey() + "." + TENANT + ".svc.cluster.local";
+      assertThat(kubectl.exec(TENANT, "telemetry", "nslookup", shortName).requireSuccess()).as(shortName)
+          .contains("Address: " + sim.getValue());
     }
-    assertEchoThroughSim("telemetry", "sim-2." + TENANT + ".svc.cluster.local", SIM2);
+    assertEchoThroughSim("telemetry", "sim-2." + SUBNET + "." + TENANT + ".svc.cluster.local", SIM2);
+
+    // Without the opt-in the short names go; the DeviceSubnet's names stay.
+    kubectl.run("-n", TENANT, "patch", "devicesubnet", SUBNET, "--type=merge", "-p",
+        "{\"spec\":{\"perDeviceServices\":false}}");
+    await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(kubectl.exec(TENANT, "telemetry",
+        "nslookup", "sim-1." + TENANT + ".svc.cluster.local").succeeded()).as("sim-1." + TENANT + ".svc").isFalse());
+    assertThat(kubectl.exec(TENANT, "telemetry", "nslookup", "sim-1." + SUBNET + "." + TENANT + ".svc.cluster.local")
+        .requireSuccess()).contains("Address: " + SIM1);
   }
 
   @Test
@@ -292,6 +307,7 @@ class SimGateOnRealNodesIT {
         spec:
           vpgRef: lab-vpg
           cidrs: [10.128.0.0/16]
+          perDeviceServices: true
           podSelector:
             matchLabels:
               app: telemetry
