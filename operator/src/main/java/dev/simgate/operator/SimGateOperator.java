@@ -1,8 +1,12 @@
 package dev.simgate.operator;
 
 import dev.simgate.operator.devicesubnet.DeviceSubnetReconciler;
+import dev.simgate.operator.devicesubnet.SoracomSimSync;
 import dev.simgate.operator.gatepeer.GatePeerReconciler;
+import dev.simgate.operator.soracom.link.SoracomConnections;
+import dev.simgate.operator.soracom.link.SoracomOptions;
 import dev.simgate.operator.status.EventRecorder;
+import dev.simgate.operator.vpg.SoracomVpgSync;
 import dev.simgate.operator.vpg.VirtualPrivateGatewayReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -13,6 +17,7 @@ import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 /** The three controllers on one JOSDK Operator; used by {@link Main} and, in-process, by the tests. */
 public final class SimGateOperator implements AutoCloseable {
   private final Operator operator;
+  private final SoracomConnections soracomConnections;
 
   public SimGateOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
     this(client, settings, metrics, null);
@@ -24,6 +29,12 @@ public final class SimGateOperator implements AutoCloseable {
    */
   public SimGateOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics,
       LeaderElectionConfiguration leaderElection) {
+    this(client, settings, metrics, leaderElection, SoracomOptions.DEFAULT);
+  }
+
+  /** @param soracom how the SORACOM API is called (tests inject clients with their own time) */
+  public SimGateOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics,
+      LeaderElectionConfiguration leaderElection, SoracomOptions soracom) {
     operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withMetrics(metrics)
@@ -34,9 +45,12 @@ public final class SimGateOperator implements AutoCloseable {
       }
     });
     EventRecorder events = new EventRecorder(client);
-    operator.register(new VirtualPrivateGatewayReconciler(settings));
+    soracomConnections = new SoracomConnections(client, settings.namespace(), soracom);
+    operator.register(new VirtualPrivateGatewayReconciler(settings,
+        new SoracomVpgSync(soracomConnections, events, settings.clock()), events));
     operator.register(new GatePeerReconciler(settings, events));
-    operator.register(new DeviceSubnetReconciler(settings, events));
+    operator.register(new DeviceSubnetReconciler(settings, events,
+        new SoracomSimSync(soracomConnections, events, settings.clock())));
   }
 
   public SimGateOperator start() {
@@ -51,5 +65,6 @@ public final class SimGateOperator implements AutoCloseable {
   @Override
   public void close() {
     operator.stop();
+    soracomConnections.close();
   }
 }

@@ -1,15 +1,20 @@
 package dev.simgate.operator.devicesubnet;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.simgate.contract.net.Cidr;
 import dev.simgate.operator.OperatorSettings;
+import dev.simgate.operator.api.v1alpha1.Device;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnetStatus;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
 import dev.simgate.operator.api.v1alpha1.RoutedCidrs;
+import dev.simgate.operator.api.v1alpha1.SimDevice;
+import dev.simgate.operator.api.v1alpha1.SoracomSimsStatus;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
 import dev.simgate.operator.status.Conditions;
 import dev.simgate.operator.status.EventRecorder;
@@ -17,6 +22,8 @@ import dev.simgate.operator.status.Informers;
 import dev.simgate.operator.status.StatusPatch;
 import dev.simgate.operator.validation.CrossChecks;
 import dev.simgate.operator.validation.Problem;
+import dev.simgate.operator.vpg.EffectiveVpg;
+import dev.simgate.operator.vpg.SoracomVerdict;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -45,12 +52,16 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
   static final String GATE_PEERS = "gatepeers";
   static final String SIBLINGS = "sibling-devicesubnets";
 
+  public static final String SORACOM_SYNCED = "SoracomSynced";
+
   private final Conditions conditions;
   private final EventRecorder events;
+  private final SoracomSimSync soracom;
 
-  public DeviceSubnetReconciler(OperatorSettings settings, EventRecorder events) {
+  public DeviceSubnetReconciler(OperatorSettings settings, EventRecorder events, SoracomSimSync soracom) {
     this.conditions = new Conditions(settings.clock());
     this.events = events;
+    this.soracom = soracom;
   }
 
   @Override
@@ -91,31 +102,79 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
   public UpdateControl<DeviceSubnet> reconcile(DeviceSubnet subnet, Context<DeviceSubnet> context) {
     VirtualPrivateGateway vpg = Informers.named(context, VirtualPrivateGateway.class, VPGS)
         .get(new ResourceID(subnet.getSpec().vpgRef)).orElse(null);
+    // With spec.soracom the VPG may leave deviceSubnet to SORACOM: use what it has read (or wait for it).
+    Optional<String> pending = Optional.empty();
+    if (vpg != null) {
+      EffectiveVpg.Resolution resolution = EffectiveVpg.resolve(vpg);
+      pending = resolution.pendingMessage();
+      vpg = resolution.vpg();
+    }
     Map<String, String> namespaceLabels = Informers.named(context, Namespace.class, NAMESPACES)
         .get(new ResourceID(subnet.getMetadata().getNamespace()))
         .map(ns -> ns.getMetadata().getLabels() == null ? Map.<String, String>of() : ns.getMetadata().getLabels())
         .orElse(null);
     List<GatePeer> gatePeers = Informers.named(context, GatePeer.class, GATE_PEERS).list().toList();
     List<DeviceSubnet> subnets = context.getPrimaryCache().list().toList();
-    Optional<Problem> problem = CrossChecks.deviceSubnet(subnet, vpg, namespaceLabels, gatePeers, subnets);
+    Optional<Problem> problem = pending.isPresent() ? Optional.empty()
+        : CrossChecks.deviceSubnet(subnet, vpg, namespaceLabels, gatePeers, subnets);
 
     long generation = subnet.getMetadata().getGeneration();
     DeviceSubnetStatus previous = subnet.getStatus() == null ? new DeviceSubnetStatus() : subnet.getStatus();
     DeviceSubnetStatus next = new DeviceSubnetStatus();
-    if (problem.isPresent()) {
+    SoracomSimSync.Outcome sims = null;
+    if (pending.isPresent() || problem.isPresent()) {
       next.devices = previous.devices;
       next.routed = previous.routed;
-      next.conditions = conditions.stalled(generation, problem.get().reason(), problem.get().message(), previous.conditions);
+      next.soracom = previous.soracom;
+      next.conditions = pending.isPresent()
+          ? conditions.reconciling(generation, EffectiveVpg.PENDING, pending.get(), previous.conditions)
+          : conditions.stalled(generation, problem.get().reason(), problem.get().message(), previous.conditions);
     } else {
+      if (subnet.getSpec().soracom != null) {
+        sims = soracom.refresh(subnet, vpg);
+        next.soracom = sims.status();
+      } else {
+        soracom.forget(subnet.getMetadata().getUid());
+      }
+      List<PublishedDevice> devices = published(subnet, next.soracom);
+      context.managedWorkflowAndDependentResourceContext().put(PublishedDevice.KEY, devices);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
           .throwAggregateExceptionIfErrorsPresent();
-      next.devices = subnet.getSpec().devices.size();
+      next.devices = devices.size();
       next.routed = new RoutedCidrs(subnet.getSpec().vpgRef, List.copyOf(subnet.getSpec().cidrs));
-      next.conditions = conditions.ready(generation, "DevicesPublished",
-          next.devices + " devices published as Services", previous.conditions);
+      SoracomVerdict verdict = sims == null ? SoracomVerdict.ok() : sims.verdict();
+      String published = next.devices + " devices published as Services" + (sims == null ? ""
+          : " (" + (devices.size() - subnet.getSpec().devices.size()) + " SIMs from SORACOM; "
+              + Objects.requireNonNullElse(next.soracom.rejectedCount, 0) + " not published, see status.soracom.rejected)");
+      next.conditions = new ArrayList<>(switch (verdict.kind()) {
+        case STALLED -> conditions.stalled(generation, verdict.reason(), verdict.message(), previous.conditions);
+        case RECONCILING -> conditions.reconciling(generation, verdict.reason(), verdict.message(), previous.conditions);
+        case OK -> conditions.ready(generation, "DevicesPublished", published, previous.conditions);
+      });
+      if (sims != null) {
+        next.conditions.add(conditions.extra(SORACOM_SYNCED, sims.synced(), sims.syncReason(), sims.syncMessage(),
+            generation, previous.conditions));
+      }
     }
     next.observedGeneration = generation;
     events.readyChanged(subnet, previous.conditions, next.conditions);
-    return StatusPatch.ifChanged(subnet, previous, next, DeviceSubnet::new);
+    UpdateControl<DeviceSubnet> control = StatusPatch.ifChanged(subnet, previous, next, DeviceSubnet::new);
+    return sims == null ? control : control.rescheduleAfter(sims.requeue());
+  }
+
+  /** spec.devices, then the SIMs from SORACOM that are still valid under the current spec. */
+  private static List<PublishedDevice> published(DeviceSubnet subnet, SoracomSimsStatus sims) {
+    List<PublishedDevice> devices = new ArrayList<>();
+    subnet.getSpec().devices.forEach(d -> devices.add(new PublishedDevice(d, true)));
+    if (sims != null) {
+      List<Cidr> cidrs = subnet.getSpec().cidrs.stream().map(Cidr::parseOrNull).filter(Objects::nonNull)
+          .map(Cidr::network).toList();
+      for (SimDevice sim : SimDevicePlanner.stillValid(sims.devices, cidrs, subnet.getSpec().devices)) {
+        Device device = new Device(sim.name(), sim.address());
+        device.imsi = sim.imsi();
+        devices.add(new PublishedDevice(device, sim.resolvable()));
+      }
+    }
+    return devices;
   }
 }

@@ -24,6 +24,7 @@ import dev.simgate.operator.status.StatusPatch;
 import dev.simgate.operator.validation.CrossChecks;
 import dev.simgate.operator.validation.Problem;
 import dev.simgate.operator.validation.Selectors;
+import dev.simgate.operator.vpg.EffectiveVpg;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -119,12 +120,22 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
     String vpgName = gatePeer.getSpec().vpgRef;
     VirtualPrivateGateway vpg = Informers.named(context, VirtualPrivateGateway.class, VPGS)
         .get(new ResourceID(vpgName)).orElse(null);
+    // With spec.soracom the VPG may leave deviceSubnet, vni or peers to SORACOM: use what it has read (or wait for it).
+    Optional<String> pending = Optional.empty();
+    if (vpg != null) {
+      EffectiveVpg.Resolution resolution = EffectiveVpg.resolve(vpg);
+      pending = resolution.pendingMessage();
+      vpg = resolution.vpg();
+    }
     List<GatePeer> all = context.getPrimaryCache().list().toList();
-    Optional<Problem> problem = CrossChecks.gatePeer(gatePeer, vpg, all);
+    Optional<Problem> problem = pending.isPresent() ? Optional.empty() : CrossChecks.gatePeer(gatePeer, vpg, all);
     long generation = gatePeer.getMetadata().getGeneration();
     GatePeerStatus previous = gatePeer.getStatus() == null ? new GatePeerStatus() : gatePeer.getStatus();
     GatePeerStatus next;
-    if (problem.isPresent()) {
+    if (pending.isPresent()) {
+      next = copyNodes(previous);
+      next.conditions = conditions.reconciling(generation, EffectiveVpg.PENDING, pending.get(), previous.conditions);
+    } else if (problem.isPresent()) {
       next = copyNodes(previous);
       next.conditions = conditions.stalled(generation, problem.get().reason(), problem.get().message(), previous.conditions);
     } else {

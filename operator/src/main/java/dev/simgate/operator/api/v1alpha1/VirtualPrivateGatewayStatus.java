@@ -22,6 +22,9 @@ public class VirtualPrivateGatewayStatus extends StatusBase {
   @JsonPropertyDescription("Named devices across those DeviceSubnets.")
   public Integer devices;
 
+  @JsonPropertyDescription("The SORACOM VPG and the Gate peer registrations, when spec.soracom is set.")
+  public SoracomVpgStatus soracom;
+
   @Override
   public boolean equals(Object o) {
     return super.equals(o)
@@ -30,11 +33,12 @@ public class VirtualPrivateGatewayStatus extends StatusBase {
         && Objects.equals(nodes, s.nodes)
         && Objects.equals(readyNodes, s.readyNodes)
         && Objects.equals(deviceSubnets, s.deviceSubnets)
-        && Objects.equals(devices, s.devices);
+        && Objects.equals(devices, s.devices)
+        && Objects.equals(soracom, s.soracom);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(super.hashCode(), gatePeers, nodes, readyNodes, deviceSubnets, devices);
+    return Objects.hash(super.hashCode(), gatePeers, nodes, readyNodes, deviceSubnets, devices, soracom);
   }
 }
