@@ -39,6 +39,8 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
@@ -303,10 +305,9 @@ class SoracomVpgIT {
     assertThat(soracom.api.requests()).filteredOn(r -> r.operation().equals("openGate") && r.path().contains(w.vpg())).isEmpty();
     assertThat(mock.isGateOpen()).isFalse();
 
-    admin.resources(VirtualPrivateGateway.class).withName(w.vpg()).edit(v -> {
-      v.getSpec().soracom.openGate = true;
-      return v;
-    });
+    // A merge patch: the operator writes the status meanwhile, so an edit of a read copy could meet a conflict.
+    admin.resources(VirtualPrivateGateway.class).withName(w.vpg())
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"soracom\":{\"openGate\":true}}}");
     Cluster.await().untilAsserted(() -> {
       assertThat(mock.isGateOpen()).isTrue();
       assertThat(soracomStatus(w).gateOpen).isTrue();
