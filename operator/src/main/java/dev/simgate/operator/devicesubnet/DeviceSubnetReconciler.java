@@ -105,7 +105,7 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
     // With spec.soracom the VPG may leave deviceSubnet to SORACOM: use what it has read (or wait for it).
     Optional<String> pending = Optional.empty();
     if (vpg != null) {
-      EffectiveVpg.Resolution resolution = EffectiveVpg.resolve(vpg);
+      EffectiveVpg.Resolution resolution = EffectiveVpg.resolveDeviceSubnet(vpg);
       pending = resolution.pendingMessage();
       vpg = resolution.vpg();
     }

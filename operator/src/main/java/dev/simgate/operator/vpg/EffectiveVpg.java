@@ -31,7 +31,17 @@ public final class EffectiveVpg {
 
   private EffectiveVpg() {}
 
+  /** What the gate peers need: deviceSubnet, vni and peers. */
   public static Resolution resolve(VirtualPrivateGateway vpg) {
+    return resolve(vpg, true);
+  }
+
+  /** What a DeviceSubnet needs: the deviceSubnet only (its SIM addresses and routes must lie inside it). */
+  public static Resolution resolveDeviceSubnet(VirtualPrivateGateway vpg) {
+    return resolve(vpg, false);
+  }
+
+  private static Resolution resolve(VirtualPrivateGateway vpg, boolean gatePeerFields) {
     VirtualPrivateGatewaySpec spec = vpg.getSpec();
     if (spec.soracom == null) {
       return new Resolution(vpg, null);
@@ -50,13 +60,13 @@ public final class EffectiveVpg {
     }
     if (effective.vni == null) {
       effective.vni = read == null || read.vni == null || read.vni < 1 || read.vni > 16_777_215 ? null : read.vni;
-      if (effective.vni == null) {
+      if (effective.vni == null && gatePeerFields) {
         missing.add("vni");
       }
     }
     if (effective.peers == null || effective.peers.isEmpty()) {
       effective.peers = read == null ? null : validPeers(read.vpgPeers);
-      if (effective.peers == null) {
+      if (effective.peers == null && gatePeerFields) {
         missing.add("peers");
       }
     }

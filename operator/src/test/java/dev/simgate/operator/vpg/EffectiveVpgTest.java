@@ -70,6 +70,19 @@ class EffectiveVpgTest {
   }
 
   @Test
+  void aDeviceSubnetWaitsOnlyForTheDeviceSubnet() {
+    SoracomVpgStatus partial = read("vpg-1");
+    partial.vpgPeers = List.of();
+    partial.vni = null;
+    assertThat(EffectiveVpg.resolve(soracomVpg(partial)).pendingMessage()).get().asString().contains("vni, peers");
+    var forSubnet = EffectiveVpg.resolveDeviceSubnet(soracomVpg(partial));
+    assertThat(forSubnet.pendingMessage()).isEmpty();
+    assertThat(forSubnet.vpg().getSpec().deviceSubnet).isEqualTo("10.128.0.0/9");
+    assertThat(EffectiveVpg.resolveDeviceSubnet(soracomVpg(null)).pendingMessage()).get().asString()
+        .contains("takes deviceSubnet from");
+  }
+
+  @Test
   void malformedStatusIsNotTrusted() {
     SoracomVpgStatus bad = read("vpg-1");
     bad.vpgPeers = List.of("100.64.152.4", "not-an-ip");
