@@ -13,6 +13,10 @@ local TERMINAL_REASONS = {
   PoolExhausted = true,
   CIDROutsideDeviceSubnet = true,
   CIDROverlap = true,
+  ClusterRangeOverlap = true,
+  RouteLimitExceeded = true,
+  AgentConfigTooLarge = true,
+  AgentImageNotAllowed = true,
 }
 
 local function condition(conditions, type)

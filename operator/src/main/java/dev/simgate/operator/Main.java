@@ -1,13 +1,19 @@
 package dev.simgate.operator;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.simgate.contract.net.Cidr;
 import dev.simgate.operator.render.AgentImage;
+import dev.simgate.operator.validation.AgentImagePolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -51,18 +57,54 @@ public final class Main implements Callable<Integer> {
           + " Kubernetes default).")
   String agentImagePullPolicy;
 
+  @Option(names = "--allowed-agent-images", paramLabel = "PATTERNS",
+      defaultValue = "${env:SIMGATE_ALLOWED_AGENT_IMAGES}",
+      description = "Comma-separated agent images a GatePeer may name in spec.agent.image besides --agent-image: exact"
+          + " references, or prefixes ending in '*' (default: env SIMGATE_ALLOWED_AGENT_IMAGES, else none). The agent"
+          + " runs with NET_ADMIN on the host network of the nodes a GatePeer selects.")
+  String allowedAgentImages;
+
+  @Option(names = "--cluster-cidrs", paramLabel = "CIDRS", defaultValue = "${env:SIMGATE_CLUSTER_CIDRS}",
+      description = "Comma-separated pod and Service ranges of the cluster that SimGate must never route, in addition"
+          + " to Node spec.podCIDRs and ServiceCIDR objects (default: env SIMGATE_CLUSTER_CIDRS, else none).")
+  String clusterCidrs;
+
+  @Option(names = "--resync-interval", paramLabel = "DURATION", defaultValue = "${env:SIMGATE_RESYNC_INTERVAL:-5m}",
+      description = "Reconcile every resource at least this often, e.g. 30s, 5m, 1h (default: env"
+          + " SIMGATE_RESYNC_INTERVAL, else ${DEFAULT-VALUE}).")
+  String resyncInterval;
+
+  @Option(names = "--max-routes-per-vpg", paramLabel = "N", defaultValue = "${env:SIMGATE_MAX_ROUTES_PER_VPG:-1024}",
+      description = "CIDRs the DeviceSubnets of one VPG may route in total (default: env SIMGATE_MAX_ROUTES_PER_VPG,"
+          + " else ${DEFAULT-VALUE}).")
+  int maxRoutesPerVpg;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
+    OperatorSettings settings = settings();
     PrometheusRegistry registry = new PrometheusRegistry();
     CountDownLatch stopped = new CountDownLatch(1);
-    try (KubernetesClient client = new KubernetesClientBuilder().build();
-        SimGateOperator operator = new SimGateOperator(client, new OperatorSettings(namespace,
-            new AgentImage(agentImage, blankToNull(agentImagePullPolicy)), Clock.systemUTC()),
-            new ReconcileMetrics(registry),
+    try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+      Optional<String> missing = Preflight.problem(client, namespace);
+      if (missing.isPresent()) {
+        LOG.error(missing.get());
+        return 1;
+      }
+      run(client, settings, registry, stopped);
+    }
+    return 0;
+  }
+
+  private void run(KubernetesClient client, OperatorSettings settings, PrometheusRegistry registry,
+      CountDownLatch stopped) throws Exception {
+    try (SimGateOperator operator = new SimGateOperator(client, settings, new ReconcileMetrics(registry),
             // Losing the Lease ends the process (JOSDK's default), so a deposed leader never reconciles again.
             leaderElection ? new LeaderElectionConfiguration(leaseName, namespace) : null);
         HttpEndpoints http = new HttpEndpoints(httpPort, () -> true,
@@ -74,7 +116,54 @@ public final class Main implements Callable<Integer> {
       stopped.await();
       LOG.info("simgate operator stopping");
     }
-    return 0;
+  }
+
+  private OperatorSettings settings() {
+    AgentImage image = new AgentImage(agentImage, blankToNull(agentImagePullPolicy));
+    try {
+      return new OperatorSettings(namespace, image, Clock.systemUTC())
+          .withAllowedImages(AgentImagePolicy.of(agentImage, allowedAgentImages))
+          .withClusterCidrs(cidrs(clusterCidrs))
+          .withTiming(new ReconcileTiming(duration(resyncInterval), ReconcileTiming.DEFAULT.retryAttempts(),
+              ReconcileTiming.DEFAULT.firstRetry()))
+          .withLimits(new Limits(maxRoutesPerVpg, Limits.DEFAULT.agentConfigBytes()));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  static List<Cidr> cidrs(String list) {
+    List<Cidr> cidrs = new ArrayList<>();
+    if (list != null) {
+      for (String text : list.split(",")) {
+        if (!text.isBlank()) {
+          Cidr cidr = Cidr.parseOrNull(text.strip());
+          if (cidr == null) {
+            throw new IllegalArgumentException("--cluster-cidrs: '" + text.strip() + "' is not an IPv4 CIDR");
+          }
+          cidrs.add(cidr.network());
+        }
+      }
+    }
+    return cidrs;
+  }
+
+  /** 30s, 5m, 1h, or an ISO-8601 duration (PT5M). */
+  static Duration duration(String text) {
+    String value = text.strip();
+    try {
+      if (value.matches("\\d+[smh]")) {
+        long amount = Long.parseLong(value.substring(0, value.length() - 1));
+        return switch (value.charAt(value.length() - 1)) {
+          case 's' -> Duration.ofSeconds(amount);
+          case 'm' -> Duration.ofMinutes(amount);
+          default -> Duration.ofHours(amount);
+        };
+      }
+      return Duration.parse(value);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("--resync-interval: '" + text + "' is not a duration such as 30s, 5m or 1h");
+    }
   }
 
   private static String blankToNull(String value) {

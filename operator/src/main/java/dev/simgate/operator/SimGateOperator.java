@@ -1,16 +1,21 @@
 package dev.simgate.operator;
 
+import java.util.function.Consumer;
+
 import dev.simgate.operator.devicesubnet.DeviceSubnetReconciler;
 import dev.simgate.operator.devicesubnet.SoracomSimSync;
 import dev.simgate.operator.gatepeer.GatePeerReconciler;
+import dev.simgate.operator.routes.RangeLedger;
 import dev.simgate.operator.soracom.link.SoracomConnections;
 import dev.simgate.operator.soracom.link.SoracomOptions;
 import dev.simgate.operator.status.EventRecorder;
 import dev.simgate.operator.vpg.SoracomVpgSync;
 import dev.simgate.operator.vpg.VirtualPrivateGatewayReconciler;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RuntimeInfo;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 
@@ -47,10 +52,15 @@ public final class SimGateOperator implements AutoCloseable {
     EventRecorder events = new EventRecorder(client);
     soracomConnections = new SoracomConnections(client, settings.namespace(), soracom);
     operator.register(new VirtualPrivateGatewayReconciler(settings,
-        new SoracomVpgSync(soracomConnections, events, settings.clock()), events));
-    operator.register(new GatePeerReconciler(settings, events));
-    operator.register(new DeviceSubnetReconciler(settings, events,
-        new SoracomSimSync(soracomConnections, events, settings.clock())));
+        new SoracomVpgSync(soracomConnections, events, settings.clock()), events), timing(settings.timing()));
+    operator.register(new GatePeerReconciler(settings, events), timing(settings.timing()));
+    operator.register(new DeviceSubnetReconciler(settings, events, new RangeLedger(client, settings.namespace()),
+        new SoracomSimSync(soracomConnections, events, settings.clock())), timing(settings.timing()));
+  }
+
+  /** Retries, then a resync at least every interval: an outage longer than the retries leaves nothing stale for long. */
+  private static <P extends HasMetadata> Consumer<ControllerConfigurationOverrider<P>> timing(ReconcileTiming timing) {
+    return o -> o.withRetry(timing.retry()).withReconciliationMaxInterval(timing.resync());
   }
 
   public SimGateOperator start() {

@@ -19,6 +19,11 @@ public final class IpCommandHostNetwork implements HostNetwork {
 
   @Override
   public void converge(InterfaceState current, InterfaceState desired) throws IOException {
+    HostCommand.Result routes = command.run(List.of("ip", "-4", "-o", "route", "show", "table", "main"), "");
+    if (!routes.ok()) {
+      throw routes.failure("ip route show", "");
+    }
+    ForeignRoutes.refuse(routes.stdout(), desired);
     run(convergeCommands(current, desired), false);
     nft(NftablesRules.script(desired));
   }

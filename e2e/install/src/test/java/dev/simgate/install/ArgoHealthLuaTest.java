@@ -81,6 +81,18 @@ class ArgoHealthLuaTest {
           conditions:
             - {type: Ready, status: "False", reason: PoolExhausted, message: "pool 10.255.255.0/30 has no free address"}
           """, "Degraded", "pool 10.255.255.0/30 has no free address"),
+      new State("Ready False because a range is the cluster's", """
+          observedGeneration: 3
+          conditions:
+            - {type: Ready, status: "False", reason: ClusterRangeOverlap, message: "deviceSubnet overlaps the pod range"}
+          """, "Degraded", "deviceSubnet overlaps the pod range"),
+      new State("a reconcile error while retries remain", """
+          observedGeneration: 3
+          conditions:
+            - {type: Ready, status: "False", reason: ReconcileError, message: "API answered 503"}
+            - {type: Reconciling, status: "True", reason: ReconcileError, message: "API answered 503"}
+            - {type: Stalled, status: "False", reason: ReconcileError, message: "API answered 503"}
+          """, "Progressing", "API answered 503"),
       new State("Ready False with a passing reason", """
           observedGeneration: 3
           conditions:

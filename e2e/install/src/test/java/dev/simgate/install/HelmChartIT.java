@@ -66,6 +66,8 @@ class HelmChartIT {
     assertThat(container.at("/securityContext/capabilities/drop/0").asText()).isEqualTo("ALL");
     assertThat(Manifests.env(deployment, "SIMGATE_AGENT_IMAGE")).contains("simgate/agent:0.1.0");
     assertThat(Manifests.env(deployment, "SIMGATE_LOG_LEVEL")).contains("info");
+    assertThat(Manifests.env(deployment, "SIMGATE_ALLOWED_AGENT_IMAGES")).as("only agent.image").isEmpty();
+    assertThat(Manifests.env(deployment, "SIMGATE_CLUSTER_CIDRS")).isEmpty();
 
     JsonNode service = Manifests.single(objects, "Service");
     assertThat(service.at("/spec/selector")).isEqualTo(deployment.at("/spec/selector/matchLabels"));
@@ -130,6 +132,11 @@ class HelmChartIT {
     assertThat(Manifests.env(deployment, "SIMGATE_AGENT_IMAGE")).contains("registry.example.com/simgate/agent:0.1.1");
     assertThat(Manifests.env(deployment, "SIMGATE_AGENT_IMAGE_PULL_POLICY")).contains("Always");
     assertThat(Manifests.env(deployment, "SIMGATE_EXTRA")).contains("yes");
+    assertThat(Manifests.env(deployment, "SIMGATE_ALLOWED_AGENT_IMAGES"))
+        .contains("registry.example.com/simgate/agent:*,mirror.example.com/agent:0.1.1");
+    assertThat(Manifests.env(deployment, "SIMGATE_CLUSTER_CIDRS")).contains("10.233.64.0/18,10.233.0.0/18");
+    assertThat(Manifests.env(deployment, "SIMGATE_RESYNC_INTERVAL")).contains("2m");
+    assertThat(Manifests.env(deployment, "SIMGATE_MAX_ROUTES_PER_VPG")).contains("64");
 
     JsonNode monitor = Manifests.single(objects, "ServiceMonitor");
     assertThat(monitor.at("/metadata/labels/release").asText()).isEqualTo("prometheus");

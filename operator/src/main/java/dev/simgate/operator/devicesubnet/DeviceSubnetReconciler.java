@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 import dev.simgate.contract.net.Cidr;
 import dev.simgate.operator.OperatorSettings;
@@ -12,22 +15,29 @@ import dev.simgate.operator.api.v1alpha1.Device;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnetStatus;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
-import dev.simgate.operator.api.v1alpha1.RoutedCidrs;
 import dev.simgate.operator.api.v1alpha1.SimDevice;
 import dev.simgate.operator.api.v1alpha1.SoracomSimsStatus;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
+import dev.simgate.operator.routes.ClusterRangeInformers;
+import dev.simgate.operator.routes.ClusterRanges;
+import dev.simgate.operator.routes.RangeLedger;
 import dev.simgate.operator.status.Conditions;
 import dev.simgate.operator.status.EventRecorder;
 import dev.simgate.operator.status.Informers;
+import dev.simgate.operator.status.ReconcileErrors;
 import dev.simgate.operator.status.StatusPatch;
 import dev.simgate.operator.validation.CrossChecks;
 import dev.simgate.operator.validation.Problem;
+import dev.simgate.operator.validation.Selectors;
 import dev.simgate.operator.vpg.EffectiveVpg;
 import dev.simgate.operator.vpg.SoracomVerdict;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -38,8 +48,10 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
- * DeviceSubnet: validate against its VPG, namespace, GatePeer pools and other DeviceSubnets, then publish each named
- * device as a Service + EndpointSlice. On a cross-object error the published objects are left as they are.
+ * DeviceSubnet: observe (VPG, namespace, GatePeer pools, the cluster's ranges, the VPG's range ledger) → validate →
+ * claim its CIDRs in the ledger → publish each named device as a Service + EndpointSlice → status. On a cross-object
+ * error nothing is claimed or published anew; what it holds stays, except on a VPG that no longer admits its namespace,
+ * which takes its routes away at once.
  */
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "services", type = DeviceServiceDependent.class),
@@ -50,17 +62,26 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
   static final String VPGS = "vpgs";
   static final String NAMESPACES = "namespaces";
   static final String GATE_PEERS = "gatepeers";
-  static final String SIBLINGS = "sibling-devicesubnets";
+  static final String DELETED_SIBLINGS = "deleted-devicesubnets";
+  static final String LEDGERS = "range-ledgers";
 
   public static final String SORACOM_SYNCED = "SoracomSynced";
 
+  private final OperatorSettings settings;
   private final Conditions conditions;
   private final EventRecorder events;
+  private final ReconcileErrors errors;
+  private final RangeLedger ledger;
   private final SoracomSimSync soracom;
+  private boolean serviceCidrs;
 
-  public DeviceSubnetReconciler(OperatorSettings settings, EventRecorder events, SoracomSimSync soracom) {
+  public DeviceSubnetReconciler(OperatorSettings settings, EventRecorder events, RangeLedger ledger,
+      SoracomSimSync soracom) {
+    this.settings = settings;
     this.conditions = new Conditions(settings.clock());
     this.events = events;
+    this.errors = new ReconcileErrors(conditions, events);
+    this.ledger = ledger;
     this.soracom = soracom;
   }
 
@@ -84,39 +105,62 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
         .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getSpec().innerAddressPool, previous.getSpec().innerAddressPool)
             || !Objects.equals(next.getSpec().vpgRef, previous.getSpec().vpgRef))
         .build();
-    var siblings = InformerEventSourceConfiguration.from(DeviceSubnet.class, DeviceSubnet.class)
-        .withName(SIBLINGS)
-        .withSecondaryToPrimaryMapper(Informers.<DeviceSubnet, DeviceSubnet>toPrimaries(context,
-            other -> ds -> other.getSpec().vpgRef.equals(ds.getSpec().vpgRef)
-                && !ResourceID.fromResource(other).equals(ResourceID.fromResource(ds))))
-        .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getMetadata().getGeneration(), previous.getMetadata().getGeneration()))
+    // A range is freed by a ledger write (an edit) or by its holder's deletion (which writes nothing): either wakes
+    // only the DeviceSubnets waiting for a range of that VPG, not every DeviceSubnet on it.
+    var ledgers = InformerEventSourceConfiguration.from(ConfigMap.class, DeviceSubnet.class)
+        .withName(LEDGERS)
+        .withNamespaces(settings.namespace())
+        .withLabelSelector(RangeLedger.SELECTOR)
+        .withSecondaryToPrimaryMapper(cm -> RangeLedger.vpgOf(cm).map(vpg -> Waiting.on(context, vpg)).orElse(Set.of()))
         .build();
-    return List.of(
+    var deleted = InformerEventSourceConfiguration.from(DeviceSubnet.class, DeviceSubnet.class)
+        .withName(DELETED_SIBLINGS)
+        .withOnAddFilter(ds -> false)
+        .withOnUpdateFilter((next, previous) -> false)
+        .withSecondaryToPrimaryMapper(ds -> Waiting.on(context, ds.getSpec().vpgRef))
+        .build();
+    var podRanges = ClusterRangeInformers.podRanges(DeviceSubnet.class,
+        node -> Waiting.onClusterRanges(context, ClusterRanges.podCidrs(node)));
+    serviceCidrs = ClusterRangeInformers.serviceCidrsServed(context.getClient());
+    var sources = new ArrayList<EventSource<?, DeviceSubnet>>(List.of(
         new InformerEventSource<>(vpgs, context),
         new InformerEventSource<>(namespaces, context),
         new InformerEventSource<>(gatePeers, context),
-        new InformerEventSource<>(siblings, context));
+        new InformerEventSource<>(ledgers, context),
+        new InformerEventSource<>(deleted, context),
+        new InformerEventSource<>(podRanges, context)));
+    if (serviceCidrs) {
+      sources.add(new InformerEventSource<>(ClusterRangeInformers.serviceCidrs(DeviceSubnet.class,
+          (ServiceCIDR s) -> Waiting.onClusterRanges(context, ClusterRanges.serviceCidrs(s))), context));
+    }
+    return sources;
   }
 
   @Override
   public UpdateControl<DeviceSubnet> reconcile(DeviceSubnet subnet, Context<DeviceSubnet> context) {
-    VirtualPrivateGateway vpg = Informers.named(context, VirtualPrivateGateway.class, VPGS)
-        .get(new ResourceID(subnet.getSpec().vpgRef)).orElse(null);
+    String vpgName = subnet.getSpec().vpgRef;
     // With spec.soracom the VPG may leave deviceSubnet to SORACOM: use what it has read (or wait for it).
-    Optional<String> pending = Optional.empty();
-    if (vpg != null) {
-      EffectiveVpg.Resolution resolution = EffectiveVpg.resolveDeviceSubnet(vpg);
-      pending = resolution.pendingMessage();
-      vpg = resolution.vpg();
-    }
-    Map<String, String> namespaceLabels = Informers.named(context, Namespace.class, NAMESPACES)
-        .get(new ResourceID(subnet.getMetadata().getNamespace()))
-        .map(ns -> ns.getMetadata().getLabels() == null ? Map.<String, String>of() : ns.getMetadata().getLabels())
-        .orElse(null);
+    EffectiveVpg.Resolution resolution = Informers.named(context, VirtualPrivateGateway.class, VPGS)
+        .get(new ResourceID(vpgName)).map(EffectiveVpg::resolveDeviceSubnet).orElse(null);
+    Optional<String> pending = resolution == null ? Optional.empty() : resolution.pendingMessage();
+    VirtualPrivateGateway vpg = resolution == null ? null : resolution.vpg();
+    Map<String, String> namespaceLabels = namespaceLabels(subnet, context);
     List<GatePeer> gatePeers = Informers.named(context, GatePeer.class, GATE_PEERS).list().toList();
-    List<DeviceSubnet> subnets = context.getPrimaryCache().list().toList();
+    ClusterRanges cluster = ClusterRangeInformers.read(context, ClusterRangeInformers.POD_RANGES, serviceCidrs,
+        settings.clusterCidrs());
+    HeldRanges held = HeldRanges.of(uid(subnet), Informers.named(context, ConfigMap.class, LEDGERS).list());
+
     Optional<Problem> problem = pending.isPresent() ? Optional.empty()
-        : CrossChecks.deviceSubnet(subnet, vpg, namespaceLabels, gatePeers, subnets);
+        : CrossChecks.deviceSubnet(subnet, vpg, namespaceLabels, gatePeers)
+            .or(() -> cluster.collision("spec.cidrs:", cidrs(subnet)));
+    if (pending.isEmpty() && problem.isEmpty()) {
+      problem = claim(subnet, vpg, held, context);
+      if (problem.isEmpty()) {
+        held = held.onlyOn(vpgName, cidrs(subnet));
+      }
+    }
+    // Routes go at once where the namespace lost its permission, valid spec or not.
+    held = releaseWhereNotAdmitted(subnet, namespaceLabels, held, context);
 
     long generation = subnet.getMetadata().getGeneration();
     DeviceSubnetStatus previous = subnet.getStatus() == null ? new DeviceSubnetStatus() : subnet.getStatus();
@@ -124,7 +168,6 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
     SoracomSimSync.Outcome sims = null;
     if (pending.isPresent() || problem.isPresent()) {
       next.devices = previous.devices;
-      next.routed = previous.routed;
       next.soracom = previous.soracom;
       next.conditions = pending.isPresent()
           ? conditions.reconciling(generation, EffectiveVpg.PENDING, pending.get(), previous.conditions)
@@ -141,7 +184,6 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
           .throwAggregateExceptionIfErrorsPresent();
       next.devices = devices.size();
-      next.routed = new RoutedCidrs(subnet.getSpec().vpgRef, List.copyOf(subnet.getSpec().cidrs));
       SoracomVerdict verdict = sims == null ? SoracomVerdict.ok() : sims.verdict();
       String published = next.devices + " devices published as Services" + (sims == null ? ""
           : " (" + (devices.size() - subnet.getSpec().devices.size()) + " SIMs from SORACOM; "
@@ -156,6 +198,7 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
             generation, previous.conditions));
       }
     }
+    next.routed = held.routed(vpgName);
     next.observedGeneration = generation;
     events.readyChanged(subnet, previous.conditions, next.conditions);
     UpdateControl<DeviceSubnet> control = StatusPatch.ifChanged(subnet, previous, next, DeviceSubnet::new);
@@ -176,5 +219,77 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
       }
     }
     return devices;
+  }
+
+  /** Takes the CIDRs in the VPG's ledger, and lets go of what it held on any other VPG. */
+  private Optional<Problem> claim(DeviceSubnet subnet, VirtualPrivateGateway vpg, HeldRanges held,
+      Context<DeviceSubnet> context) {
+    String uid = uid(subnet);
+    String vpgName = vpg.getMetadata().getName();
+    Set<String> live = context.getPrimaryCache().list().map(DeviceSubnetReconciler::uid).collect(Collectors.toSet());
+    Optional<Problem> problem = ledger.update(vpgName, vpg, held.ledger(vpgName), claims -> claims.claim(uid,
+        holder(subnet), cidrs(subnet), live::contains, settings.limits().routesPerVpg(), vpgName,
+        settings.clock().instant()));
+    if (problem.isEmpty()) {
+      held.holding().forEach((other, cm) -> {
+        if (!other.equals(vpgName)) {
+          ledger.update(other, null, cm, claims -> claims.releasing(uid));
+        }
+      });
+    }
+    return problem;
+  }
+
+  private HeldRanges releaseWhereNotAdmitted(DeviceSubnet subnet, Map<String, String> namespaceLabels,
+      HeldRanges held, Context<DeviceSubnet> context) {
+    if (namespaceLabels == null) {
+      return held; // the namespace is not known (yet): no reason to take anything away
+    }
+    var vpgs = Informers.named(context, VirtualPrivateGateway.class, VPGS);
+    Predicate<String> admitted = name -> vpgs.get(new ResourceID(name))
+        .map(v -> Selectors.matches(v.getSpec().namespaceSelector, namespaceLabels))
+        .orElse(true); // a deleted VPG's ledger goes with it
+    HeldRanges kept = held;
+    for (var entry : held.holding().entrySet()) {
+      if (!admitted.test(entry.getKey())) {
+        String uid = uid(subnet);
+        ledger.update(entry.getKey(), null, entry.getValue(), claims -> claims.releasing(uid));
+        kept = kept.without(entry.getKey());
+      }
+    }
+    return kept;
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<DeviceSubnet> updateErrorStatus(DeviceSubnet subnet, Context<DeviceSubnet> context,
+      Exception e) {
+    DeviceSubnetStatus copy = new DeviceSubnetStatus();
+    if (subnet.getStatus() != null) {
+      copy.devices = subnet.getStatus().devices;
+      copy.routed = subnet.getStatus().routed;
+      copy.soracom = subnet.getStatus().soracom; // the SIMs last read stay published
+    }
+    return errors.status(subnet, context, e, copy, DeviceSubnet::new);
+  }
+
+  private static Map<String, String> namespaceLabels(DeviceSubnet subnet, Context<DeviceSubnet> context) {
+    return Informers.named(context, Namespace.class, NAMESPACES)
+        .get(new ResourceID(subnet.getMetadata().getNamespace()))
+        .map(ns -> ns.getMetadata().getLabels() == null ? Map.<String, String>of() : ns.getMetadata().getLabels())
+        .orElse(null);
+  }
+
+  static String uid(DeviceSubnet subnet) {
+    return subnet.getMetadata().getUid();
+  }
+
+  static String holder(DeviceSubnet subnet) {
+    return subnet.getMetadata().getNamespace() + "/" + subnet.getMetadata().getName();
+  }
+
+  /** The spec's CIDRs as networks; CEL guarantees they parse. */
+  static List<Cidr> cidrs(DeviceSubnet subnet) {
+    return subnet.getSpec().cidrs.stream().map(Cidr::parseOrNull).filter(Objects::nonNull).map(Cidr::network)
+        .distinct().toList();
   }
 }

@@ -1,5 +1,7 @@
 package dev.simgate.operator.gatepeer;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -9,6 +11,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.simgate.operator.OperatorSettings;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
@@ -17,19 +22,27 @@ import dev.simgate.operator.api.v1alpha1.NodeStatus;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
 import dev.simgate.contract.net.Cidr;
 import dev.simgate.operator.render.Labels;
+import dev.simgate.operator.routes.ClusterRangeInformers;
+import dev.simgate.operator.routes.ClusterRanges;
+import dev.simgate.operator.routes.DeviceRoutes;
+import dev.simgate.operator.routes.RangeLedger;
 import dev.simgate.operator.status.Conditions;
 import dev.simgate.operator.status.EventRecorder;
 import dev.simgate.operator.status.Informers;
+import dev.simgate.operator.status.ReconcileErrors;
 import dev.simgate.operator.status.StatusPatch;
 import dev.simgate.operator.validation.CrossChecks;
 import dev.simgate.operator.validation.Problem;
 import dev.simgate.operator.validation.Selectors;
 import dev.simgate.operator.vpg.EffectiveVpg;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -40,9 +53,10 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
- * GatePeer: observe (VPG, nodes, DeviceSubnets, other GatePeers, agent pods) → validate across objects → allocate inner
- * addresses and render → apply the owned objects → status. On a cross-object error the owned objects are left exactly
- * as they are (the workflow is not run) and the recorded node addresses are kept.
+ * GatePeer: observe (VPG, nodes, the VPG's range ledger and DeviceSubnets, other GatePeers, agent pods, the cluster's
+ * ranges) → validate across objects → allocate inner addresses and render → apply the owned objects → status. On a
+ * cross-object error, or a rendered config over the size limit, the owned objects are left exactly as they are (the
+ * workflow is not run) and the recorded node addresses are kept.
  */
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "serviceaccount", type = AgentServiceAccountDependent.class),
@@ -56,15 +70,20 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
   static final String DEVICE_SUBNETS = "devicesubnets";
   static final String SIBLINGS = "sibling-gatepeers";
   static final String AGENT_PODS = "agent-pods";
+  static final String LEDGERS = "range-ledgers";
+  private static final Logger LOG = LoggerFactory.getLogger(GatePeerReconciler.class);
 
   private final OperatorSettings settings;
   private final Conditions conditions;
   private final EventRecorder events;
+  private final ReconcileErrors errors;
+  private boolean serviceCidrs;
 
   public GatePeerReconciler(OperatorSettings settings, EventRecorder events) {
     this.settings = settings;
     this.conditions = new Conditions(settings.clock());
     this.events = events;
+    this.errors = new ReconcileErrors(conditions, events);
   }
 
   @Override
@@ -77,16 +96,29 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
     var nodes = InformerEventSourceConfiguration.from(Node.class, GatePeer.class)
         .withName(NODES)
         .withSecondaryToPrimaryMapper(Informers.toAllPrimaries(context))
-        // kubelet heartbeats change conditions only; what matters is labels, addresses and annotations.
+        // kubelet heartbeats change conditions only; what matters is labels, addresses, annotations and pod ranges.
         .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getMetadata().getLabels(), previous.getMetadata().getLabels())
             || !Objects.equals(next.getMetadata().getAnnotations(), previous.getMetadata().getAnnotations())
-            || !Objects.equals(addresses(next), addresses(previous)))
+            || !Objects.equals(addresses(next), addresses(previous))
+            || !ClusterRanges.podCidrs(next).equals(ClusterRanges.podCidrs(previous)))
         .build();
+    // Routes come from the ledger; a DeviceSubnet matters only as the live holder of a claim, so only its creation and
+    // deletion count (its edits reach the gate peers through the ledger, its status never does).
     var subnets = InformerEventSourceConfiguration.from(DeviceSubnet.class, GatePeer.class)
         .withName(DEVICE_SUBNETS)
+        .withOnUpdateFilter((next, previous) -> false)
         .withSecondaryToPrimaryMapper(Informers.<DeviceSubnet, GatePeer>toPrimaries(context,
             ds -> gp -> gp.getSpec().vpgRef.equals(ds.getSpec().vpgRef) || (ds.getStatus() != null
                 && ds.getStatus().routed != null && gp.getSpec().vpgRef.equals(ds.getStatus().routed.vpgRef()))))
+        .build();
+    var ledgers = InformerEventSourceConfiguration.from(ConfigMap.class, GatePeer.class)
+        .withName(LEDGERS)
+        .withNamespaces(settings.namespace())
+        .withLabelSelector(RangeLedger.SELECTOR)
+        .withSecondaryToPrimaryMapper(cm -> RangeLedger.vpgOf(cm)
+            .map(vpg -> context.getPrimaryCache().list(gp -> vpg.equals(gp.getSpec().vpgRef))
+                .map(ResourceID::fromResource).collect(Collectors.toSet()))
+            .orElse(Set.of()))
         .build();
     var siblings = InformerEventSourceConfiguration.from(GatePeer.class, GatePeer.class)
         .withName(SIBLINGS)
@@ -103,12 +135,19 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
             .map(name -> Set.of(new ResourceID(name)))
             .orElse(Set.of()))
         .build();
-    return List.of(
+    var sources = new ArrayList<EventSource<?, GatePeer>>(List.of(
         new InformerEventSource<>(vpgs, context),
         new InformerEventSource<>(nodes, context),
         new InformerEventSource<>(subnets, context),
+        new InformerEventSource<>(ledgers, context),
         new InformerEventSource<>(siblings, context),
-        new InformerEventSource<>(pods, context));
+        new InformerEventSource<>(pods, context)));
+    serviceCidrs = ClusterRangeInformers.serviceCidrsServed(context.getClient());
+    if (serviceCidrs) {
+      sources.add(new InformerEventSource<>(ClusterRangeInformers.serviceCidrs(GatePeer.class,
+          Informers.<ServiceCIDR, GatePeer>toAllPrimaries(context)), context));
+    }
+    return sources;
   }
 
   private static Object addresses(Node node) {
@@ -118,17 +157,22 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
   @Override
   public UpdateControl<GatePeer> reconcile(GatePeer gatePeer, Context<GatePeer> context) {
     String vpgName = gatePeer.getSpec().vpgRef;
-    VirtualPrivateGateway vpg = Informers.named(context, VirtualPrivateGateway.class, VPGS)
-        .get(new ResourceID(vpgName)).orElse(null);
     // With spec.soracom the VPG may leave deviceSubnet, vni or peers to SORACOM: use what it has read (or wait for it).
-    Optional<String> pending = Optional.empty();
-    if (vpg != null) {
-      EffectiveVpg.Resolution resolution = EffectiveVpg.resolve(vpg);
-      pending = resolution.pendingMessage();
-      vpg = resolution.vpg();
-    }
+    EffectiveVpg.Resolution resolution = Informers.named(context, VirtualPrivateGateway.class, VPGS)
+        .get(new ResourceID(vpgName)).map(EffectiveVpg::resolve).orElse(null);
+    Optional<String> pending = resolution == null ? Optional.empty() : resolution.pendingMessage();
+    VirtualPrivateGateway vpg = resolution == null ? null : resolution.vpg();
     List<GatePeer> all = context.getPrimaryCache().list().toList();
-    Optional<Problem> problem = pending.isPresent() ? Optional.empty() : CrossChecks.gatePeer(gatePeer, vpg, all);
+    ClusterRanges cluster = ClusterRangeInformers.read(context, NODES, serviceCidrs, settings.clusterCidrs());
+    Optional<Problem> problem = pending.isPresent() ? Optional.empty() : CrossChecks.gatePeer(gatePeer, vpg, all)
+        .or(() -> settings.allowedImages().check(gatePeer.getSpec()))
+        .or(() -> cluster.collision("deviceSubnet of VirtualPrivateGateway '" + vpgName + "'",
+            List.of(Cidr.parse(vpg.getSpec().deviceSubnet).network())));
+    GatePeerPlan plan = null;
+    if (pending.isEmpty() && problem.isEmpty()) {
+      plan = plan(gatePeer, vpg, all, cluster, context);
+      problem = sizeLimit(plan);
+    }
     long generation = gatePeer.getMetadata().getGeneration();
     GatePeerStatus previous = gatePeer.getStatus() == null ? new GatePeerStatus() : gatePeer.getStatus();
     GatePeerStatus next;
@@ -139,7 +183,6 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
       next = copyNodes(previous);
       next.conditions = conditions.stalled(generation, problem.get().reason(), problem.get().message(), previous.conditions);
     } else {
-      GatePeerPlan plan = plan(gatePeer, vpg, all, context);
       context.managedWorkflowAndDependentResourceContext().put(GatePeerPlan.KEY, plan);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
           .throwAggregateExceptionIfErrorsPresent();
@@ -150,18 +193,43 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
     return StatusPatch.ifChanged(gatePeer, previous, next, GatePeer::new);
   }
 
-  private GatePeerPlan plan(GatePeer gatePeer, VirtualPrivateGateway vpg, List<GatePeer> all, Context<GatePeer> context) {
+  @Override
+  public ErrorStatusUpdateControl<GatePeer> updateErrorStatus(GatePeer gatePeer, Context<GatePeer> context, Exception e) {
+    GatePeerStatus previous = gatePeer.getStatus() == null ? new GatePeerStatus() : gatePeer.getStatus();
+    return errors.status(gatePeer, context, e, copyNodes(previous), GatePeer::new);
+  }
+
+  /** A ConfigMap holds at most 1 MiB: refuse a config that would not fit rather than fail on every write. */
+  private Optional<Problem> sizeLimit(GatePeerPlan plan) {
+    int bytes = plan.agentYaml().getBytes(StandardCharsets.UTF_8).length;
+    int limit = settings.limits().agentConfigBytes();
+    if (bytes <= limit) {
+      return Optional.empty();
+    }
+    return Optional.of(new Problem(Problem.AGENT_CONFIG_TOO_LARGE, "the agent config would be " + bytes
+        + " bytes, over the limit of " + limit + " (a ConfigMap holds at most 1 MiB): " + plan.nodes().size()
+        + " selected nodes; select fewer nodes per GatePeer or route fewer CIDRs through the VPG"));
+  }
+
+  private GatePeerPlan plan(GatePeer gatePeer, VirtualPrivateGateway vpg, List<GatePeer> all, ClusterRanges cluster,
+      Context<GatePeer> context) {
     String vpgName = gatePeer.getSpec().vpgRef;
     List<Node> nodes = Informers.named(context, Node.class, NODES)
         .list(n -> Selectors.matches(gatePeer.getSpec().nodeSelector, n.getMetadata().getLabels()))
         .toList();
-    // What each DeviceSubnet last had accepted, not its spec: an invalid edit must change nothing on the nodes.
-    List<Cidr> routes = Informers.named(context, DeviceSubnet.class, DEVICE_SUBNETS)
-        .list(ds -> ds.getStatus() != null && ds.getStatus().routed != null
-            && vpgName.equals(ds.getStatus().routed.vpgRef()))
-        .flatMap(ds -> ds.getStatus().routed.cidrs().stream())
-        .map(text -> Cidr.parse(text).network())
-        .toList();
+    // What the DeviceSubnets hold in the operator's ledger (never their status, which others may write), checked again
+    // at use; an invalid DeviceSubnet edit changes no claim, so nothing on the nodes.
+    Set<String> liveSubnets = Informers.named(context, DeviceSubnet.class, DEVICE_SUBNETS).list()
+        .map(ds -> ds.getMetadata().getUid()).collect(Collectors.toSet());
+    ConfigMap ledger = Informers.named(context, ConfigMap.class, LEDGERS)
+        .get(new ResourceID(RangeLedger.configMapName(vpgName), settings.namespace())).orElse(null);
+    DeviceRoutes deviceRoutes = DeviceRoutes.of(RangeLedger.claims(ledger), liveSubnets::contains,
+        Cidr.parse(vpg.getSpec().deviceSubnet).network(), cluster);
+    if (!deviceRoutes.withheld().isEmpty()) {
+      LOG.atDebug().addKeyValue("gatePeer", gatePeer.getMetadata().getName())
+          .addKeyValue("withheld", deviceRoutes.withheld()).log("claimed ranges not routed");
+    }
+    List<Cidr> routes = deviceRoutes.routes();
     Set<String> reserved = all.stream()
         .filter(other -> vpgName.equals(other.getSpec().vpgRef)
             && !other.getMetadata().getName().equals(gatePeer.getMetadata().getName())

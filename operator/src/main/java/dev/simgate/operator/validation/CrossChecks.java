@@ -13,8 +13,10 @@ import dev.simgate.contract.net.Cidr;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
- * Rules that need more than one object. Conflicts between two objects are blamed on the younger one (by
- * creationTimestamp, then name), so the one already serving keeps serving.
+ * Rules that need more than one object. Conflicts between two GatePeers are blamed on the younger one (by
+ * creationTimestamp, then name), so the one already serving keeps serving. Overlaps between DeviceSubnets are not
+ * decided here but by who holds the range ({@link dev.simgate.operator.routes.RangeClaims}): age would let an older
+ * DeviceSubnet take a younger one's range by editing its spec.
  */
 public final class CrossChecks {
   private CrossChecks() {}
@@ -61,10 +63,9 @@ public final class CrossChecks {
   /**
    * @param namespaceLabels labels of the DeviceSubnet's namespace, null when the namespace is not known
    * @param gatePeers GatePeers of the cluster (their pools must not overlap device CIDRs)
-   * @param subnets DeviceSubnets of the cluster
    */
   public static Optional<Problem> deviceSubnet(DeviceSubnet subnet, VirtualPrivateGateway vpg,
-      Map<String, String> namespaceLabels, Collection<GatePeer> gatePeers, Collection<DeviceSubnet> subnets) {
+      Map<String, String> namespaceLabels, Collection<GatePeer> gatePeers) {
     String vpgName = subnet.getSpec().vpgRef;
     if (vpg == null) {
       return Optional.of(new Problem(Problem.VPG_NOT_FOUND,
@@ -98,19 +99,6 @@ public final class CrossChecks {
           return Optional.of(new Problem(Problem.CIDR_OVERLAP,
               "spec.cidrs: " + cidr.get() + " overlaps innerAddressPool " + pool.get() + " of GatePeer '"
                   + gatePeer.getMetadata().getName() + "'"));
-        }
-      }
-      for (DeviceSubnet other : subnets) {
-        if (isSame(other, subnet) || !vpgName.equals(other.getSpec().vpgRef) || OLDEST_FIRST.compare(other, subnet) > 0) {
-          continue;
-        }
-        for (String otherText : other.getSpec().cidrs) {
-          Optional<Cidr> otherCidr = parse(otherText);
-          if (otherCidr.isPresent() && otherCidr.get().overlaps(cidr.get())) {
-            return Optional.of(new Problem(Problem.CIDR_OVERLAP,
-                "spec.cidrs: " + cidr.get() + " overlaps " + otherCidr.get() + " of DeviceSubnet "
-                    + other.getMetadata().getNamespace() + "/" + other.getMetadata().getName()));
-          }
         }
       }
     }

@@ -9,4 +9,11 @@ public record Problem(String reason, String message) {
   public static final String CIDR_OVERLAP = "CIDROverlap";
   public static final String NAMESPACE_NOT_ALLOWED = "NamespaceNotAllowed";
   public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String AGENT_IMAGE_NOT_ALLOWED = "AgentImageNotAllowed";
+  /** A CIDR (or the VPG's deviceSubnet) overlaps a pod or Service range of the cluster. */
+  public static final String CLUSTER_RANGE_OVERLAP = "ClusterRangeOverlap";
+  public static final String ROUTE_LIMIT_EXCEEDED = "RouteLimitExceeded";
+  public static final String AGENT_CONFIG_TOO_LARGE = "AgentConfigTooLarge";
+  /** A reconcile failed (an API error); retried, and again at every resync. */
+  public static final String RECONCILE_ERROR = "ReconcileError";
 }

@@ -22,6 +22,7 @@ import dev.simgate.operator.OperatorSettings;
 import dev.simgate.operator.ReconcileMetrics;
 import dev.simgate.operator.SimGateOperator;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
+import dev.simgate.operator.api.v1alpha1.DeviceSubnetSpec;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
 import dev.simgate.operator.api.v1alpha1.NodeStatus;
 import dev.simgate.operator.api.v1alpha1.RoutedCidrs;
@@ -35,6 +36,8 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeSpecBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -117,7 +120,7 @@ class OperatorScenarioIT {
   }
 
   static Condition ready(List<Condition> conditions) {
-    return Conditions.find(conditions, Conditions.READY);
+    return Statuses.ready(conditions);
   }
 
   static Map<String, String> innerAddresses(GatePeer peer) {
@@ -126,7 +129,7 @@ class OperatorScenarioIT {
   }
 
   static <T extends HasMetadata> String version(Class<T> type, String namespace, String name) {
-    return admin.resources(type).inNamespace(namespace).withName(name).get().getMetadata().getResourceVersion();
+    return Statuses.version(admin, type, namespace, name);
   }
 
   static void assertReady(List<Condition> conditions, long generation, Long observedGeneration) {
@@ -390,24 +393,149 @@ class OperatorScenarioIT {
     assertThat(ready(w.gatePeerStatus().getStatus().conditions).getStatus()).isEqualTo("True");
   }
 
-  static <T extends HasMetadata> void assertStalled(Class<T> type, String namespace, String name, String reason) {
-    Cluster.await().untilAsserted(() -> {
-      T object = namespace == null ? admin.resources(type).withName(name).get()
-          : admin.resources(type).inNamespace(namespace).withName(name).get();
-      var status = (dev.simgate.operator.api.v1alpha1.StatusBase) type.getMethod("getStatus").invoke(object);
-      assertThat(status).isNotNull();
-      Condition ready = ready(status.conditions);
-      assertThat(ready.getStatus()).isEqualTo("False");
-      assertThat(ready.getReason()).isEqualTo(reason);
-      assertThat(status.observedGeneration).isEqualTo(object.getMetadata().getGeneration());
-      String eventNamespace = namespace == null ? "default" : namespace;
-      assertThat(admin.v1().events().inNamespace(eventNamespace).list().getItems())
-          .anySatisfy(e -> {
-            assertThat(e.getInvolvedObject().getUid()).isEqualTo(object.getMetadata().getUid());
-            assertThat(e.getReason()).isEqualTo(reason);
-            assertThat(e.getType()).isEqualTo("Warning");
-          });
+  @Test
+  void gateNodesRouteWhatTheOperatorAcceptedNeverWhatAStatusSays() throws IOException {
+    World w = readyWorld(null);
+    Cluster.await().untilAsserted(() -> assertThat(w.agentConfig().get("routes")).isEqualTo(List.of("10.128.0.0/16")));
+    String config = version(ConfigMap.class, NS, w.agent());
+    // Whoever may patch devicesubnets/status can write this; a route to everything, and a value that is no CIDR at all.
+    int touch = 0;
+    for (List<String> forged : List.of(List.of("0.0.0.0/0"), List.of("not-a-cidr"))) {
+      admin.resources(DeviceSubnet.class).inNamespace(w.factory()).withName("sims").editStatus(s -> {
+        s.getStatus().routed = new RoutedCidrs(w.vpg(), forged);
+        return s;
+      });
+      double runs = reconciliations("gatepeer", "success");
+      // A node annotation reaches the GatePeer (not the DeviceSubnet, which would rewrite its status).
+      String value = "forged-" + touch++;
+      admin.nodes().withName(w.node(1)).edit(n -> {
+        n.getMetadata().getAnnotations().put("example.com/touched", value);
+        return n;
+      });
+      Cluster.await().untilAsserted(() -> assertThat(reconciliations("gatepeer", "success")).isGreaterThan(runs));
+      assertThat(w.agentConfig().get("routes")).as("routes after status.routed %s", forged)
+          .isEqualTo(List.of("10.128.0.0/16"));
+      assertThat(version(ConfigMap.class, NS, w.agent())).isEqualTo(config);
+      assertThat(ready(w.gatePeerStatus().getStatus().conditions).getStatus()).isEqualTo("True");
+    }
+  }
+
+  @Test
+  void aNamespaceThatLosesItsPermissionLosesItsRoutes() {
+    World w = readyWorld(null);
+    Cluster.await().untilAsserted(() -> assertThat(w.agentConfig().get("routes")).isEqualTo(List.of("10.128.0.0/16")));
+    admin.namespaces().withName(w.factory()).edit(ns -> {
+      ns.getMetadata().getLabels().remove(Fixtures.IOT_LABEL);
+      return ns;
     });
+    assertStalled(DeviceSubnet.class, w.factory(), "sims", "NamespaceNotAllowed");
+    Cluster.await().untilAsserted(() -> {
+      assertThat(w.agentConfig().get("routes")).isEqualTo(List.of());
+      assertThat(admin.resources(DeviceSubnet.class).inNamespace(w.factory()).withName("sims").get().getStatus().routed)
+          .isNull();
+    });
+  }
+
+  @Test
+  void aRangeBelongsToWhoHeldItFirstNotToTheOlderObject() {
+    World w = readyWorld(null);
+    // "sims" is the older object (its name sorts first, should both carry the same creation second); a younger
+    // DeviceSubnet takes a range nobody holds.
+    admin.resource(new DeviceSubnet(w.factory(), "young", new DeviceSubnetSpec(w.vpg(), List.of("10.129.0.0/16"),
+        List.of()))).create();
+    Cluster.await().untilAsserted(() -> {
+      assertReady(DeviceSubnet.class, w.factory(), "young");
+      assertThat(w.agentConfig().get("routes")).isEqualTo(List.of("10.128.0.0/16", "10.129.0.0/16"));
+    });
+    String config = version(ConfigMap.class, NS, w.agent());
+
+    // The older one edits its spec to take part of the younger one's range: refused, whatever its age.
+    admin.resources(DeviceSubnet.class).inNamespace(w.factory()).withName("sims").edit(s -> {
+      s.getSpec().cidrs = List.of("10.128.0.0/16", "10.129.128.0/17");
+      return s;
+    });
+    assertStalled(DeviceSubnet.class, w.factory(), "sims", "CIDROverlap");
+    DeviceSubnet sims = admin.resources(DeviceSubnet.class).inNamespace(w.factory()).withName("sims").get();
+    assertThat(ready(sims.getStatus().conditions).getMessage()).contains("10.129.128.0/17", w.factory() + "/young");
+    assertThat(sims.getStatus().routed).isEqualTo(new RoutedCidrs(w.vpg(), List.of("10.128.0.0/16")));
+    assertReady(DeviceSubnet.class, w.factory(), "young");
+    assertThat(version(ConfigMap.class, NS, w.agent())).isEqualTo(config);
+
+    // Once the holder lets go (here: is deleted), the waiting edit goes through.
+    admin.resources(DeviceSubnet.class).inNamespace(w.factory()).withName("young").delete();
+    Cluster.await().untilAsserted(() -> {
+      assertReady(DeviceSubnet.class, w.factory(), "sims");
+      assertThat(w.agentConfig().get("routes")).isEqualTo(List.of("10.128.0.0/16", "10.129.128.0/17"));
+    });
+  }
+
+  @Test
+  void aPodRangeInsideTheDeviceSubnetIsRefusedUntilItIsGone() {
+    World w = readyWorld(null);
+    String cm = version(ConfigMap.class, NS, w.agent());
+    long ds = dsGeneration(w);
+    // As Flannel's 10.244.0.0/16 lies inside SORACOM's 10.128.0.0/9: a node whose pod range is inside the device subnet.
+    Node node = Fixtures.node(w.node(9), w.outerAddress(9), false);
+    node.setSpec(new NodeSpecBuilder().withPodCIDR("10.128.7.0/24").withPodCIDRs("10.128.7.0/24").build());
+    admin.resource(node).create();
+
+    assertStalled(GatePeer.class, null, w.gatePeer(), "ClusterRangeOverlap");
+    assertStalled(DeviceSubnet.class, w.factory(), "sims", "ClusterRangeOverlap");
+    assertThat(ready(w.gatePeerStatus().getStatus().conditions).getMessage())
+        .contains("10.128.0.0/9", "pod range of Node " + w.node(9), "10.128.7.0/24");
+    assertThat(version(ConfigMap.class, NS, w.agent())).isEqualTo(cm);
+    assertThat(dsGeneration(w)).isEqualTo(ds);
+
+    admin.nodes().withName(w.node(9)).delete();
+    Cluster.await().untilAsserted(() -> {
+      assertReady(GatePeer.class, null, w.gatePeer());
+      assertReady(DeviceSubnet.class, w.factory(), "sims");
+    });
+  }
+
+  @Test
+  void aDeviceSubnetOverTheClustersServiceRangeIsRefused() {
+    World w = world(null);
+    w.createNode(1, true);
+    // The API server's own ServiceCIDR "kubernetes" is 10.96.0.0/16 (the test control plane's Service range).
+    VirtualPrivateGateway vpg = Fixtures.vpg(w.vpg());
+    vpg.getSpec().deviceSubnet = "10.96.0.0/12";
+    admin.resource(vpg).create();
+    admin.resource(w.gatePeer(w.gatePeer(), w.vpg(), "10.100.0.0/24")).create();
+
+    assertStalled(GatePeer.class, null, w.gatePeer(), "ClusterRangeOverlap");
+    assertThat(ready(w.gatePeerStatus().getStatus().conditions).getMessage()).contains("ServiceCIDR kubernetes");
+    assertThat(admin.apps().daemonSets().inNamespace(NS).withName(w.agent()).get()).isNull();
+    assertThat(admin.configMaps().inNamespace(NS).withName(w.agent()).get()).isNull();
+  }
+
+  @Test
+  void aGatePeerMayNameOnlyAnAllowedAgentImage() {
+    World w = world(null);
+    w.createNode(1, true);
+    admin.resource(Fixtures.vpg(w.vpg())).create();
+    GatePeer peer = w.gatePeer(w.gatePeer(), w.vpg(), World.POOL);
+    peer.getSpec().agent.image = "registry.example.com/someone/agent:1";
+    admin.resource(peer).create();
+
+    assertStalled(GatePeer.class, null, w.gatePeer(), "AgentImageNotAllowed");
+    assertThat(admin.apps().daemonSets().inNamespace(NS).withName(w.agent()).get()).isNull();
+
+    admin.resources(GatePeer.class).withName(w.gatePeer()).edit(gp -> {
+      gp.getSpec().agent.image = null;
+      return gp;
+    });
+    Cluster.await().untilAsserted(() -> assertReady(GatePeer.class, null, w.gatePeer()));
+    assertThat(admin.apps().daemonSets().inNamespace(NS).withName(w.agent()).get().getSpec().getTemplate().getSpec()
+        .getContainers().getFirst().getImage()).isEqualTo("simgate/agent:0.1.0");
+  }
+
+  static <T extends HasMetadata> void assertReady(Class<T> type, String namespace, String name) {
+    Statuses.assertReady(admin, type, namespace, name);
+  }
+
+  static <T extends HasMetadata> void assertStalled(Class<T> type, String namespace, String name, String reason) {
+    Statuses.assertStalled(admin, type, namespace, name, reason);
   }
 
   @Test

@@ -50,32 +50,26 @@ class CrossChecksTest {
   void deviceSubnetRules() {
     var vpg = Fixtures.vpg("vpg");
     var subnet = Fixtures.deviceSubnet("factory", "sims", "vpg");
-    assertThat(CrossChecks.deviceSubnet(subnet, vpg, IOT, List.of(), List.of(subnet))).isEmpty();
-    assertThat(CrossChecks.deviceSubnet(subnet, null, IOT, List.of(), List.of())).get()
+    assertThat(CrossChecks.deviceSubnet(subnet, vpg, IOT, List.of())).isEmpty();
+    assertThat(CrossChecks.deviceSubnet(subnet, null, IOT, List.of())).get()
         .extracting(Problem::reason).isEqualTo(Problem.VPG_NOT_FOUND);
-    assertThat(CrossChecks.deviceSubnet(subnet, vpg, Map.of(), List.of(), List.of())).get()
+    assertThat(CrossChecks.deviceSubnet(subnet, vpg, Map.of(), List.of())).get()
         .extracting(Problem::reason).isEqualTo(Problem.NAMESPACE_NOT_ALLOWED);
     vpg.getSpec().namespaceSelector = null;
-    assertThat(CrossChecks.deviceSubnet(subnet, vpg, IOT, List.of(), List.of())).get()
+    assertThat(CrossChecks.deviceSubnet(subnet, vpg, IOT, List.of())).get()
         .extracting(Problem::reason).isEqualTo(Problem.NAMESPACE_NOT_ALLOWED);
     vpg.getSpec().namespaceSelector = new io.fabric8.kubernetes.api.model.LabelSelector();
-    assertThat(CrossChecks.deviceSubnet(subnet, vpg, Map.of(), List.of(), List.of())).isEmpty();
+    assertThat(CrossChecks.deviceSubnet(subnet, vpg, Map.of(), List.of())).isEmpty();
 
     var outside = Fixtures.deviceSubnet("factory", "outside", "vpg");
     outside.getSpec().cidrs = List.of("192.168.0.0/16");
-    assertThat(CrossChecks.deviceSubnet(outside, vpg, IOT, List.of(), List.of())).get()
+    assertThat(CrossChecks.deviceSubnet(outside, vpg, IOT, List.of())).get()
         .extracting(Problem::reason).isEqualTo(Problem.CIDR_OUTSIDE_DEVICE_SUBNET);
 
     var peer = Fixtures.gatePeer("gp", "vpg", "10.128.255.0/24");
     var wide = Fixtures.deviceSubnet("factory", "wide", "vpg");
     wide.getSpec().cidrs = List.of("10.128.0.0/9");
-    assertThat(CrossChecks.deviceSubnet(wide, vpg, IOT, List.of(peer), List.of())).get()
-        .extracting(Problem::reason).isEqualTo(Problem.CIDR_OVERLAP);
-
-    var first = created(Fixtures.deviceSubnet("a", "first", "vpg"), "2026-01-01T00:00:00Z");
-    var second = created(Fixtures.deviceSubnet("b", "second", "vpg"), "2026-01-02T00:00:00Z");
-    assertThat(CrossChecks.deviceSubnet(first, vpg, IOT, List.of(), List.of(first, second))).isEmpty();
-    assertThat(CrossChecks.deviceSubnet(second, vpg, IOT, List.of(), List.of(first, second))).get()
+    assertThat(CrossChecks.deviceSubnet(wide, vpg, IOT, List.of(peer))).get()
         .extracting(Problem::reason).isEqualTo(Problem.CIDR_OVERLAP);
   }
 }

@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class AgentContainer {
-  @JsonPropertyDescription("Container image of the agent. Unset: the operator's default (Helm value agent.image).")
+  @JsonPropertyDescription("Container image of the agent. Unset: the operator's default (Helm value agent.image). Any"
+      + " other image must be allowed by the operator (Helm value agent.allowedImages): it runs with NET_ADMIN on the"
+      + " host network of the selected nodes.")
   @Size(min = 1, max = 512)
   public String image;
 

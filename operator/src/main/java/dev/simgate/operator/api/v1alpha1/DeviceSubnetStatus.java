@@ -10,8 +10,9 @@ public class DeviceSubnetStatus extends StatusBase {
   @JsonPropertyDescription("Named devices published as Services (spec.devices and SIMs from SORACOM).")
   public Integer devices;
 
-  @JsonPropertyDescription("What the gate peers route for this DeviceSubnet: its vpgRef and cidrs as last accepted. A"
-      + " change that fails a cross-object check leaves it, and the nodes, as they were.")
+  @JsonPropertyDescription("What the gate peers route for this DeviceSubnet: the VPG and the CIDRs it holds, as last"
+      + " accepted (a report: the gate peers read the operator's own record, never this field). A change that fails a"
+      + " cross-object check leaves it, and the nodes, as they were; a namespace the VPG no longer admits loses it.")
   public RoutedCidrs routed;
 
   @JsonPropertyDescription("The devices taken from SORACOM, when spec.soracom is set.")

@@ -1,0 +1,67 @@
+package dev.simgate.agent.host;
+
+import dev.simgate.contract.net.Cidr;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Routes on the node that the agent would take over but does not own. {@code ip route replace} (and the route the
+ * kernel adds for the interface address) would silently move such a prefix to the agent's interface: a pod network of
+ * the same prefix, or a VPN's, would then go into the tunnel. The agent owns only routes through its own interface.
+ */
+final class ForeignRoutes {
+  /** Route types that {@code ip route} prints before the prefix. */
+  private static final Set<String> TYPES = Set.of("unicast", "local", "broadcast", "multicast", "throw",
+      "unreachable", "prohibit", "blackhole", "nat", "anycast");
+
+  private ForeignRoutes() {}
+
+  /**
+   * @param mainTable the output of {@code ip -4 -o route show table main}
+   * @return the lines of routes with a prefix {@code desired} routes (or its address's network) on another interface
+   */
+  static List<String> in(String mainTable, InterfaceState desired) {
+    Set<Cidr> wanted = new LinkedHashSet<>(desired.routes());
+    wanted.add(desired.address().network());
+    List<String> foreign = new ArrayList<>();
+    for (String line : mainTable.split("\n")) {
+      String[] words = line.strip().split("\\s+");
+      int at = words.length > 1 && TYPES.contains(words[0]) ? 1 : 0;
+      Cidr prefix = prefix(words[at]);
+      if (prefix != null && wanted.contains(prefix) && !desired.name().equals(device(words))) {
+        foreign.add(line.strip().replaceAll("\\s+", " "));
+      }
+    }
+    return foreign;
+  }
+
+  /** Refuses {@code desired} when it would take over a route of someone else. */
+  static void refuse(String mainTable, InterfaceState desired) throws IOException {
+    List<String> foreign = in(mainTable, desired);
+    if (!foreign.isEmpty()) {
+      throw new IOException("routes on this node that the agent does not own (not via " + desired.name() + "): "
+          + String.join("; ", foreign) + ". The agent never replaces a route it does not own: take the CIDR out of"
+          + " the DeviceSubnet (or the address out of the device subnet), or remove that route");
+    }
+  }
+
+  private static Cidr prefix(String word) {
+    if (word.equals("default")) {
+      return Cidr.parse("0.0.0.0/0");
+    }
+    Cidr cidr = Cidr.parseOrNull(word.contains("/") ? word : word + "/32");
+    return cidr == null ? null : cidr.network();
+  }
+
+  private static String device(String[] words) {
+    for (int i = 0; i + 1 < words.length; i++) {
+      if (words[i].equals("dev")) {
+        return words[i + 1];
+      }
+    }
+    return null;
+  }
+}
