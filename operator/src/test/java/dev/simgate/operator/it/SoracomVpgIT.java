@@ -255,17 +255,17 @@ class SoracomVpgIT {
   void aMismatchIsReportedAndNothingIsRegistered() {
     World w = soracomWorld();
     admin.resource(soracom.vpg(w.vpg(), w.vpg(), spec -> {
-      spec.deviceSubnet = "10.0.0.0/8";
+      spec.deviceSubnet = "172.16.0.0/12"; // not the SORACOM VPG's 10.128.0.0/9 (nor the cluster's ranges)
       spec.vni = 20;
       spec.peers = List.of("100.64.0.1");
     })).create();
-    createGatePeer(w, "10.255.255.0/30");
+    createGatePeer(w, "172.16.255.0/30");
     Cluster.await().untilAsserted(() -> {
       VirtualPrivateGateway vpg = vpg(w);
       Condition ready = condition(vpg, Conditions.READY);
       assertThat(ready.getStatus()).isEqualTo("False");
       assertThat(ready.getReason()).isEqualTo("SoracomMismatch");
-      assertThat(ready.getMessage()).contains("spec.deviceSubnet 10.0.0.0/8", "10.128.0.0/9", "spec.vni 20", "gateVxlanId 10");
+      assertThat(ready.getMessage()).contains("spec.deviceSubnet 172.16.0.0/12", "10.128.0.0/9", "spec.vni 20", "gateVxlanId 10");
       assertThat(Conditions.isTrue(vpg.getStatus().conditions, Conditions.STALLED)).isTrue();
       assertThat(allocated(w)).hasSize(2);
     });
