@@ -137,7 +137,8 @@ cluster() {
   "$kubectl" get virtualprivategateways,gatepeers -o wide
   "$kubectl" -n factory get devicesubnets -o wide
   "$kubectl" get gatepeer soracom -o jsonpath='{range .status.nodes[*]}   {.name}: outer {.outerAddress}, inner {.innerAddress}, ready {.ready}{"\n"}{end}'
-  curl -sf "http://$gate_address:9464/metrics" | grep -E '^simgate_(ready|rx_packets|tx_packets|dropped_packets|mac_table|peer_last)' | head -n 20
+  curl -sf "http://$gate_address:9465/metrics" | grep -E '^simgate_(ready|rx_packets|tx_packets|dropped_packets|mac_table|peer_up|peer_probe_rtt_seconds_sum)' | head -n 24
+  "$kubectl" get gatepeer soracom -o jsonpath='{range .status.nodes[*].vpgPeers[*]}   VPG peer {.address}: {.state}, {.rttMillis} ms{"\n"}{end}'
 }
 
 case "${1:-}" in

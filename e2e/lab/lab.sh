@@ -3,19 +3,25 @@
 # routed behind it, and a gate node that runs the agent (or, for the benchmark baseline, a kernel
 # VXLAN device). Everything lives in namespaces named <prefix>-<role>; `down` removes them all.
 #
-#   lab.sh up PREFIX [--vpgs 1|2] [--node-vxlan kernel] [--spoofer] [--vni N] [--server] [--sim-mtu N]
+#   lab.sh up PREFIX [--vpgs 1|2] [--ha] [--node-vxlan kernel] [--spoofer] [--vni N] [--server] [--sim-mtu N]
 #              [--underlay NETNS/BRIDGE --gate-peers IP[,IP...]]
 #   lab.sh down PREFIX
-#   lab.sh exec PREFIX ROLE CMD...     run CMD in <prefix>-<role> (node, vpg1, vpg2, sim1, sim2, spoofer, srv, ul)
+#   lab.sh peer PREFIX N down|up        VPG peer N fails (every link of vpgN down) or comes back
+#   lab.sh exec PREFIX ROLE CMD...     run CMD in <prefix>-<role> (node, vpg1, vpg2, sim1-3, spoofer, srv, ul)
 #   lab.sh agent-config PREFIX [--vpgs 1|2] [--vni N]    print the agent's YAML for this lab
 #
 # Addresses (documentation range underlay, SORACOM default device subnet):
 #   underlay 198.51.100.0/24: vpg1 .1, node .2, vpg2 .3, spoofer .66 (bridge in <prefix>-ul)
-#   overlay 10.128.0.0/9: node 10.128.255.254, vpg1 10.128.0.1, vpg2 10.128.0.2,
+#   overlay 10.128.0.0/9: node 10.128.255.254, vpg1 10.128.0.1, vpg2 10.128.0.2 (and the shared 10.128.0.1, which
+#                         every VPG peer answers for, as the agent's default probe address),
 #                         sim1 10.128.1.1 (behind vpg1), sim2 10.128.2.1 (behind vpg2), spoofer 10.128.9.9
 #   --server: a server network 192.168.50.0/24 behind the node (node .1, srv .2, MTU 1500), which the node routes
 #             to the SIMs and each VPG routes back via the node's inner address (the gate peer routing for hosts)
 #   --sim-mtu: the SIMs' link MTU (default 1450; cellular devices commonly have 1500)
+#   --ha (with --vpgs 2): the two VPG peers act as one VPG, as SORACOM's two zones do: both vx0 devices have one MAC
+#             (the gateway MAC the node learns for every SIM), a core link carries each one's traffic for the other's
+#             SIM, and sim3 (10.128.3.1) hangs off both, its default route through vpg1 and, once that link is down,
+#             through vpg2: with `peer N down`, traffic to sim3 has to move to the peer that is left
 #   --underlay/--gate-peers: join an existing underlay bridge (for example a test cluster's node network, which uses
 #             the same 198.51.100.0/24) instead of making one, with no node namespace: the VPGs send floods to each
 #             gate peer (outer IP) given, as a VPG does to its registered gate peers
@@ -24,13 +30,14 @@ set -euo pipefail
 UNDERLAY=198.51.100
 NODE_OUTER=$UNDERLAY.2
 NODE_INNER=10.128.255.254
+VPG_SHARED=10.128.0.1
 DEVICE_PREFIX=9
 PORT=4789
 MTU=1450
 SIM_MTU=$MTU
 SERVER_NET=192.168.50
 
-usage() { sed -n '2,19p' "$0" >&2; exit 2; }
+usage() { sed -n '2,25p' "$0" >&2; exit 2; }
 
 ns() { echo "$PREFIX-$1"; }
 UL_NS="" UL_BRIDGE=br0 GATE_PEERS=$NODE_OUTER
@@ -83,6 +90,8 @@ add_vpg() {
   attach_underlay "$vpg" "$outer"
   # shellcheck disable=SC2086
   add_vxlan "$vpg" vx0 "$outer" "$inner" "$vni" ${GATE_PEERS//,/ }
+  # Every VPG peer answers ARP for the VPG's first address (the agent probes each peer for it by default).
+  [ "$inner" = "$VPG_SHARED" ] || ip -n "$(ns "$vpg")" addr add "$VPG_SHARED/32" dev vx0
   inns "$vpg" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.vx0.proxy_arp=1 net.ipv4.neigh.vx0.proxy_delay=0
   add_ns "$sim"
   ip -n "$(ns "$vpg")" link add "$sim" type veth peer name eth0 netns "$(ns "$sim")"
@@ -110,13 +119,56 @@ add_server() {
   done
 }
 
+# The two VPG peers as one VPG (see --ha).
+add_ha() {
+  local mac=02:56:50:47:00:01 i
+  add_ns sim3
+  inns sim3 sysctl -qw net.ipv4.conf.all.ignore_routes_with_linkdown=1
+  ip -n "$(ns sim3)" addr add 10.128.3.1/32 dev lo
+  for i in 1 2; do
+    ip -n "$(ns vpg$i)" link set vx0 address $mac
+    ip -n "$(ns vpg$i)" link add sim3 type veth peer name eth$i netns "$(ns sim3)"
+    ip -n "$(ns vpg$i)" link set sim3 mtu "$SIM_MTU" up
+    inns vpg$i sysctl -qw net.ipv4.conf.sim3.proxy_arp=1 net.ipv4.neigh.sim3.proxy_delay=0
+    ip -n "$(ns vpg$i)" route add 10.128.3.1/32 dev sim3
+    ip -n "$(ns sim3)" link set "eth$i" mtu "$SIM_MTU" up
+    ip -n "$(ns sim3)" route add default dev "eth$i" metric $((i * 10))
+  done
+  ip -n "$(ns vpg1)" link add core type veth peer name core netns "$(ns vpg2)"
+  for i in 1 2; do
+    ip -n "$(ns vpg$i)" link set core up
+    inns vpg$i sysctl -qw net.ipv4.conf.core.proxy_arp=1 net.ipv4.neigh.core.proxy_delay=0
+  done
+  ip -n "$(ns vpg1)" route add 10.128.2.1/32 dev core
+  ip -n "$(ns vpg2)" route add 10.128.1.1/32 dev core
+}
+
+# VPG peer N fails (every link down: underlay, overlay, SIMs, core) or comes back, with the routes that a link
+# taken down loses.
+peer_state() {
+  local i=$1 n; n=$(ns "vpg$1")
+  for link in $(ip -n "$n" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -v '^lo$'); do
+    ip -n "$n" link set "$link" "$2"
+  done
+  [ "$2" = up ] || return 0
+  ip -n "$n" route replace "10.128.$i.1/32" dev "sim$i"
+  if ip -n "$n" link show sim3 >/dev/null 2>&1; then
+    ip -n "$n" route replace 10.128.3.1/32 dev sim3
+    ip -n "$n" route replace "10.128.$((3 - i)).1/32" dev core   # the other peer's SIM
+  fi
+  if ip netns list | grep -q "^$(ns srv) "; then
+    ip -n "$n" route replace "$SERVER_NET.0/24" via "$NODE_INNER" dev vx0 onlink
+  fi
+}
+
 peers_for() { if [ "$1" = 2 ]; then echo "$UNDERLAY.1 $UNDERLAY.3"; else echo "$UNDERLAY.1"; fi; }
 
 up() {
-  local vpgs=1 node_vxlan="" spoofer="" vni=10 server=""
+  local vpgs=1 node_vxlan="" spoofer="" vni=10 server="" ha=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --vpgs) vpgs=$2; shift 2 ;;
+      --ha) ha=1; shift ;;
       --node-vxlan) node_vxlan=$2; shift 2 ;;
       --spoofer) spoofer=1; shift ;;
       --vni) vni=$2; shift 2 ;;
@@ -127,6 +179,9 @@ up() {
       *) usage ;;
     esac
   done
+  if [ -n "$ha" ] && [ "$vpgs" != 2 ]; then
+    echo "lab.sh: --ha needs --vpgs 2" >&2; exit 2
+  fi
   if [ -n "$UL_NS" ] && { [ -n "$node_vxlan" ] || [ -n "$server" ]; }; then
     echo "lab.sh: --node-vxlan and --server need the lab's own node (not with --underlay)" >&2; exit 2
   fi
@@ -144,6 +199,7 @@ up() {
   if [ "$vpgs" = 2 ]; then
     add_vpg 2 "$UNDERLAY.3" 10.128.0.2 10.128.2.1 "$vni"
   fi
+  [ -z "$ha" ] || add_ha
   if [ -n "$spoofer" ]; then
     # Not a VPG peer: sends well-formed VXLAN with the right VNI, which the agent must refuse.
     add_ns spoofer
@@ -200,6 +256,7 @@ cmd=$1 PREFIX=$2; shift 2
 case "$cmd" in
   up) [ "$(id -u)" = 0 ] || { echo "lab.sh: needs root (network namespaces)" >&2; exit 1; }; up "$@" ;;
   down) down ;;
+  peer) [ $# -eq 2 ] && [[ "$2" =~ ^(up|down)$ ]] || usage; peer_state "$1" "$2" ;;
   exec) [ $# -ge 2 ] || usage; role=$1; shift; inns "$role" "$@" ;;
   agent-config) agent_config "$@" ;;
   *) usage ;;

@@ -1,11 +1,18 @@
 package dev.simgate.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,6 +50,32 @@ class HttpEndpointsTest {
           "simgate_operator_reconciliations_total{controller=\"gatepeer\",result=\"success\"} 1.0",
           "simgate_operator_reconciliations_total{controller=\"gatepeer\",result=\"error\"} 1.0",
           "simgate_operator_reconcile_duration_seconds_count{controller=\"gatepeer\"} 2");
+    }
+  }
+
+  @Test
+  void clientsThatSendHalfARequestHoldNobodyElseAndAreCutOff() throws Exception {
+    List<Socket> slow = new ArrayList<>();
+    try (HttpEndpoints http = new HttpEndpoints(0, () -> true, () -> true, new PrometheusRegistry());
+        HttpClient client = HttpClient.newHttpClient()) {
+      for (int i = 0; i < 8; i++) {
+        Socket socket = new Socket("127.0.0.1", http.port());
+        slow.add(socket);
+        socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: op\r\n".getBytes(StandardCharsets.US_ASCII));
+      }
+      HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port()
+          + "/healthz")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).as("answered while 8 clients hold half a request").isEqualTo(200);
+      InputStream in = slow.getFirst().getInputStream();
+      slow.getFirst().setSoTimeout(60_000);
+      await().atMost(Duration.ofSeconds(40)).until(() -> in.read() == -1);
+      HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port()
+          + "/metrics")).POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(post.statusCode()).isEqualTo(405);
+    } finally {
+      for (Socket socket : slow) {
+        socket.close();
+      }
     }
   }
 

@@ -109,17 +109,56 @@ public final class AgentConfigParser {
     ObjectNode admin = top.has(Keys.ADMIN) ? object(top.get(Keys.ADMIN), Keys.ADMIN) : YAML.createObjectNode();
     rejectUnknown(admin, Keys.ADMIN_KEYS, "admin.");
     Settings.Admin listen = admin.has(Keys.LISTEN)
-        ? listen(text(admin.get(Keys.LISTEN), "admin.listen"))
+        ? listen(text(admin.get(Keys.LISTEN), "admin.listen"), "admin.listen")
         : Settings.DEFAULT_ADMIN;
+    Settings.Admin metricsListen = admin.has(Keys.METRICS_LISTEN)
+        ? listen(text(admin.get(Keys.METRICS_LISTEN), "admin.metricsListen"), "admin.metricsListen")
+        : null;
+    if (listen.equals(metricsListen)) {
+      throw new ConfigException("admin.metricsListen: must differ from admin.listen (" + listen + ")");
+    }
     int ageing = integer(top, Keys.MAC_AGEING_SECONDS, Keys.MAC_AGEING_SECONDS,
         (int) Settings.DEFAULT_MAC_AGEING.toSeconds(), 1, 86_400);
     int busyPoll = integer(top, Keys.BUSY_POLL_MICROS, Keys.BUSY_POLL_MICROS, 0, 0, Settings.MAX_BUSY_POLL_MICROS);
     boolean mssClamp = bool(top, Keys.MSS_CLAMP, Settings.DEFAULT_MSS_CLAMP);
     boolean masquerade = bool(top, Keys.MASQUERADE, Settings.DEFAULT_MASQUERADE);
+    Settings.Probe probe = probe(top.get(Keys.PROBE), inner);
 
     Settings settings = new Settings(vni, port, peers, name, mtu, routes, listen, Duration.ofSeconds(ageing),
-        Duration.ofNanos(busyPoll * 1000L), mssClamp, masquerade);
+        Duration.ofNanos(busyPoll * 1000L), mssClamp, masquerade, probe, metricsListen);
     return new AgentConfig(settings, new NodeAddresses(local, inner));
+  }
+
+  /** {@code probe}: every key optional; the address must be another host of the device subnet than this node. */
+  private static Settings.Probe probe(JsonNode node, Cidr inner) throws ConfigException {
+    Settings.Probe probe = node == null || node.isNull() ? Settings.Probe.DEFAULT : probeKeys(node, inner);
+    Ipv4 asked = probe.address() == null ? inner.firstHost() : probe.address();
+    if (probe.kind() != Settings.Probe.Kind.NONE && inner.address().equals(asked)) {
+      throw new ConfigException("probe.address: '" + asked + "' is this node's own inner address"
+          + (probe.address() == null ? " (the default, the device subnet's first host): set probe.address" : ""));
+    }
+    return probe;
+  }
+
+  private static Settings.Probe probeKeys(JsonNode node, Cidr inner) throws ConfigException {
+    ObjectNode probe = object(node, Keys.PROBE);
+    rejectUnknown(probe, Keys.PROBE_KEYS, "probe.");
+    Settings.Probe.Kind kind = Settings.Probe.Kind.ARP;
+    if (probe.has(Keys.KIND)) {
+      String text = text(probe.get(Keys.KIND), "probe.kind");
+      kind = java.util.Arrays.stream(Settings.Probe.Kind.values()).filter(k -> k.label().equals(text)).findFirst()
+          .orElseThrow(() -> new ConfigException("probe.kind: '" + text + "' is not one of [arp, none]"));
+    }
+    Ipv4 address = probe.has(Keys.ADDRESS) ? address(probe.get(Keys.ADDRESS), "probe.address") : null;
+    if (address != null && !inner.network().contains(address)) {
+      throw new ConfigException("probe.address: '" + address + "' is not in the device subnet " + inner.network()
+          + " (ARP reaches only the overlay's own addresses)");
+    }
+    int interval = integer(probe, Keys.INTERVAL_MILLIS, "probe.intervalMillis",
+        (int) Settings.Probe.DEFAULT_INTERVAL.toMillis(), 10, 60_000);
+    int threshold = integer(probe, Keys.FAILURE_THRESHOLD, "probe.failureThreshold",
+        Settings.Probe.DEFAULT_FAILURE_THRESHOLD, 1, 100);
+    return new Settings.Probe(kind, address, Duration.ofMillis(interval), threshold);
   }
 
   private static List<Ipv4> vpgPeers(JsonNode node, Ipv4 local) throws ConfigException {
@@ -167,12 +206,12 @@ public final class AgentConfigParser {
     return routes;
   }
 
-  private static Settings.Admin listen(String value) throws ConfigException {
+  private static Settings.Admin listen(String value, String key) throws ConfigException {
     var m = HOST_PORT.matcher(value);
     boolean valid = m.matches() && Ipv4.isValid(m.group(1));
     int port = valid ? Integer.parseInt(m.group(2)) : -1;
     if (port < 1 || port > 65535) {
-      throw new ConfigException("admin.listen: '" + value + "' is not an IPv4 host:port (e.g. 127.0.0.1:9464)");
+      throw new ConfigException(key + ": '" + value + "' is not an IPv4 host:port (e.g. 127.0.0.1:9464)");
     }
     return new Settings.Admin(m.group(1), port);
   }

@@ -13,7 +13,7 @@ import java.util.Map;
  * text (an unchanged GatePeer never rewrites its ConfigMap). What identifies the tunnel ({@code vni}, {@code port},
  * {@code peers}, {@code interface.name}, {@code routes}, {@code admin}) is always written, so a file reads on its
  * own; tuning keys ({@code interface.mtu}, {@code macAgeingSeconds}, {@code busyPollMicros}, {@code mssClamp},
- * {@code masquerade}) only where they differ from the agent's default. Parsing what was written gives the same
+ * {@code masquerade}, {@code probe}, {@code admin.metricsListen}) only where they differ from the agent's default. Parsing what was written gives the same
  * records back.
  */
 public final class AgentConfigWriter {
@@ -77,7 +77,10 @@ public final class AgentConfigWriter {
     }
     ArrayNode routes = root.putArray(Keys.ROUTES);
     s.routes().forEach(route -> routes.add(route.toString()));
-    root.putObject(Keys.ADMIN).put(Keys.LISTEN, s.admin().toString());
+    ObjectNode admin = root.putObject(Keys.ADMIN).put(Keys.LISTEN, s.admin().toString());
+    if (s.metricsListen() != null) {
+      admin.put(Keys.METRICS_LISTEN, s.metricsListen().toString());
+    }
     if (!s.macAgeing().equals(Settings.DEFAULT_MAC_AGEING)) {
       root.put(Keys.MAC_AGEING_SECONDS, s.macAgeing().toSeconds());
     }
@@ -90,6 +93,28 @@ public final class AgentConfigWriter {
     if (s.masquerade() != Settings.DEFAULT_MASQUERADE) {
       root.put(Keys.MASQUERADE, s.masquerade());
     }
+    if (!s.probe().equals(Settings.Probe.DEFAULT)) {
+      root.set(Keys.PROBE, probe(s.probe()));
+    }
     return root;
+  }
+
+  /** The probe's keys that differ from the defaults. */
+  private static ObjectNode probe(Settings.Probe probe) {
+    ObjectNode node = YAML.createObjectNode();
+    Settings.Probe defaults = Settings.Probe.DEFAULT;
+    if (probe.kind() != defaults.kind()) {
+      node.put(Keys.KIND, probe.kind().label());
+    }
+    if (probe.address() != null) {
+      node.put(Keys.ADDRESS, probe.address().toString());
+    }
+    if (!probe.interval().equals(defaults.interval())) {
+      node.put(Keys.INTERVAL_MILLIS, probe.interval().toMillis());
+    }
+    if (probe.failureThreshold() != defaults.failureThreshold()) {
+      node.put(Keys.FAILURE_THRESHOLD, probe.failureThreshold());
+    }
+    return node;
   }
 }

@@ -20,11 +20,17 @@ final class Keys {
   static final String BUSY_POLL_MICROS = "busyPollMicros";
   static final String MSS_CLAMP = "mssClamp";
   static final String MASQUERADE = "masquerade";
+  static final String METRICS_LISTEN = "metricsListen";
+  static final String PROBE = "probe";
+  static final String KIND = "kind";
+  static final String INTERVAL_MILLIS = "intervalMillis";
+  static final String FAILURE_THRESHOLD = "failureThreshold";
 
   static final Set<String> TOP = Set.of(VNI, PORT, LOCAL_ADDRESS, PEERS, INTERFACE, ROUTES, ADMIN, NODES,
-      MAC_AGEING_SECONDS, BUSY_POLL_MICROS, MSS_CLAMP, MASQUERADE);
+      MAC_AGEING_SECONDS, BUSY_POLL_MICROS, MSS_CLAMP, MASQUERADE, PROBE);
   static final Set<String> INTERFACE_KEYS = Set.of(NAME, ADDRESS, MTU);
-  static final Set<String> ADMIN_KEYS = Set.of(LISTEN);
+  static final Set<String> ADMIN_KEYS = Set.of(LISTEN, METRICS_LISTEN);
+  static final Set<String> PROBE_KEYS = Set.of(KIND, ADDRESS, INTERVAL_MILLIS, FAILURE_THRESHOLD);
   static final Set<String> NODE_KEYS = Set.of(LOCAL_ADDRESS, ADDRESS);
 
   private Keys() {}

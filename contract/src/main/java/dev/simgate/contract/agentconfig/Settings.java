@@ -24,6 +24,9 @@ import java.util.List;
  *     interface's MTU carries (nftables)
  * @param masquerade whether traffic forwarded into the interface from other sources leaves with the interface's
  *     inner address (nftables), so the VPG needs no route back to them
+ * @param probe how each VPG peer is checked ({@code probe}): what makes a peer up or down, and the agent ready
+ * @param metricsListen a second admin endpoint with only {@code /metrics} and {@code /status}, for a metrics scraper
+ *     and the operator (key {@code admin.metricsListen}); null: none
  */
 public record Settings(
     int vni,
@@ -36,7 +39,9 @@ public record Settings(
     Duration macAgeing,
     Duration busyPoll,
     boolean mssClamp,
-    boolean masquerade) {
+    boolean masquerade,
+    Probe probe,
+    Admin metricsListen) {
 
   public static final int DEFAULT_PORT = 4789;
   public static final int DEFAULT_VNI = 10;
@@ -59,44 +64,97 @@ public record Settings(
     }
   }
 
+  /**
+   * How the agent checks that it can reach each VPG peer: every {@code interval} it sends each peer, and that peer
+   * only, an ARP request for {@code address} (an inner address the VPG answers for); a peer that leaves
+   * {@code failureThreshold} probes in a row unanswered is down, and one that answers again is up.
+   *
+   * @param address the inner IPv4 address asked for; null: the device subnet's first host address (see
+   *     {@link AgentConfig#probeAddress()})
+   */
+  public record Probe(Kind kind, Ipv4 address, Duration interval, int failureThreshold) {
+    public static final Duration DEFAULT_INTERVAL = Duration.ofMillis(100);
+    public static final int DEFAULT_FAILURE_THRESHOLD = 3;
+    public static final Probe DEFAULT = new Probe(Kind.ARP, null, DEFAULT_INTERVAL, DEFAULT_FAILURE_THRESHOLD);
+
+    /** What a probe is: a second kind (ICMP echo to an inner address) would be another value. */
+    public enum Kind {
+      /** An ARP request for the probe address, sent to one VPG peer. */
+      ARP,
+      /** No probing: every VPG peer counts as up, and the agent is ready once its interface is. */
+      NONE;
+
+      public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+      }
+    }
+
+    public Probe withAddress(Ipv4 value) {
+      return new Probe(kind, value, interval, failureThreshold);
+    }
+  }
+
   public Settings {
     vpgPeers = List.copyOf(vpgPeers);
     routes = List.copyOf(routes);
+    probe = probe == null ? Probe.DEFAULT : probe;
+  }
+
+  /** Every key but the probe and the metrics endpoint, which take their defaults. */
+  public Settings(int vni, int port, List<Ipv4> vpgPeers, String interfaceName, int mtu, List<Cidr> routes, Admin admin,
+      Duration macAgeing, Duration busyPoll, boolean mssClamp, boolean masquerade) {
+    this(vni, port, vpgPeers, interfaceName, mtu, routes, admin, macAgeing, busyPoll, mssClamp, masquerade,
+        Probe.DEFAULT, null);
   }
 
   /** The defaults of every optional key, with these VPG peers. */
   public static Settings defaults(List<Ipv4> vpgPeers) {
     return new Settings(DEFAULT_VNI, DEFAULT_PORT, vpgPeers, DEFAULT_INTERFACE, DEFAULT_MTU, List.of(), DEFAULT_ADMIN,
-        DEFAULT_MAC_AGEING, Duration.ZERO, DEFAULT_MSS_CLAMP, DEFAULT_MASQUERADE);
+        DEFAULT_MAC_AGEING, Duration.ZERO, DEFAULT_MSS_CLAMP, DEFAULT_MASQUERADE, Probe.DEFAULT, null);
   }
 
   public Settings withVni(int value) {
     return new Settings(value, port, vpgPeers, interfaceName, mtu, routes, admin, macAgeing, busyPoll, mssClamp,
-        masquerade);
+        masquerade, probe, metricsListen);
   }
 
   public Settings withVpgPeers(List<Ipv4> value) {
     return new Settings(vni, port, value, interfaceName, mtu, routes, admin, macAgeing, busyPoll, mssClamp,
-        masquerade);
+        masquerade, probe, metricsListen);
   }
 
   public Settings withMtu(int value) {
     return new Settings(vni, port, vpgPeers, interfaceName, value, routes, admin, macAgeing, busyPoll, mssClamp,
-        masquerade);
+        masquerade, probe, metricsListen);
   }
 
   public Settings withRoutes(List<Cidr> value) {
     return new Settings(vni, port, vpgPeers, interfaceName, mtu, value, admin, macAgeing, busyPoll, mssClamp,
-        masquerade);
+        masquerade, probe, metricsListen);
   }
 
   public Settings withMssClamp(boolean value) {
     return new Settings(vni, port, vpgPeers, interfaceName, mtu, routes, admin, macAgeing, busyPoll, value,
-        masquerade);
+        masquerade, probe, metricsListen);
   }
 
   public Settings withMasquerade(boolean value) {
     return new Settings(vni, port, vpgPeers, interfaceName, mtu, routes, admin, macAgeing, busyPoll, mssClamp,
-        value);
+        value, probe, metricsListen);
+  }
+
+  public Settings withProbe(Probe value) {
+    return new Settings(vni, port, vpgPeers, interfaceName, mtu, routes, admin, macAgeing, busyPoll, mssClamp,
+        masquerade, value, metricsListen);
+  }
+
+  public Settings withAdmin(Admin value, Admin metrics) {
+    return new Settings(vni, port, vpgPeers, interfaceName, mtu, routes, value, macAgeing, busyPoll, mssClamp,
+        masquerade, probe, metrics);
+  }
+
+  public Settings withInterfaceName(String value) {
+    return new Settings(vni, port, vpgPeers, value, mtu, routes, admin, macAgeing, busyPoll, mssClamp, masquerade,
+        probe, metricsListen);
   }
 }

@@ -45,6 +45,36 @@ class AgentConfigParserTest {
     assertThat(config.settings().masquerade()).as("no NAT by default, as gate_init_vxlan.sh").isFalse();
     assertThat(AgentConfigParser.parse(STANDALONE + "masquerade: true\n", null).settings().masquerade()).isTrue();
     assertThat(AgentConfigParser.parse(STANDALONE + "busyPollMicros: 5000\n", null).settings().busyPoll()).isEqualTo(Duration.ofMillis(5));
+    assertThat(config.settings().metricsListen()).as("no second admin endpoint by default").isNull();
+  }
+
+  @Test
+  void probesEveryVpgPeerByArpForTheDeviceSubnetsFirstHostUnlessToldOtherwise() throws Exception {
+    AgentConfig defaults = AgentConfigParser.parse(STANDALONE, null);
+    assertThat(defaults.settings().probe()).isEqualTo(Settings.Probe.DEFAULT);
+    assertThat(defaults.settings().probe().kind()).isEqualTo(Settings.Probe.Kind.ARP);
+    assertThat(defaults.settings().probe().interval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(defaults.settings().probe().failureThreshold()).isEqualTo(3);
+    assertThat(defaults.probeAddress()).isEqualTo(Ipv4.parse("10.128.0.1"));
+
+    AgentConfig tuned = AgentConfigParser.parse(STANDALONE
+        + "probe: {kind: none, address: 10.128.3.17, intervalMillis: 250, failureThreshold: 2}\n", null);
+    assertThat(tuned.settings().probe()).isEqualTo(
+        new Settings.Probe(Settings.Probe.Kind.NONE, Ipv4.parse("10.128.3.17"), Duration.ofMillis(250), 2));
+    assertThat(tuned.probeAddress()).isEqualTo(Ipv4.parse("10.128.3.17"));
+
+    assertThatThrownBy(() -> AgentConfigParser.parse(STANDALONE.replace("10.128.255.254/9", "10.128.0.1/9"), null))
+        .as("the default would probe this node itself")
+        .hasMessage("probe.address: '10.128.0.1' is this node's own inner address (the default, the device subnet's"
+            + " first host): set probe.address");
+  }
+
+  @Test
+  void readsASecondAdminEndpointForMetrics() throws Exception {
+    AgentConfig config = AgentConfigParser.parse(STANDALONE.replace("listen: 127.0.0.1:9464",
+        "{listen: 127.0.0.1:9464, metricsListen: 0.0.0.0:9465}").replace("admin:\n  {", "admin: {"), null);
+    assertThat(config.settings().admin()).isEqualTo(new Settings.Admin("127.0.0.1", 9464));
+    assertThat(config.settings().metricsListen()).isEqualTo(new Settings.Admin("0.0.0.0", 9465));
   }
 
   @Test
@@ -105,11 +135,19 @@ class AgentConfigParserTest {
       routes[0]: '10.1.2.3/8' has host bits set (did you mean 10.0.0.0/8?) | routes: [10.1.2.3/8]
       admin.listen: 'localhost' is not an IPv4 host:port (e.g. 127.0.0.1:9464) | admin: {listen: localhost}
       interface.colour: unknown key (known: [address, mtu, name]) | interface: {address: 10.128.255.254/9, colour: blue}
-      peer: unknown key (known: [admin, busyPollMicros, interface, localAddress, macAgeingSeconds, masquerade, mssClamp, nodes, peers, port, routes, vni]) | peer: 198.51.100.1
+      peer: unknown key (known: [admin, busyPollMicros, interface, localAddress, macAgeingSeconds, masquerade, mssClamp, nodes, peers, port, probe, routes, vni]) | peer: 198.51.100.1
       busyPollMicros: 100001 is out of range 0..100000         | busyPollMicros: 100001
       busyPollMicros: -1 is out of range 0..100000             | busyPollMicros: -1
       mssClamp: 'yes please' is not true or false              | mssClamp: yes please
       masquerade: 1 is not true or false                       | masquerade: 1
+      probe.kind: 'icmp' is not one of [arp, none]             | probe: {kind: icmp}
+      probe.address: '192.0.2.1' is not in the device subnet 10.128.0.0/9 (ARP reaches only the overlay's own addresses) | probe: {address: 192.0.2.1}
+      probe.address: '10.128.255.254' is this node's own inner address | probe: {address: 10.128.255.254}
+      probe.intervalMillis: 5 is out of range 10..60000         | probe: {intervalMillis: 5}
+      probe.failureThreshold: 0 is out of range 1..100         | probe: {failureThreshold: 0}
+      probe.timeout: unknown key (known: [address, failureThreshold, intervalMillis, kind]) | probe: {timeout: 1}
+      admin.metricsListen: ':9465' is not an IPv4 host:port (e.g. 127.0.0.1:9464) | admin: {listen: 127.0.0.1:9464, metricsListen: ':9465'}
+      admin.metricsListen: must differ from admin.listen (127.0.0.1:9464) | admin: {listen: 127.0.0.1:9464, metricsListen: 127.0.0.1:9464}
       """)
   void namesTheBadKey(String message, String override) {
     assertThatThrownBy(() -> AgentConfigParser.parse(withOverride(override), null)).hasMessage(message);

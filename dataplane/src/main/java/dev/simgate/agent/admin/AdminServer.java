@@ -1,6 +1,7 @@
 package dev.simgate.agent.admin;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -9,56 +10,130 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** {@code /healthz}, {@code /readyz} and {@code /metrics} on the JDK's HTTP server, one thread. */
+/**
+ * The agent's HTTP endpoints on the JDK's server, hardened ({@link HttpLimits}): every connection gets its own
+ * virtual thread, so one slow or idle client holds nobody else; connections per listener are capped; a request must
+ * arrive whole within seconds and its headers are small; anything but GET is refused.
+ *
+ * <p>Two listeners, so that whoever can reach the second cannot starve the first: {@code admin.listen}
+ * (default 127.0.0.1:9464) serves {@code /healthz}, {@code /readyz}, {@code /metrics} and {@code /status} to the
+ * kubelet's probes and local tools; {@code admin.metricsListen}, when set, serves only {@code /metrics} and
+ * {@code /status} (read-only, for a scraper and the operator).
+ */
 public final class AdminServer implements AutoCloseable {
-  private final HttpServer server;
-  private final ExecutorService executor;
+  static {
+    HttpLimits.apply();
+  }
+
+  private final List<HttpServer> servers = new ArrayList<>();
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+  /** What the endpoints answer with; each is called on a request's own thread and may block briefly. */
+  public interface Content {
+    Health live();
+
+    Health ready();
+
+    AgentMetrics.Sample sample();
+
+    /** The agent's state as JSON (for the operator), from a sample. */
+    byte[] status(AgentMetrics.Sample sample);
+  }
 
   /**
-   * @param live whether the event loop still answers
-   * @param ready whether the interface is up with its address and the socket is bound
-   * @param metrics one scrape's sample (taken on the event loop)
+   * @param listen probes and everything else
+   * @param metricsListen metrics and status only; null: none
    */
-  public AdminServer(InetSocketAddress listen, BooleanSupplier live, BooleanSupplier ready,
-      Supplier<AgentMetrics.Sample> metrics) throws IOException {
-    server = HttpServer.create(listen, 16);
-    executor = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("admin-http").daemon().factory());
+  public AdminServer(InetSocketAddress listen, InetSocketAddress metricsListen, Content content) throws IOException {
+    try {
+      HttpServer probes = start(listen);
+      probes.createContext("/healthz", get(exchange -> health(exchange, content.live())));
+      probes.createContext("/readyz", get(exchange -> health(exchange, content.ready())));
+      serveReadOnly(probes, content);
+      if (metricsListen != null) {
+        serveReadOnly(start(metricsListen), content);
+      }
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private HttpServer start(InetSocketAddress address) throws IOException {
+    HttpServer server = HttpServer.create(address, HttpLimits.BACKLOG);
     server.setExecutor(executor);
-    var writer = PrometheusTextFormatWriter.create();
-    server.createContext("/healthz", exchange -> status(exchange, live.getAsBoolean(), "ok\n", "event loop stuck\n"));
-    server.createContext("/readyz", exchange -> status(exchange, ready.getAsBoolean(), "ready\n", "not ready\n"));
-    server.createContext("/metrics", exchange -> {
-      var body = new ByteArrayOutputStream();
-      writer.write(body, AgentMetrics.snapshots(metrics.get()), EscapingScheme.ALLOW_UTF8);
-      respond(exchange, 200, writer.getContentType(), body.toByteArray());
-    });
+    servers.add(server);
     server.start();
+    return server;
+  }
+
+  private static void serveReadOnly(HttpServer server, Content content) {
+    var writer = PrometheusTextFormatWriter.create();
+    server.createContext("/metrics", get(exchange -> {
+      var body = new ByteArrayOutputStream();
+      writer.write(body, AgentMetrics.snapshots(content.sample()), EscapingScheme.ALLOW_UTF8);
+      respond(exchange, 200, writer.getContentType(), body.toByteArray());
+    }));
+    server.createContext("/status", get(exchange ->
+        respond(exchange, 200, "application/json", content.status(content.sample()))));
+  }
+
+  /** The bound addresses, the probes' first. */
+  public List<InetSocketAddress> addresses() {
+    return servers.stream().map(HttpServer::getAddress).toList();
   }
 
   public InetSocketAddress address() {
-    return server.getAddress();
+    return servers.getFirst().getAddress();
   }
 
-  private static void status(HttpExchange exchange, boolean ok, String yes, String no) throws IOException {
-    respond(exchange, ok ? 200 : 503, "text/plain; charset=utf-8", (ok ? yes : no).getBytes(StandardCharsets.UTF_8));
+  /** GET (and HEAD) only, exact paths only: nothing here takes input. */
+  private static HttpHandler get(HttpHandler handler) {
+    return exchange -> {
+      try (exchange) {
+        String method = exchange.getRequestMethod();
+        if (!exchange.getRequestURI().getPath().equals(exchange.getHttpContext().getPath())) {
+          respond(exchange, 404, "text/plain; charset=utf-8", "not found\n".getBytes(StandardCharsets.UTF_8));
+        } else if (!method.equals("GET") && !method.equals("HEAD")) {
+          exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+          respond(exchange, 405, "text/plain; charset=utf-8", "GET only\n".getBytes(StandardCharsets.UTF_8));
+        } else {
+          handler.handle(exchange);
+        }
+      } catch (RuntimeException e) {
+        // e.g. the event loop did not answer a scrape: the client sees the connection close
+      }
+    };
+  }
+
+  private static void health(HttpExchange exchange, Health health) throws IOException {
+    respond(exchange, health.ok() ? 200 : 503, "text/plain; charset=utf-8",
+        ((health.ok() ? "ok: " : "not ready: ") + health.reason() + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   private static void respond(HttpExchange exchange, int code, String type, byte[] body) throws IOException {
     exchange.getResponseHeaders().set("Content-Type", type);
-    exchange.sendResponseHeaders(code, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
+    boolean head = exchange.getRequestMethod().equals("HEAD");
+    exchange.sendResponseHeaders(code, head ? -1 : body.length);
+    if (!head) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
     }
   }
 
+  /** Stops listening at once (the sockets are free when this returns). */
   @Override
   public void close() {
-    server.stop(0);
+    for (HttpServer server : servers) {
+      server.stop(0);
+    }
     executor.shutdownNow();
   }
 }

@@ -2,24 +2,35 @@ package dev.simgate.agent.admin;
 
 import dev.simgate.agent.forward.DropReason;
 import dev.simgate.agent.forward.Stats;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.Map;
 import java.util.function.ToLongFunction;
 
 /**
  * Turns one scrape-time copy of the agent's counters into Prometheus snapshots. Label values are
- * bounded: {@code peer} is a configured VPG peer's outer IP, {@code reason} a {@link DropReason}, {@code result}
- * applied|rejected.
+ * bounded: {@code peer} is a configured VPG peer's outer IP (at most 16), {@code reason} a {@link DropReason},
+ * {@code result} applied|rejected, {@code state} up|down; the RTT histogram has fixed buckets.
  */
 public final class AgentMetrics {
 
-  /** Everything exported, read at scrape time. */
+  /**
+   * Everything exported, read at scrape time.
+   *
+   * @param kernelDrops VXLAN datagrams the kernel dropped before the socket, by reason (nftables counters)
+   */
   public record Sample(Stats stats, long eventLoopAllocatedBytes, long reloadsApplied, long reloadsRejected,
-      boolean ready) {}
+      Health readiness, Map<String, Long> kernelDrops) {
+    public boolean ready() {
+      return readiness.ok();
+    }
+  }
 
   private AgentMetrics() {}
 
@@ -30,6 +41,8 @@ public final class AgentMetrics {
     for (DropReason reason : DropReason.values()) {
       drops.dataPoint(counter(stats.drops().get(reason), Labels.of("reason", reason.label())));
     }
+    // The first lock is in the kernel (nftables, before the socket): same metric, its own reasons.
+    sample.kernelDrops().forEach((reason, count) -> drops.dataPoint(counter(count, Labels.of("reason", reason))));
     var reloads = CounterSnapshot.builder().name("simgate_config_reloads")
         .help("Config file changes seen, by result")
         .dataPoint(counter(sample.reloadsApplied(), Labels.of("result", "applied")))
@@ -56,8 +69,49 @@ public final class AgentMetrics {
             .help("Bytes allocated by the event-loop thread (packet path and scrapes)")
             .dataPoint(counter(sample.eventLoopAllocatedBytes(), Labels.EMPTY)).build(),
         gauge("simgate_mac_table_entries", "Learned inner MAC to VPG peer entries", stats.macEntries()),
-        gauge("simgate_ready", "1 when the interface is up with its address and the socket is bound",
-            sample.ready() ? 1 : 0));
+        gauge("simgate_ready", "1 when ready: the config in force, the interface up and a VPG peer answering",
+            sample.ready() ? 1 : 0),
+        perVpgPeerGauge(stats, "simgate_peer_up", "1 while the VPG peer answers its probes, else 0 (pending or down)",
+            peer -> "up".equals(peer.state()) ? 1 : 0),
+        transitions(stats),
+        perVpgPeer(stats, "simgate_peer_probes_sent", "Probes sent to a VPG peer", Stats.VpgPeerStats::probesSent),
+        perVpgPeer(stats, "simgate_peer_probe_replies", "Probe answers credited to a VPG peer",
+            Stats.VpgPeerStats::probeReplies),
+        rtt(stats));
+  }
+
+  /** How often each VPG peer went up and down. */
+  private static CounterSnapshot transitions(Stats stats) {
+    var builder = CounterSnapshot.builder().name("simgate_peer_transitions")
+        .help("VPG peer state changes, by the state entered (up: answers again, down: missed failureThreshold probes)");
+    for (Stats.VpgPeerStats peer : stats.vpgPeers()) {
+      builder.dataPoint(counter(peer.wentUp(), Labels.of("peer", peer.address(), "state", "up")));
+      builder.dataPoint(counter(peer.wentDown(), Labels.of("peer", peer.address(), "state", "down")));
+    }
+    return builder.build();
+  }
+
+  /** Probe round-trip times per VPG peer, in fixed buckets. */
+  private static HistogramSnapshot rtt(Stats stats) {
+    var builder = HistogramSnapshot.builder().name("simgate_peer_probe_rtt_seconds")
+        .help("Round-trip time of answered probes, per VPG peer");
+    double[] bounds = Stats.VpgPeerStats.rttBounds();
+    for (Stats.VpgPeerStats peer : stats.vpgPeers()) {
+      builder.dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
+          .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, peer.rttCounts()))
+          .sum(peer.rttSumSeconds()).labels(Labels.of("peer", peer.address())).build());
+    }
+    return builder.build();
+  }
+
+  private static GaugeSnapshot perVpgPeerGauge(Stats stats, String name, String help,
+      java.util.function.ToDoubleFunction<Stats.VpgPeerStats> value) {
+    var builder = GaugeSnapshot.builder().name(name).help(help);
+    for (Stats.VpgPeerStats peer : stats.vpgPeers()) {
+      builder.dataPoint(GaugeDataPointSnapshot.builder().value(value.applyAsDouble(peer))
+          .labels(Labels.of("peer", peer.address())).build());
+    }
+    return builder.build();
   }
 
   /** When each VPG peer was last heard from: alert on a VPG peer that went silent (absent until it sends once). */

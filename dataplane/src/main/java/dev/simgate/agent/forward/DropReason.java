@@ -12,6 +12,11 @@ public enum DropReason {
   MALFORMED,
   /** A frame from a peer whose source MAC is the TAP's own: it went round a loop. */
   LOOP,
+  /**
+   * A frame from a peer that is neither IPv4 nor ARP (IPv6 with its router advertisements, VLAN tags, any other
+   * EtherType): the device subnet is IPv4, and nothing else from the tunnel reaches the host.
+   */
+  UNSUPPORTED_ETHERTYPE,
   /** The kernel refused a frame written to the TAP. */
   TAP_WRITE_FAILED,
   /** The socket's send buffer was full (EAGAIN): dropped rather than blocking the event loop. */

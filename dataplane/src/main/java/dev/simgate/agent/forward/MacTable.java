@@ -5,22 +5,36 @@ import java.util.Arrays;
 /**
  * Learned inner MAC → VPG peer index, with ageing; owned by the event loop (not thread-safe).
  *
- * <p>Open addressing with linear probing over primitive arrays, so learning and lookup never
- * allocate. Deletion uses backward shifting, so there are no tombstones. When the table is full,
- * expired entries are swept; if it is still full, new MACs are not learned (their frames are
- * flooded, which is correct, only less efficient).
+ * <p>Open addressing with linear probing over primitive arrays sized once, so learning and lookup
+ * never allocate and memory is bounded (16,384 entries: 32,768 slots of 21 bytes, about 690 KiB).
+ * Deletion uses backward shifting, so there are no tombstones.
+ *
+ * <p>When the table is full a new MAC takes the place of an old one, chosen by a clock hand that
+ * sweeps the slots: an expired entry goes at once; an entry used since the hand last passed
+ * (learned again or looked up) loses that mark and stays; an unused one goes. So a flood of new
+ * source MACs, each seen once, evicts its own kind while the MACs that carry traffic stay, and an
+ * insertion looks at no more than {@link #EVICTION_STEPS} slots (O(1)); when none of those can go,
+ * the new MAC is not learned and its frames flood, which is correct, only less efficient.
  */
 public final class MacTable {
   private static final long EMPTY = 0L;
   public static final int NO_PEER = -1;
+  /** Slots the clock hand looks at, at most, to make room for one new MAC. */
+  static final int EVICTION_STEPS = 64;
 
   private final long[] macs;
   private final int[] peers;
   private final long[] lastSeen;
+  /** Used since the clock hand last passed (learned again or looked up). */
+  private final boolean[] used;
   private final int mask;
   private final int maxEntries;
   private long ageingNanos;
   private int size;
+  private int hand;
+  /** Slots the clock hand has looked at: what a full table costs. */
+  private long evictionSteps;
+  private long evictions;
 
   /**
    * @param maxEntries entries kept at most (the arrays hold twice as many slots)
@@ -31,6 +45,7 @@ public final class MacTable {
     this.macs = new long[slots];
     this.peers = new int[slots];
     this.lastSeen = new long[slots];
+    this.used = new boolean[slots];
     this.mask = slots - 1;
     this.maxEntries = maxEntries;
     this.ageingNanos = ageingNanos;
@@ -42,11 +57,11 @@ public final class MacTable {
     if (macs[slot] == mac) {
       peers[slot] = peer;
       lastSeen[slot] = now;
+      used[slot] = true;
       return;
     }
     if (size >= maxEntries) {
-      sweep(now);
-      if (size >= maxEntries) {
+      if (!evictOne(now)) {
         return;
       }
       slot = find(mac);
@@ -54,7 +69,37 @@ public final class MacTable {
     macs[slot] = mac;
     peers[slot] = peer;
     lastSeen[slot] = now;
+    used[slot] = false;
     size++;
+  }
+
+  /** Frees one slot by the clock (see the class comment); false when none of the next slots may go. */
+  private boolean evictOne(long now) {
+    for (int step = 0; step < EVICTION_STEPS; step++) {
+      int slot = hand;
+      hand = (hand + 1) & mask;
+      evictionSteps++;
+      if (macs[slot] == EMPTY) {
+        continue;
+      }
+      if (used[slot] && now - lastSeen[slot] <= ageingNanos) {
+        used[slot] = false;
+        continue;
+      }
+      removeSlot(slot);
+      evictions++;
+      return true;
+    }
+    return false;
+  }
+
+  /** Slots the clock hand has looked at to make room, and entries it evicted (for tests and metrics). */
+  long evictionSteps() {
+    return evictionSteps;
+  }
+
+  long evictions() {
+    return evictions;
   }
 
   /** The peer {@code mac} was learned from, or {@link #NO_PEER} if unknown or expired. */
@@ -67,6 +112,7 @@ public final class MacTable {
       removeSlot(slot);
       return NO_PEER;
     }
+    used[slot] = true;
     return peers[slot];
   }
 
@@ -142,6 +188,7 @@ public final class MacTable {
         macs[hole] = macs[next];
         peers[hole] = peers[next];
         lastSeen[hole] = lastSeen[next];
+        used[hole] = used[next];
         hole = next;
       }
       next = (next + 1) & mask;

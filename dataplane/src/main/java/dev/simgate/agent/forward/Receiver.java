@@ -1,6 +1,7 @@
 package dev.simgate.agent.forward;
 
 import dev.simgate.agent.offload.VirtioNetHeader;
+import dev.simgate.agent.packet.Headers;
 import dev.simgate.agent.packet.MacAddress;
 import dev.simgate.agent.sys.Libc;
 import dev.simgate.agent.udp.MessageVector;
@@ -11,7 +12,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * VXLAN → TAP. recvmmsg takes up to {@link #BATCH} datagrams into fixed slots, 2 bytes past their start; each is
- * checked in place (source is a VPG peer, I flag, VNI), its inner source MAC is learned, and the inner frame goes to
+ * checked in place (source is a VPG peer, I flag, VNI, an IPv4 or ARP frame), its inner source MAC is learned, an
+ * answer to a probe is credited to its peer ({@link Prober}) and kept from the host, and the inner frame goes to
  * the TAP straight from the slot, with a virtio_net_hdr written over the VXLAN header ({@link TapWriter}):
  * consecutive segments of a TCP flow leave as one super-frame, the rest one by one. Event loop only; allocates
  * nothing after construction.
@@ -24,6 +26,7 @@ final class Receiver {
   private static final int HEADROOM = VirtioNetHeader.LENGTH - VxlanHeader.LENGTH;
 
   private final VpgPeers peers;
+  private final Prober prober;
   private final MacTable macs;
   private final DropCounters drops;
   private final long ownMac;
@@ -34,8 +37,9 @@ final class Receiver {
   private UdpPort udp;
   private int vni;
 
-  Receiver(Arena arena, TapPort tap, VpgPeers peers, MacTable macs, DropCounters drops, long ownMac) {
+  Receiver(Arena arena, TapPort tap, VpgPeers peers, Prober prober, MacTable macs, DropCounters drops, long ownMac) {
     this.peers = peers;
+    this.prober = prober;
     this.macs = macs;
     this.drops = drops;
     this.ownMac = ownMac;
@@ -106,10 +110,24 @@ final class Receiver {
       drops.one(DropReason.MALFORMED);
       return;
     }
-    macs.learn(source, peer, now);
-    peers.get(peer).received(length, now);
+    long frame = datagram + VxlanHeader.LENGTH;
+    int frameLength = length - VxlanHeader.LENGTH;
+    short etherType = slots.get(Headers.SHORT_BE, frame + Headers.ETHERTYPE);
+    boolean arp = etherType == Headers.ETHERTYPE_ARP;
+    if (!arp && etherType != Headers.ETHERTYPE_IPV4) {
+      drops.one(DropReason.UNSUPPORTED_ETHERTYPE);
+      return;
+    }
+    VpgPeer vpgPeer = peers.get(peer);
+    vpgPeer.received(length, now);
+    if (arp && prober.isAnswer(slots, frame, frameLength) && !prober.answered(peer, now)) {
+      return; // the agent's own: it steers no traffic (a VPG may answer from every peer with one MAC)
+    }
+    if (!vpgPeer.isDown()) {
+      macs.learn(source, peer, now); // unicast never goes to a peer that does not answer
+    }
     // The frame's virtio_net_hdr goes over the VXLAN header, just before it.
-    drops.add(DropReason.TAP_WRITE_FAILED, tapWriter.offer(datagram + VxlanHeader.LENGTH, length - VxlanHeader.LENGTH));
+    drops.add(DropReason.TAP_WRITE_FAILED, tapWriter.offer(frame, frameLength));
   }
 
   /** Segments merged into an earlier one's TAP write. */

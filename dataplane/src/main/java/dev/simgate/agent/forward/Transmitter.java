@@ -3,6 +3,7 @@ package dev.simgate.agent.forward;
 import dev.simgate.agent.offload.Checksum;
 import dev.simgate.agent.offload.TcpSegmenter;
 import dev.simgate.agent.offload.VirtioNetHeader;
+import dev.simgate.agent.packet.Headers;
 import dev.simgate.agent.packet.MacAddress;
 import dev.simgate.agent.sys.Libc;
 import dev.simgate.agent.udp.MessageVector;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * the parsed virtio_net_hdr; a TSO super-frame is cut into TCP segments ({@link TcpSegmenter}) whose headers go to a
  * pool while their payloads stay in the buffer, and up to 64 of them leave as one UDP GSO message; consecutive plain
  * frames of one size to one VPG peer are gathered into one GSO message too. One sendmmsg sends the batch: a frame to
- * a learned MAC goes to that VPG peer, every other frame to every VPG peer (head-end replication; the copies share
- * the iovecs). A socket that cannot take more (EAGAIN) drops and counts rather than blocking the loop. Event loop
+ * a learned MAC goes to that VPG peer, every other frame to every VPG peer that is not down (head-end replication;
+ * the copies share the iovecs); the host's ARP requests for the probe address are noted for the {@link Prober}. A socket that cannot take more (EAGAIN) drops and counts rather than blocking the loop. Event loop
  * only; allocates nothing after construction.
  */
 final class Transmitter {
@@ -40,6 +41,7 @@ final class Transmitter {
 
   private final TapPort tap;
   private final VpgPeers peers;
+  private final Prober prober;
   private final MacTable macs;
   private final DropCounters drops;
   private final IntConsumer onTapLost;
@@ -68,9 +70,11 @@ final class Transmitter {
   private long coalesced;
 
   /** @param onTapLost called once, with the errno, when reading the TAP fails for good */
-  Transmitter(Arena arena, TapPort tap, VpgPeers peers, MacTable macs, DropCounters drops, IntConsumer onTapLost) {
+  Transmitter(Arena arena, TapPort tap, VpgPeers peers, Prober prober, MacTable macs, DropCounters drops,
+      IntConsumer onTapLost) {
     this.tap = tap;
     this.peers = peers;
+    this.prober = prober;
     this.macs = macs;
     this.drops = drops;
     this.onTapLost = onTapLost;
@@ -133,6 +137,9 @@ final class Transmitter {
         || partial && !Checksum.complete(slots, frame, length, csumStart, csumOffset)) {
       drops.one(DropReason.MALFORMED);
       return;
+    }
+    if (slots.get(Headers.SHORT_BE, frame + Headers.ETHERTYPE) == Headers.ETHERTYPE_ARP) {
+      prober.hostSent(slots, frame, length, now);
     }
     long datagram = frame - VxlanHeader.LENGTH; // overwrites the already parsed virtio_net_hdr
     VxlanHeader.write(slots, datagram, vni);
@@ -214,9 +221,9 @@ final class Transmitter {
     }
   }
 
-  /** Sends what is queued first when the next message (to {@code peer}, or every VPG peer) would not fit. */
+  /** Sends what is queued first when the next message (to {@code peer}, or every flooded VPG peer) would not fit. */
   private void reserve(int iovecCount, int headerCount, int peer) {
-    int targets = peer >= 0 ? 1 : peers.count();
+    int targets = peer >= 0 ? 1 : peers.floodCount();
     if (messages + targets > tx.capacity() || iovecsUsed + iovecCount > IOVECS
         || headersUsed + headerCount > HEADERS || controlsUsed >= CONTROLS) {
       flush();
@@ -228,13 +235,16 @@ final class Transmitter {
     return iovecs.address() + (long) iovecsUsed++ * MessageVector.IOVEC;
   }
 
-  /** One message to a learned VPG peer, or a copy to every VPG peer (head-end replication; copies share the iovecs). */
+  /**
+   * One message to a learned VPG peer, or a copy to every VPG peer that is not down (head-end replication; copies
+   * share the iovecs).
+   */
   private void enqueue(int peer, long iovec, int iovecCount, long control, int datagrams, int bytes) {
     runSize = 0; // a new message: whatever run the previous one gathered is closed
     int controlLength = control == 0 ? 0 : UdpSegment.SPACE;
-    int first = peer >= 0 ? peer : 0;
-    int end = peer >= 0 ? peer + 1 : peers.count();
-    for (int p = first; p < end; p++) {
+    int copies = peer >= 0 ? 1 : peers.floodCount();
+    for (int copy = 0; copy < copies; copy++) {
+      int p = peer >= 0 ? peer : peers.flood(copy);
       tx.set(messages, peers.sockaddr(p), iovec, iovecCount, control, controlLength);
       txPeer[messages] = p;
       txDatagrams[messages] = datagrams;

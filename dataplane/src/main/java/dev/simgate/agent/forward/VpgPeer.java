@@ -2,9 +2,10 @@ package dev.simgate.agent.forward;
 
 import dev.simgate.contract.net.Ipv4;
 
-/** One VPG peer and its traffic counters (plain longs: only the event loop writes them). */
+/** One VPG peer, its traffic counters and whether it answers (plain fields: only the event loop writes them). */
 final class VpgPeer {
   final Ipv4 address;
+  final PeerLiveness liveness = new PeerLiveness();
   long rxPackets;
   long rxBytes;
   long txPackets;
@@ -25,5 +26,9 @@ final class VpgPeer {
   void sent(int datagrams, int bytes) {
     txPackets += datagrams;
     txBytes += bytes;
+  }
+
+  boolean isDown() {
+    return liveness.state() == PeerLiveness.State.DOWN;
   }
 }

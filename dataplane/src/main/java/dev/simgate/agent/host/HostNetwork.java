@@ -1,6 +1,8 @@
 package dev.simgate.agent.host;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Host network configuration for the agent's interface, declarative and idempotent. Calls block
@@ -11,10 +13,31 @@ public interface HostNetwork {
   /** Converges the host from {@code current} (null when nothing was applied yet) to {@code desired}. */
   void converge(InterfaceState current, InterfaceState desired) throws IOException;
 
+  /**
+   * The first setup of an interface that may hold what an earlier agent left (killed with SIGKILL): addresses and
+   * routes on it that {@code desired} does not have are removed, then it converges to {@code desired}.
+   */
+  void adopt(InterfaceState desired) throws IOException;
+
+  /** Sets the link's alias (the handover's proof of CAP_NET_ADMIN). */
+  void setAlias(String name, String alias) throws IOException;
+
+  /**
+   * Removes what agents killed with SIGKILL left for other interfaces than {@code keep}: their links (tagged, and held
+   * by no process) and nftables tables of links that are gone. Best effort; returns what went.
+   */
+  List<String> removeLeftovers(String keep);
+
   /** Removes the routes and address of {@code state}; best effort, never throws. */
   void remove(InterfaceState state);
 
   boolean linkExists(String name);
+
+  /**
+   * What the kernel dropped for the interface's agent before the socket, by the {@code reason} label it is exported
+   * under ({@code unknown_peer_kernel}); empty when unknown.
+   */
+  Map<String, Long> kernelDrops(String name);
 
   /** Deletes a leftover link; best effort. */
   void deleteLink(String name);

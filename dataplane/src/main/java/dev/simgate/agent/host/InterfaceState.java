@@ -14,11 +14,12 @@ import java.util.List;
  * GSO message carries, so that each super-frame the TAP hands over leaves in a single message.
  * (Left at the kernel's 64 KiB, a super-frame of ~45 segments at MTU 1450 left as two, one of
  * them tiny; capping it at 44 measured +8 % node → SIM throughput.) Forwarded TCP SYNs through it
- * get their MSS clamped to {@code clampedMss}, or are left alone when it is 0, and forwarded traffic
- * into it is masqueraded to the inner address when {@code masquerade} ({@link NftablesRules}).
+ * get their MSS clamped to {@code clampedMss}, or are left alone when it is 0, forwarded traffic
+ * into it is masqueraded to the inner address when {@code masquerade}, and the kernel drops what
+ * {@code filter} says ({@link NftablesRules}).
  */
 public record InterfaceState(String name, Cidr address, int mtu, int gsoMaxSegments, List<Cidr> routes,
-    int clampedMss, boolean masquerade) {
+    int clampedMss, boolean masquerade, KernelFilter filter) {
   /** IPv4 and TCP headers without options: what an MTU carries beyond the MSS. */
   static final int TCP_IP_HEADERS = Headers.IPV4_MIN + Headers.TCP_MIN;
 
@@ -26,11 +27,20 @@ public record InterfaceState(String name, Cidr address, int mtu, int gsoMaxSegme
     routes = List.copyOf(routes);
   }
 
+  /** Without a kernel filter (tests of the other parts). */
+  public InterfaceState(String name, Cidr address, int mtu, int gsoMaxSegments, List<Cidr> routes, int clampedMss,
+      boolean masquerade) {
+    this(name, address, mtu, gsoMaxSegments, routes, clampedMss, masquerade, null);
+  }
+
   public static InterfaceState of(AgentConfig config) {
     Settings settings = config.settings();
     int mtu = settings.mtu();
+    List<Integer> adminPorts = settings.metricsListen() == null ? List.of(settings.admin().port())
+        : List.of(settings.admin().port(), settings.metricsListen().port());
+    var filter = new KernelFilter(config.node().localAddress(), settings.port(), settings.vpgPeers(), adminPorts);
     return new InterfaceState(settings.interfaceName(), config.node().interfaceAddress(), mtu, gsoMaxSegments(mtu),
-        settings.routes(), settings.mssClamp() ? mtu - TCP_IP_HEADERS : 0, settings.masquerade());
+        settings.routes(), settings.mssClamp() ? mtu - TCP_IP_HEADERS : 0, settings.masquerade(), filter);
   }
 
   /** Segments per super-frame such that every segment's datagram (VXLAN + Ethernet + IP packet) fits one message. */

@@ -1,21 +1,29 @@
 package dev.simgate.agent.host;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.simgate.contract.net.Cidr;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 
 /**
  * {@link HostNetwork} through iproute2 and nftables: one {@code ip -batch -} per change, with
  * idempotent verbs ({@code link set}, {@code addr replace}, {@code route replace}), so running it
  * twice changes nothing and a partly applied earlier run is simply completed; then one
- * {@code nft -f -} transaction for the MSS clamp and masquerade ({@link NftablesRules}).
+ * {@code nft -f -} transaction for the agent's table ({@link NftablesRules}). At start, what an agent killed with
+ * SIGKILL left is read back from the host and adopted or removed.
  */
 public final class IpCommandHostNetwork implements HostNetwork {
   /** iproute2 and nft finish in milliseconds; a hung one must not hold a reload (or the shutdown) forever. */
   private final HostCommand command = new HostCommand(Duration.ofSeconds(10));
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Marks the agent's links (ifalias), so that a later start recognises what an agent killed with SIGKILL left. */
+  static final String TAG = "simgate-agent";
 
   @Override
   public void converge(InterfaceState current, InterfaceState desired) throws IOException {
@@ -29,6 +37,90 @@ public final class IpCommandHostNetwork implements HostNetwork {
   }
 
   @Override
+  public void adopt(InterfaceState desired) throws IOException {
+    String dev = desired.name();
+    List<String> stale = new ArrayList<>();
+    for (String line : check(List.of("ip", "-4", "-o", "addr", "show", "dev", dev)).split("\n")) {
+      int inet = line.indexOf(" inet ");
+      if (inet >= 0) {
+        String address = line.substring(inet + 6).split(" ")[0];
+        if (!address.equals(desired.address().toString())) {
+          stale.add("addr del " + address + " dev " + dev);
+        }
+      }
+    }
+    for (String line : check(List.of("ip", "-4", "route", "show", "dev", dev)).split("\n")) {
+      String[] words = line.strip().split(" ");
+      Cidr route = words[0].isEmpty() ? null : Cidr.parseOrNull(words[0].contains("/") ? words[0] : words[0] + "/32");
+      if (route != null && !line.contains("proto kernel") && !desired.routes().contains(route)) {
+        stale.add("route del " + route + " dev " + dev);
+      }
+    }
+    if (!stale.isEmpty()) {
+      run(stale, true);
+    }
+    converge(null, desired);
+  }
+
+  @Override
+  public void setAlias(String name, String alias) throws IOException {
+    run(List.of("link set dev " + name + " alias " + alias), false);
+  }
+
+  @Override
+  public List<String> removeLeftovers(String keep) {
+    List<String> removed = new ArrayList<>();
+    try {
+      List<String> links = new ArrayList<>();
+      for (String line : check(List.of("ip", "-o", "link", "show")).split("\n")) {
+        String[] parts = line.split(": ", 3);
+        if (parts.length < 3) {
+          continue;
+        }
+        String name = parts[1].split("@")[0];
+        links.add(name);
+        boolean ours = line.contains(" alias " + TAG) || line.contains(" alias simgate-handover-");
+        if (ours && !name.equals(keep) && detached(name)) {
+          deleteLink(name);
+          nft(NftablesRules.removeScript(name));
+          removed.add("link " + name);
+          links.remove(name);
+        }
+      }
+      JsonNode tables = JSON.readTree(check(List.of("nft", "-j", "list", "tables", "inet"))).path("nftables");
+      for (JsonNode item : tables) {
+        String table = item.path("table").path("name").asText("");
+        boolean anyLink = links.stream().anyMatch(link -> NftablesRules.tableName(link).equals(table));
+        if (table.startsWith("simgate_") && !anyLink && !table.equals(NftablesRules.tableName(keep))) {
+          nft("table inet " + table + "\ndelete table inet " + table + "\n");
+          removed.add("nftables table " + table);
+        }
+      }
+    } catch (IOException e) {
+      // leftovers stay; the agent still converges its own interface
+    }
+    return removed;
+  }
+
+  /** A TAP no process holds has no carrier; an admin-down link has none to read, and is left alone. */
+  private static boolean detached(String name) {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/sys/class/net", name, "carrier")).strip()
+          .equals("0");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private String check(List<String> argv) throws IOException {
+    HostCommand.Result result = command.run(argv, "");
+    if (!result.ok()) {
+      throw result.failure(String.join(" ", argv), "");
+    }
+    return result.stdout();
+  }
+
+  @Override
   public void remove(InterfaceState state) {
     try {
       run(removeCommands(state), true);
@@ -39,6 +131,26 @@ public final class IpCommandHostNetwork implements HostNetwork {
       nft(NftablesRules.removeScript(state.name()));
     } catch (IOException e) {
       // best effort, as documented
+    }
+  }
+
+  @Override
+  public Map<String, Long> kernelDrops(String name) {
+    try {
+      HostCommand.Result result = command.run(List.of("nft", "-j", "list", "counter", "inet",
+          NftablesRules.tableName(name), KernelFilter.NON_PEER_COUNTER), "");
+      if (!result.ok()) {
+        return Map.of();
+      }
+      for (JsonNode item : JSON.readTree(result.stdout()).path("nftables")) {
+        JsonNode counter = item.get("counter");
+        if (counter != null) {
+          return Map.of("unknown_peer_kernel", counter.path("packets").asLong());
+        }
+      }
+      return Map.of();
+    } catch (IOException e) {
+      return Map.of();
     }
   }
 
@@ -64,6 +176,9 @@ public final class IpCommandHostNetwork implements HostNetwork {
   static List<String> convergeCommands(InterfaceState current, InterfaceState desired) {
     String dev = desired.name();
     List<String> commands = new ArrayList<>();
+    // No IPv6 on the interface: no link-local address, so the host neither autoconfigures nor speaks ND into the
+    // tunnel (the agent drops IPv6 coming out of it). Before "up", which is when a link-local address would be made.
+    commands.add("link set dev " + dev + " addrgenmode none alias " + TAG);
     commands.add("link set dev " + dev + " mtu " + desired.mtu() + " gso_max_segs " + desired.gsoMaxSegments() + " up");
     if (current != null && !current.address().equals(desired.address())) {
       commands.add("addr del " + current.address() + " dev " + dev);

@@ -1,10 +1,20 @@
 package dev.simgate.agent.host;
 
+import dev.simgate.contract.net.Ipv4;
+import java.util.stream.Collectors;
+
 /**
  * The agent's nftables table for its interface, as {@code nft -f} scripts: one table per
  * interface, {@code inet simgate_<interface>}, holding what the config asks for.
  *
  * <ul>
+ *   <li><b>The door's first lock</b> ({@link KernelFilter}, always). VXLAN has no authentication: the agent accepts
+ *       datagrams from the VPG peers only, but checking that after {@code recvmmsg} lets a flood from anyone compete
+ *       with the VPG's traffic for the event loop. So a {@code prerouting} chain at priority {@code raw} (before
+ *       conntrack) drops datagrams to the agent's address and port from every other source, counted in the named
+ *       counter {@value KernelFilter#NON_PEER_COUNTER}; the peers are a set in the same table, so a new peer list
+ *       takes effect in the same transaction as everything else. An {@code input} chain drops connections from the
+ *       tunnel interface to the admin ports.
  *   <li><b>MSS clamp</b> ({@code mssClamp}). Hosts and pods behind the gate node advertise the MSS
  *       of their own MTU (1460 at 1500), which the tunnel cannot carry (1410 at MTU 1450), and
  *       cellular devices do the same. Without a clamp a connection depends on ICMP "fragmentation
@@ -19,19 +29,23 @@ package dev.simgate.agent.host;
  *
  * <p>The apply script is idempotent and atomic (one nft transaction): it creates the table if
  * missing, deletes it, and declares it whole, so running it twice or after a change leaves exactly
- * one current table.
+ * one current table, and a table left by an agent killed with SIGKILL is replaced, not duplicated.
  */
 final class NftablesRules {
   private NftablesRules() {}
 
   /** inet family, so the rules also hold if IPv6 is routed later. */
   static String table(String interfaceName) {
-    return "inet simgate_" + interfaceName.replaceAll("[^A-Za-z0-9_]", "_");
+    return "inet " + tableName(interfaceName);
+  }
+
+  static String tableName(String interfaceName) {
+    return "simgate_" + interfaceName.replaceAll("[^A-Za-z0-9_]", "_");
   }
 
   /** The script that makes the table what {@code state} asks for: removed when it asks for nothing. */
   static String script(InterfaceState state) {
-    if (state.clampedMss() == 0 && !state.masquerade()) {
+    if (state.clampedMss() == 0 && !state.masquerade() && state.filter() == null) {
       return removeScript(state.name());
     }
     String table = table(state.name());
@@ -40,6 +54,25 @@ final class NftablesRules {
         .append("table ").append(table).append('\n')
         .append("delete table ").append(table).append('\n')
         .append("table ").append(table).append(" {\n");
+    KernelFilter filter = state.filter();
+    if (filter != null) {
+      script.append("  set vpg_peers {\n")
+          .append("    type ipv4_addr\n")
+          .append("    elements = { ").append(filter.vpgPeers().stream().map(Ipv4::toString)
+              .collect(Collectors.joining(", "))).append(" }\n")
+          .append("  }\n")
+          .append("  counter ").append(KernelFilter.NON_PEER_COUNTER).append(" {\n  }\n")
+          .append("  chain vxlan_door {\n")
+          .append("    type filter hook prerouting priority raw; policy accept;\n")
+          .append("    ip daddr ").append(filter.localAddress()).append(" udp dport ").append(filter.port())
+          .append(" ip saddr != @vpg_peers counter name ").append(KernelFilter.NON_PEER_COUNTER).append(" drop\n")
+          .append("  }\n")
+          .append("  chain admin_from_tunnel {\n")
+          .append("    type filter hook input priority filter; policy accept;\n")
+          .append("    iifname ").append(dev).append(" tcp dport { ").append(filter.adminPorts().stream()
+              .map(String::valueOf).collect(Collectors.joining(", "))).append(" } drop\n")
+          .append("  }\n");
+    }
     if (state.clampedMss() > 0) {
       String clamp = " tcp flags & (syn | rst) == syn tcp option maxseg size > " + state.clampedMss()
           + " tcp option maxseg size set " + state.clampedMss() + "\n";

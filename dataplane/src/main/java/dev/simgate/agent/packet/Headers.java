@@ -4,7 +4,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * Sizes, field values and byte orders of the Ethernet, IPv4, TCP and UDP headers the agent reads and writes: the one
+ * Sizes, field values and byte orders of the Ethernet, IPv4, TCP and UDP headers (ARP's are in {@link Arp}) the agent reads and writes: the one
  * place for them. (VXLAN's and virtio_net_hdr's belong to their codecs, {@code VxlanHeader} and
  * {@code VirtioNetHeader}.)
  */
@@ -15,7 +15,10 @@ public final class Headers {
 
   /** Destination, source, EtherType (untagged). */
   public static final int ETHERNET = 14;
+  /** Offset of the EtherType in an untagged Ethernet header. */
+  public static final int ETHERTYPE = 12;
   public static final int ETHERTYPE_IPV4 = 0x0800;
+  public static final int ETHERTYPE_ARP = 0x0806;
 
   public static final int IPV4_MIN = 20;
   public static final int IPV4_MAX = 60;

@@ -30,24 +30,33 @@ public final class Libc {
   public static final int O_CLOEXEC = 0x80000;
   public static final int F_GETFL = 3;
   public static final int F_SETFL = 4;
+  public static final int AF_UNIX = 1;
   public static final int AF_INET = 2;
+  public static final int SOCK_SEQPACKET = 5;
+  public static final int SCM_RIGHTS = 1;
+  public static final int SO_RCVTIMEO = 20;
+  public static final int SO_SNDTIMEO = 21;
+  public static final int SHUT_RDWR = 2;
   public static final int SOCK_DGRAM = 2;
   public static final int SOCK_NONBLOCK = 0x800;
   public static final int SOCK_CLOEXEC = 0x80000;
   public static final int SOL_SOCKET = 1;
-  public static final int SO_REUSEADDR = 2;
   public static final int SO_SNDBUFFORCE = 32;
   public static final int SO_RCVBUFFORCE = 33;
   public static final int SOL_UDP = 17;
   public static final int UDP_SEGMENT = 103;
   public static final int MSG_DONTWAIT = 0x40;
   public static final int MSG_TRUNC = 0x20;
+  public static final int MSG_CMSG_CLOEXEC = 0x40000000;
   public static final int EPERM = 1;
   public static final int EINTR = 4;
   public static final int EIO = 5;
   public static final int EAGAIN = 11;
   public static final int EACCES = 13;
+  public static final int EBUSY = 16;
   public static final int EINVAL = 22;
+  public static final int EADDRINUSE = 98;
+  public static final int ECONNREFUSED = 111;
 
   private static final Linker LINKER = Linker.nativeLinker();
   private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -74,6 +83,20 @@ public final class Libc {
       downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), -1);
   private static final MethodHandle BIND =
       downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1);
+  private static final MethodHandle LISTEN =
+      downcall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
+  private static final MethodHandle ACCEPT4 =
+      downcall("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT), -1);
+  private static final MethodHandle CONNECT =
+      downcall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1);
+  private static final MethodHandle SENDMSG =
+      downcall("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), -1);
+  private static final MethodHandle RECVMSG =
+      downcall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT), -1);
+  private static final MethodHandle SHUTDOWN =
+      downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
+  private static final MethodHandle GETSOCKNAME =
+      downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), -1);
   private static final MethodHandle SETSOCKOPT =
       downcall(
           "setsockopt",
@@ -199,6 +222,64 @@ public final class Libc {
   public static int setsockopt(Errno e, int fd, int level, int option, MemorySegment value, int length) {
     try {
       return (int) SETSOCKOPT.invokeExact(e.segment(), fd, level, option, value, length);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  public static int listen(Errno e, int fd, int backlog) {
+    try {
+      return (int) LISTEN.invokeExact(e.segment(), fd, backlog);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  /** accept4(2) without the peer's address. */
+  public static int accept4(Errno e, int fd, int flags) {
+    try {
+      return (int) ACCEPT4.invokeExact(e.segment(), fd, MemorySegment.NULL, MemorySegment.NULL, flags);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  public static int connect(Errno e, int fd, MemorySegment sockaddr, int length) {
+    try {
+      return (int) CONNECT.invokeExact(e.segment(), fd, sockaddr, length);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  public static long sendmsg(Errno e, int fd, MemorySegment msghdr, int flags) {
+    try {
+      return (long) SENDMSG.invokeExact(e.segment(), fd, msghdr, flags);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  public static long recvmsg(Errno e, int fd, MemorySegment msghdr, int flags) {
+    try {
+      return (long) RECVMSG.invokeExact(e.segment(), fd, msghdr, flags);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  public static int shutdown(Errno e, int fd, int how) {
+    try {
+      return (int) SHUTDOWN.invokeExact(e.segment(), fd, how);
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
+  }
+
+  /** getsockname(2) into {@code sockaddr} ({@code lengthIn} bytes of room, the length written to {@code length}). */
+  public static int getsockname(Errno e, int fd, MemorySegment sockaddr, MemorySegment length) {
+    try {
+      return (int) GETSOCKNAME.invokeExact(e.segment(), fd, sockaddr, length);
     } catch (Throwable t) {
       throw new AssertionError(t);
     }

@@ -20,6 +20,10 @@ public final class SockaddrIn {
     target.set(INT_BE, offset + 4, address);
   }
 
+  public static int port(MemorySegment source, long offset) {
+    return Short.toUnsignedInt(source.get(SHORT_BE, offset + 2));
+  }
+
   /** The IPv4 address of the sockaddr_in at {@code offset}, as an int in network order. */
   public static int address(MemorySegment source, long offset) {
     return source.get(INT_BE, offset + 4);

@@ -7,7 +7,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-/** The VXLAN UDP socket: non-blocking, bound to the outer address and port (also the source port). */
+/**
+ * The VXLAN UDP socket: non-blocking, bound to the outer address and port (also the source port), exclusively: no
+ * other socket may bind them while it is open.
+ */
 public final class UdpSocket implements AutoCloseable {
   private static final int BUFFER_BYTES = 4 << 20;
 
@@ -30,8 +33,8 @@ public final class UdpSocket implements AutoCloseable {
     }
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment value = arena.allocate(ValueLayout.JAVA_INT);
-      value.set(ValueLayout.JAVA_INT, 0, 1);
-      Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_REUSEADDR, value, 4);
+      // No SO_REUSEADDR (nor SO_REUSEPORT): with it, any process on the host, unprivileged too, could bind the same
+      // address and port and take a share of the VPG's datagrams. The port is the agent's alone.
       // Large buffers absorb bursts between event-loop wakeups; *FORCE works as root, else best effort.
       value.set(ValueLayout.JAVA_INT, 0, BUFFER_BYTES);
       Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, value, 4);
@@ -45,6 +48,20 @@ public final class UdpSocket implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       Libc.close(errno, fd);
       throw e;
+    }
+  }
+
+  /** The socket a predecessor handed over ({@code fd}, already bound): its address is what it is bound to. */
+  public static UdpSocket adopt(int fd) throws IOException {
+    var errno = new Libc.Errno();
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment sockaddr = arena.allocate(SockaddrIn.SIZE);
+      MemorySegment length = arena.allocate(ValueLayout.JAVA_INT);
+      length.set(ValueLayout.JAVA_INT, 0, SockaddrIn.SIZE);
+      if (Libc.getsockname(errno, fd, sockaddr, length) < 0) {
+        throw new IOException("getsockname: " + Libc.strerror(errno.value()));
+      }
+      return new UdpSocket(fd, new Ipv4(SockaddrIn.address(sockaddr, 0)), SockaddrIn.port(sockaddr, 0));
     }
   }
 

@@ -1,15 +1,21 @@
 package dev.simgate.agent.forward;
 
+import static dev.simgate.agent.forward.TestFrames.frame;
+import static dev.simgate.agent.forward.TestFrames.plain;
+import static dev.simgate.agent.forward.TestFrames.tso;
+import static dev.simgate.agent.forward.TestFrames.vni;
+import static dev.simgate.agent.forward.TestFrames.vxlan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simgate.agent.offload.TcpFrames;
 import dev.simgate.agent.offload.VirtioNetHeader;
 import dev.simgate.agent.packet.MacAddress;
+import dev.simgate.contract.agentconfig.AgentConfig;
+import dev.simgate.contract.agentconfig.NodeAddresses;
 import dev.simgate.contract.agentconfig.Settings;
+import dev.simgate.contract.net.Cidr;
 import dev.simgate.contract.net.Ipv4;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,11 +37,13 @@ class ForwarderTest {
   private static final long SIM2_MAC = MacAddress.parse("02:00:00:00:02:01");
   private static final long BROADCAST = MacAddress.parse("ff:ff:ff:ff:ff:ff");
   private static final Settings SETTINGS = Settings.defaults(List.of(VPG1, VPG2));
+  private static final NodeAddresses NODE = new NodeAddresses(Ipv4.parse("198.51.100.2"), Cidr.parse("10.128.255.254/9"));
 
   private final FakeTap tap = new FakeTap();
   private final FakeUdp udp = new FakeUdp();
   private final List<Integer> tapLost = new ArrayList<>();
-  private Forwarder forwarder = new Forwarder(tap, OWN_MAC, udp, SETTINGS, tapLost::add);
+  private Forwarder forwarder = new Forwarder(tap, OWN_MAC, udp, new AgentConfig(SETTINGS, NODE), tapLost::add,
+      (peer, state, up) -> {});
 
   @AfterEach
   void close() {
@@ -101,7 +109,7 @@ class ForwarderTest {
     for (boolean gso : new boolean[] {true, false}) {
       udp.gso = gso;
       udp.sent.clear();
-      forwarder.reconfigure(SETTINGS, udp);
+      forwarder.reconfigure(new AgentConfig(SETTINGS, NODE), udp);
       byte[] payload = new byte[10_000];
       new Random(1).nextBytes(payload);
       byte[] superFrame = TcpFrames.superFrame(payload, 1000, 7, TcpFrames.ACK | TcpFrames.PSH);
@@ -152,7 +160,7 @@ class ForwarderTest {
   @Test
   void aVpgPeerThatIsRemovedTakesItsMacsAlong() {
     receiveFrom(VPG2, SIM2_MAC);
-    forwarder.reconfigure(Settings.defaults(List.of(VPG1)), udp);
+    forwarder.reconfigure(new AgentConfig(Settings.defaults(List.of(VPG1)), NODE), udp);
     tap.toRead.add(plain(frame(SIM2_MAC, OWN_MAC, 60)));
     forwarder.onFramesReadable();
 
@@ -162,7 +170,7 @@ class ForwarderTest {
 
   @Test
   void aVniChangeIsUsedBothWays() {
-    forwarder.reconfigure(SETTINGS.withVni(77), udp);
+    forwarder.reconfigure(new AgentConfig(SETTINGS.withVni(77), NODE), udp);
     udp.incoming.add(new FakeUdp.Datagram(VPG1, 4789, vxlan(10, frame(OWN_MAC, SIM1_MAC, 64))));
     udp.incoming.add(new FakeUdp.Datagram(VPG1, 4789, vxlan(77, frame(OWN_MAC, SIM1_MAC, 64))));
     forwarder.onDatagramsReadable();
@@ -184,39 +192,5 @@ class ForwarderTest {
   private void receiveFrom(Ipv4 peer, long mac) {
     udp.incoming.add(new FakeUdp.Datagram(peer, 4789, vxlan(10, frame(OWN_MAC, mac, 64))));
     forwarder.onDatagramsReadable();
-  }
-
-  /** An Ethernet frame (IPv4 EtherType) with {@code payload} bytes of a counting pattern. */
-  private static byte[] frame(long destination, long source, int payload) {
-    ByteBuffer frame = ByteBuffer.allocate(14 + payload);
-    frame.putShort((short) (destination >>> 32)).putInt((int) destination);
-    frame.putShort((short) (source >>> 32)).putInt((int) source);
-    frame.putShort((short) 0x0800);
-    for (int i = 0; i < payload; i++) {
-      frame.put((byte) i);
-    }
-    return frame.array();
-  }
-
-  private static byte[] vxlan(int vni, byte[] frame) {
-    return ByteBuffer.allocate(8 + frame.length).putInt(0x08 << 24).putInt(vni << 8).put(frame).array();
-  }
-
-  private static int vni(byte[] datagram) {
-    return ByteBuffer.wrap(datagram).getInt(4) >>> 8;
-  }
-
-  /** A frame as the TAP hands it over without offloads. */
-  private static byte[] plain(byte[] frame) {
-    return ByteBuffer.allocate(10 + frame.length).put(new byte[10]).put(frame).array();
-  }
-
-  /** A TSO super-frame as the TAP hands it over: GSO TCPv4, partial checksum from the TCP header. */
-  private static byte[] tso(byte[] frame, int mss) {
-    ByteBuffer header = ByteBuffer.allocate(10 + frame.length).order(ByteOrder.nativeOrder());
-    header.put((byte) VirtioNetHeader.F_NEEDS_CSUM).put((byte) VirtioNetHeader.GSO_TCPV4)
-        .putShort((short) TcpFrames.HEADERS).putShort((short) mss).putShort((short) (TcpFrames.ETH + TcpFrames.IP))
-        .putShort((short) 16);
-    return header.put(frame).array();
   }
 }

@@ -62,17 +62,51 @@ class MacTableTest {
   }
 
   @Test
-  void aFullTableSweepsExpiredEntriesAndOtherwiseStopsLearning() {
+  void aFullTableMakesRoomForANewMacByEvictingAnExpiredOrUnusedOne() {
     var table = new MacTable(4, 10 * SECOND);
     for (int i = 1; i <= 4; i++) {
       table.learn(i, 0, 0);
     }
-    table.learn(5, 0, SECOND);
+    table.lookup(1, SECOND); // 1 and 2 carry traffic
+    table.learn(2, 0, SECOND);
+    table.learn(5, 1, 2 * SECOND);
     assertThat(table.size()).isEqualTo(4);
-    assertThat(table.lookup(5, SECOND)).isEqualTo(MacTable.NO_PEER);
-    table.learn(6, 1, 11 * SECOND); // everything else expired: swept to make room
-    assertThat(table.lookup(6, 11 * SECOND)).isEqualTo(1);
-    assertThat(table.size()).isEqualTo(1);
+    assertThat(table.lookup(5, 2 * SECOND)).isEqualTo(1);
+    assertThat(table.lookup(1, 2 * SECOND)).isEqualTo(0);
+    assertThat(table.lookup(2, 2 * SECOND)).isEqualTo(0);
+    assertThat(table.lookup(3, 2 * SECOND) == MacTable.NO_PEER || table.lookup(4, 2 * SECOND) == MacTable.NO_PEER)
+        .as("an unused entry made room").isTrue();
+
+    table.learn(6, 1, 13 * SECOND); // everything else expired: any of it may go, used or not
+    assertThat(table.lookup(6, 13 * SECOND)).isEqualTo(1);
+  }
+
+  @Test
+  void aFloodOfNewMacsCostsBoundedStepsEachAndSparesTheMacsThatCarryTraffic() {
+    var table = new MacTable(16_384, 300 * SECOND);
+    long[] inUse = new long[200];
+    for (int i = 0; i < inUse.length; i++) {
+      inUse[i] = 0x02_00_00_00_00_00L + i;
+      table.learn(inUse[i], i % 2, 0);
+    }
+    var random = new Random(7);
+    int flood = 200_000;
+    for (int i = 0; i < flood; i++) {
+      long now = i * 1_000L; // 1 µs apart: nothing expires
+      table.learn(0x06_00_00_00_00_00L | (random.nextLong() & 0xFF_FFFF_FFFFL), 0, now);
+      if (i % 1_000 == 0) {
+        for (long mac : inUse) {
+          table.lookup(mac, now); // the SIMs keep talking
+        }
+      }
+    }
+    assertThat(table.size()).isEqualTo(16_384);
+    assertThat(table.evictions()).as("the flood made its own room").isGreaterThan(flood - 16_384 - 1_000);
+    assertThat(table.evictionSteps()).as("slots looked at for %s insertions into a full table (a sweep of every"
+        + " slot per insertion would be %s)", flood, flood * 32_768L).isLessThanOrEqualTo(flood * MacTable.EVICTION_STEPS);
+    for (int i = 0; i < inUse.length; i++) {
+      assertThat(table.lookup(inUse[i], flood * 1_000L)).as("MAC in use %s kept", i).isEqualTo(i % 2);
+    }
   }
 
   @Test

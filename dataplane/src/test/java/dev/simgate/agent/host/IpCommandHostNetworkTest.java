@@ -3,6 +3,7 @@ package dev.simgate.agent.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.simgate.contract.net.Cidr;
+import dev.simgate.contract.net.Ipv4;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,7 @@ class IpCommandHostNetworkTest {
   void firstSetupUsesIdempotentVerbsOnly() {
     var desired = new InterfaceState("simgate0", cidr("10.128.255.254/9"), 1450, 44, List.of(cidr("192.0.2.0/24")), 1410, false);
     assertThat(IpCommandHostNetwork.convergeCommands(null, desired)).containsExactly(
+        "link set dev simgate0 addrgenmode none alias simgate-agent",
         "link set dev simgate0 mtu 1450 gso_max_segs 44 up",
         "addr replace 10.128.255.254/9 dev simgate0",
         "route replace 192.0.2.0/24 dev simgate0");
@@ -26,6 +28,7 @@ class IpCommandHostNetworkTest {
         List.of(cidr("192.0.2.0/24"), cidr("203.0.113.0/24")), 1410, false);
     var desired = new InterfaceState("simgate0", cidr("10.128.255.253/9"), 1400, 46, List.of(cidr("203.0.113.0/24")), 1360, false);
     assertThat(IpCommandHostNetwork.convergeCommands(current, desired)).containsExactly(
+        "link set dev simgate0 addrgenmode none alias simgate-agent",
         "link set dev simgate0 mtu 1400 gso_max_segs 46 up",
         "addr del 10.128.255.254/9 dev simgate0",
         "addr replace 10.128.255.253/9 dev simgate0",
@@ -62,6 +65,19 @@ class IpCommandHostNetworkTest {
     assertThat(NftablesRules.script(neither)).as("nothing asked: the table goes")
         .isEqualTo(NftablesRules.removeScript("simgate0"))
         .isEqualTo("table inet simgate_simgate0\ndelete table inet simgate_simgate0\n");
+  }
+
+  @Test
+  void theKernelDropsVxlanFromNonPeersAndAdminConnectionsFromTheTunnel() {
+    var filter = new KernelFilter(Ipv4.parse("198.51.100.2"), 4789,
+        List.of(Ipv4.parse("198.51.100.1"), Ipv4.parse("198.51.100.3")), List.of(9464, 9465));
+    var state = new InterfaceState("simgate0", cidr("10.128.255.254/9"), 1450, 44, List.of(), 0, false, filter);
+    assertThat(NftablesRules.script(state)).as("a table even with neither clamp nor masquerade").contains(
+        "elements = { 198.51.100.1, 198.51.100.3 }",
+        "type filter hook prerouting priority raw; policy accept;",
+        "ip daddr 198.51.100.2 udp dport 4789 ip saddr != @vpg_peers counter name non_peer drop",
+        "iifname \"simgate0\" tcp dport { 9464, 9465 } drop")
+        .doesNotContain("maxseg", "masquerade");
   }
 
   @Test

@@ -49,16 +49,32 @@ public final class AgentProcess implements AutoCloseable {
 
   /** Starts the agent with {@code yaml} as its config file and more {@code arguments}; does not wait. */
   public static AgentProcess launch(Lab lab, String yaml, String... arguments) throws IOException {
-    Path jar = agentJar();
+    return launch(lab, yaml, Map.of(), arguments);
+  }
+
+  /** Like {@link #launch(Lab, String, String...)}, with more environment (e.g. a PATH with failing tools first). */
+  public static AgentProcess launch(Lab lab, String yaml, Map<String, String> env, String... arguments)
+      throws IOException {
     Path dir = Files.createTempDirectory(lab.workDir(), "agent-");
     Path config = dir.resolve("agent.yaml");
     Files.writeString(config, yaml);
-    Path log = dir.resolve("agent.log");
+    return launch(lab, config, env, arguments);
+  }
+
+  /** Starts another agent on the same config file as this one (a successor, or the agent again after a kill). */
+  public AgentProcess launchAnother(String... arguments) throws IOException {
+    return launch(lab, config, Map.of(), arguments);
+  }
+
+  private static AgentProcess launch(Lab lab, Path config, Map<String, String> env, String... arguments)
+      throws IOException {
+    Path jar = agentJar();
+    Path log = Files.createTempFile(config.getParent(), "agent-", ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString(), "--config", config.toString(),
         "--reload-interval", "PT0.2S"));
     command.addAll(List.of(arguments));
-    Process process = lab.start("node", log, command.toArray(String[]::new));
+    Process process = lab.start("node", log, env, command.toArray(String[]::new));
     return new AgentProcess(lab, process, config, log);
   }
 
@@ -86,6 +102,13 @@ public final class AgentProcess implements AutoCloseable {
       sleep(100);
     }
     throw new IOException("agent not ready after " + timeout + ": " + log());
+  }
+
+  /** What /readyz says (status line and reason), e.g. {@code 200 ok: 2/2 VPG peers answer}. */
+  public String readyz() throws IOException {
+    Lab.Result result = lab.exec("node", "curl", "-s", "-w", "%{http_code} ", "-o", "/dev/stderr",
+        "http://127.0.0.1:9464/readyz");
+    return (result.output() + result.errors()).strip();
   }
 
   public Path configFile() {
@@ -137,6 +160,17 @@ public final class AgentProcess implements AutoCloseable {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** Kills the agent with SIGKILL (no cleanup at all) and waits for it to be gone. */
+  public void kill() throws IOException {
+    process.destroyForcibly();
+    awaitExit(Duration.ofSeconds(15));
+  }
+
+  /** Sends SIGTERM and does not wait. */
+  public void signalTerm() {
+    process.destroy();
   }
 
   /** Sends SIGTERM and waits for the agent to exit; returns its exit code. */

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * {@link #close()} and, should the JVM die first, by a shutdown hook.
  *
  * <p>Roles: {@code node} (runs the agent), {@code vpg1}/{@code vpg2} (kernel VXLAN VPG peers),
- * {@code sim1}/{@code sim2} (SIMs behind them), {@code spoofer} (VXLAN from a non-peer),
+ * {@code sim1}/{@code sim2} (SIMs behind them), {@code sim3} (behind both, {@link Options#withHa()}), {@code spoofer} (VXLAN from a non-peer),
  * {@code ul} (the underlay bridge). Addresses are in {@link #SIM1} etc.
  */
 public final class Lab implements AutoCloseable {
@@ -36,6 +36,10 @@ public final class Lab implements AutoCloseable {
   public static final NodeAddresses NODE = new NodeAddresses(Ipv4.parse(NODE_OUTER), Cidr.parse(NODE_INNER + "/9"));
   public static final String SIM1 = "10.128.1.1";
   public static final String SIM2 = "10.128.2.1";
+  /** The SIM behind both VPG peers ({@link Options#withHa()}). */
+  public static final String SIM3 = "10.128.3.1";
+  /** What every VPG peer answers ARP for: the agent's default probe address (the device subnet's first host). */
+  public static final String VPG_SHARED = "10.128.0.1";
   /** The server behind the node ({@link Options#server}). */
   public static final String SERVER = "192.168.50.2";
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
@@ -54,22 +58,22 @@ public final class Lab implements AutoCloseable {
    * @param simMtu the SIMs' link MTU
    */
   public record Options(int vpgs, boolean spoofer, boolean kernelNode, boolean server, int simMtu,
-      String underlay, List<String> gatePeers) {
+      String underlay, List<String> gatePeers, boolean ha) {
     public Options {
       gatePeers = List.copyOf(gatePeers);
     }
 
     public static Options agent(int vpgs) {
-      return new Options(vpgs, false, false, false, 1450, null, List.of());
+      return new Options(vpgs, false, false, false, 1450, null, List.of(), false);
     }
 
     public Options withSpoofer() {
-      return new Options(vpgs, true, kernelNode, server, simMtu, underlay, gatePeers);
+      return new Options(vpgs, true, kernelNode, server, simMtu, underlay, gatePeers, ha);
     }
 
     /** Adds the server network, and gives the SIMs MTU 1500 as cellular devices commonly have. */
     public Options withServerAndDeviceMtu() {
-      return new Options(vpgs, spoofer, kernelNode, true, 1500, underlay, gatePeers);
+      return new Options(vpgs, spoofer, kernelNode, true, 1500, underlay, gatePeers, ha);
     }
 
     /**
@@ -77,7 +81,15 @@ public final class Lab implements AutoCloseable {
      * lab's own, flooding to each of {@code gatePeers} (outer addresses) as a VPG does to its registered gate peers.
      */
     public Options onUnderlay(String netns, String bridge, List<String> gatePeers) {
-      return new Options(vpgs, spoofer, kernelNode, server, simMtu, netns + "/" + bridge, gatePeers);
+      return new Options(vpgs, spoofer, kernelNode, server, simMtu, netns + "/" + bridge, gatePeers, ha);
+    }
+
+    /**
+     * The two VPG peers act as one VPG (one MAC, a core link between them) and {@link #SIM3} hangs off both, so that
+     * traffic to it can fail over when one peer goes down ({@link Lab#peer}). Needs two VPGs.
+     */
+    public Options withHa() {
+      return new Options(2, spoofer, kernelNode, server, simMtu, underlay, gatePeers, true);
     }
   }
 
@@ -116,6 +128,9 @@ public final class Lab implements AutoCloseable {
     }
     if (options.server()) {
       argv.add("--server");
+    }
+    if (options.ha()) {
+      argv.add("--ha");
     }
     argv.addAll(List.of("--sim-mtu", "" + options.simMtu()));
     if (options.underlay() != null) {
@@ -173,6 +188,14 @@ public final class Lab implements AutoCloseable {
     return new AgentConfig(Settings.defaults(peers), NODE);
   }
 
+  /** VPG peer {@code number} (1 or 2) fails, every link of it down, or comes back ({@code up}). */
+  public void peer(int number, boolean up) throws IOException {
+    Result result = execute(List.of("bash", script.toString(), "peer", prefix, "" + number, up ? "up" : "down"));
+    if (!result.ok()) {
+      throw new IOException("lab.sh peer " + number + " failed: " + result.printed());
+    }
+  }
+
   /** Runs a command in a namespace and waits for it. */
   public Result exec(String role, String... command) throws IOException {
     return execute(inNamespace(role, command));
@@ -190,8 +213,15 @@ public final class Lab implements AutoCloseable {
 
   /** Starts a long-running command in a namespace, output to {@code log}. */
   public Process start(String role, Path log, String... command) throws IOException {
-    return new ProcessBuilder(inNamespace(role, command)).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    return start(role, log, Map.of(), command);
+  }
+
+  /** Starts a long-running command in a namespace with more environment ({@code env}), output to {@code log}. */
+  public Process start(String role, Path log, Map<String, String> env, String... command) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(inNamespace(role, command)).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(env);
+    return builder.start();
   }
 
   private List<String> inNamespace(String role, String... command) {

@@ -116,6 +116,95 @@ public final class Traffic {
     }
   }
 
+  /** Echoes every line back, on one connection at a time (the SIM's end of a {@link TcpSession}). */
+  private static final String ECHO_SERVER = """
+      import socket, sys
+      server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+      server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+      server.bind(("0.0.0.0", int(sys.argv[1])))
+      server.listen(1)
+      while True:
+          connection, _ = server.accept()
+          with connection:
+              while True:
+                  data = connection.recv(65536)
+                  if not data:
+                      break
+                  connection.sendall(data)
+      """;
+  /**
+   * One TCP connection kept busy: a numbered line every 10 ms, each echoed before the next goes; until the stop file
+   * appears. Prints "ok LINES MAXGAP_MS" or, when the connection broke (reset, closed, timed out), "failed ...".
+   */
+  private static final String SESSION_CLIENT = """
+      import os, socket, sys, time
+      host, port, stop = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+      seq, gap, buffer = 0, 0.0, b""
+      try:
+          s = socket.create_connection((host, port), timeout=60)
+          last = time.time()
+          while not os.path.exists(stop):
+              s.sendall(b"%08d\\n" % seq)
+              while b"\\n" not in buffer:
+                  chunk = s.recv(4096)
+                  if not chunk:
+                      raise ConnectionError("closed by the peer")
+                  buffer += chunk
+              line, buffer = buffer.split(b"\\n", 1)
+              if int(line) != seq:
+                  raise ValueError("echo out of order")
+              now = time.time()
+              gap, last = max(gap, now - last), now
+              seq += 1
+              time.sleep(0.01)
+          print("ok", seq, int(gap * 1000), flush=True)
+      except Exception as e:
+          print("failed", seq, type(e).__name__, e, flush=True)
+      """;
+
+  /** A TCP connection from one namespace to an echo service in another, kept busy until {@link #stop()}. */
+  public final class TcpSession {
+    private final Process server;
+    private final Process client;
+    private final Path stop;
+    private final Path report;
+
+    private TcpSession(Process server, Process client, Path stop, Path report) {
+      this.server = server;
+      this.client = client;
+      this.stop = stop;
+      this.report = report;
+    }
+
+    /** Stops the client; returns its report: "ok LINES MAXGAP_MS" when the one connection lasted throughout. */
+    public String stop() throws IOException {
+      Files.writeString(stop, "stop");
+      try {
+        if (!client.waitFor(90, TimeUnit.SECONDS)) {
+          client.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        server.destroyForcibly();
+      }
+      return Files.readString(report).strip();
+    }
+  }
+
+  /** Opens a {@link TcpSession} from {@code fromRole} to an echo service on {@code toRole} at {@code toAddress}. */
+  public TcpSession session(String fromRole, String toRole, String toAddress) throws IOException {
+    Path dir = Files.createTempDirectory(lab.workDir(), "session-");
+    int port = 7100 + new Random().nextInt(800);
+    Process server = lab.start(toRole, dir.resolve("server.log"), "python3", "-c", ECHO_SERVER, "" + port);
+    awaitBound(toRole, "-Hltn", port);
+    Path report = dir.resolve("client.log");
+    Path stop = dir.resolve("stop");
+    Process client = lab.start(fromRole, report, "python3", "-c", SESSION_CLIENT, toAddress, "" + port,
+        stop.toString());
+    return new TcpSession(server, client, stop, report);
+  }
+
   /**
    * Runs iperf3 between a client namespace and a server namespace and returns iperf3's JSON
    * report. {@code clientArgs} are added after {@code -c address}.

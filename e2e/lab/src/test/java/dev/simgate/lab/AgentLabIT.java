@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * non-peer, robustness against garbage, and steady-state zero allocation on the event loop.
  */
 class AgentLabIT extends SharedLabTest {
-  private static final String UNKNOWN_PEER = "simgate_dropped_packets_total{reason=\"unknown_peer\"}";
+  private static final String UNKNOWN_PEER_KERNEL = "simgate_dropped_packets_total{reason=\"unknown_peer_kernel\"}";
   private static final String MALFORMED = "simgate_dropped_packets_total{reason=\"malformed\"}";
   private static final String BAD_VNI = "simgate_dropped_packets_total{reason=\"bad_vni\"}";
   private static final String ALLOCATED = "simgate_eventloop_allocated_bytes_total";
@@ -58,10 +58,10 @@ class AgentLabIT extends SharedLabTest {
 
   @Test
   void vxlanFromAnAddressThatIsNotAPeerIsNotDelivered() throws IOException {
-    double before = agent.metric(UNKNOWN_PEER);
+    double before = agent.metric(UNKNOWN_PEER_KERNEL);
     // The spoofer is a kernel VTEP with the right VNI, sending to the node from a non-peer outer IP.
     assertThat(traffic.ping("spoofer", Lab.NODE_INNER, 3)).isFalse();
-    assertThat(agent.metric(UNKNOWN_PEER) - before).isGreaterThanOrEqualTo(3);
+    assertThat(agent.metric(UNKNOWN_PEER_KERNEL) - before).isGreaterThanOrEqualTo(3);
     // Had any ARP request of the spoofer reached the node's stack, the node would have a neighbour entry.
     assertThat(lab.run("node", "ip", "neigh", "show", "10.128.9.9")).isBlank();
   }

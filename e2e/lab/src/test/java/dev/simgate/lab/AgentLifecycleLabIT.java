@@ -94,7 +94,7 @@ class AgentLifecycleLabIT {
     assertThat(lab.run("node", "ip", "route", "show", "192.0.2.0/24")).isBlank();
     assertThat(lab.run("node", "ss", "-Hlun", "sport = :4789")).as("socket still bound").isBlank();
     assertThat(lab.run("node", "nft", "list", "tables")).as("MSS clamp table left behind").doesNotContain("simgate");
-    assertThat(agent.log()).contains("agent stopped").contains("removed=\"true\"");
+    assertThat(agent.log()).contains("data plane removed").contains("removed=\"true\"");
   }
 
   @Test

@@ -78,6 +78,8 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
   private final EventRecorder events;
   private final ReconcileErrors errors;
   private boolean serviceCidrs;
+  /** What the agents say about themselves (their /status, read by {@link AgentStatusPoller}). */
+  private final AgentReports reports = new AgentReports();
 
   public GatePeerReconciler(OperatorSettings settings, EventRecorder events) {
     this.settings = settings;
@@ -135,13 +137,15 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
             .map(name -> Set.of(new ResourceID(name)))
             .orElse(Set.of()))
         .build();
+    var podSource = new InformerEventSource<>(pods, context);
     var sources = new ArrayList<EventSource<?, GatePeer>>(List.of(
         new InformerEventSource<>(vpgs, context),
         new InformerEventSource<>(nodes, context),
         new InformerEventSource<>(subnets, context),
         new InformerEventSource<>(ledgers, context),
         new InformerEventSource<>(siblings, context),
-        new InformerEventSource<>(pods, context)));
+        podSource,
+        new AgentStatusPoller(() -> podSource.list(pod -> true).toList(), reports)));
     serviceCidrs = ClusterRangeInformers.serviceCidrsServed(context.getClient());
     if (serviceCidrs) {
       sources.add(new InformerEventSource<>(ClusterRangeInformers.serviceCidrs(GatePeer.class,
@@ -186,10 +190,17 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
       context.managedWorkflowAndDependentResourceContext().put(GatePeerPlan.KEY, plan);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
           .throwAggregateExceptionIfErrorsPresent();
-      next = status(plan, readyNodes(gatePeer, context), generation, previous);
+      next = status(plan, readyNodes(gatePeer, context), generation, previous, gatePeer.getMetadata().getName());
     }
     next.observedGeneration = generation;
     events.readyChanged(gatePeer, previous.conditions, next.conditions);
+    for (PeerReachability.Transition change : PeerReachability.transitions(previous.nodes, next.nodes)) {
+      if (change.down()) {
+        events.warning(gatePeer, "VpgPeerUnreachable", change.message());
+      } else {
+        events.normal(gatePeer, "VpgPeerReachable", change.message());
+      }
+    }
     return StatusPatch.ifChanged(gatePeer, previous, next, GatePeer::new);
   }
 
@@ -269,13 +280,19 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  private GatePeerStatus status(GatePeerPlan plan, Map<String, Boolean> podReady, long generation, GatePeerStatus previous) {
+  private GatePeerStatus status(GatePeerPlan plan, Map<String, Boolean> podReady, long generation, GatePeerStatus previous,
+      String name) {
     GatePeerStatus status = new GatePeerStatus();
     for (NodeStatus n : plan.nodes()) {
       boolean serving = n.message() == null;
-      boolean ready = serving && podReady.getOrDefault(n.name(), false);
-      String message = serving && !ready ? "agent pod not ready" : n.message();
-      status.nodes.add(new NodeStatus(n.name(), n.outerAddress(), n.innerAddress(), ready, message));
+      AgentReports.Report report = reports.get(name, n.name()).orElse(null);
+      // The agent's own word is fresher than the kubelet's next readiness probe.
+      boolean agentReady = report == null || report.ready();
+      boolean ready = serving && podReady.getOrDefault(n.name(), false) && agentReady;
+      String message = !serving ? n.message()
+          : !agentReady ? "agent not ready: " + report.reason() : !ready ? "agent pod not ready" : null;
+      status.nodes.add(new NodeStatus(n.name(), n.outerAddress(), n.innerAddress(), ready, message,
+          serving && report != null ? PeerReachability.ofNode(report) : null));
     }
     int desired = (int) status.nodes.stream().filter(n -> !plan.claimed().containsKey(n.name())).count();
     int allocated = (int) status.nodes.stream().filter(n -> n.innerAddress() != null).count();
@@ -298,11 +315,14 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
       status.conditions = conditions.reconciling(generation, "NoNodesSelected",
           "no node matches spec.nodeSelector", previous.conditions);
     } else if (ready < desired) {
+      String why = status.nodes.stream().filter(n -> !n.ready() && n.message() != null)
+          .map(n -> n.name() + ": " + n.message()).limit(3).collect(Collectors.joining("; "));
       status.conditions = conditions.reconciling(generation, "AgentsNotReady",
-          ready + "/" + desired + " agents ready", previous.conditions);
+          ready + "/" + desired + " agents ready" + (why.isEmpty() ? "" : " (" + why + ")"), previous.conditions);
     } else {
+      String degraded = PeerReachability.unreachable(status.nodes);
       status.conditions = conditions.ready(generation, "AgentsReady",
-          ready + "/" + desired + " agents ready", previous.conditions);
+          ready + "/" + desired + " agents ready" + (degraded == null ? "" : "; " + degraded), previous.conditions);
     }
     return status;
   }

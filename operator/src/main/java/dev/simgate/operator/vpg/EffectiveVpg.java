@@ -5,6 +5,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.simgate.contract.net.Cidr;
 import dev.simgate.contract.net.Ipv4;
 import dev.simgate.operator.api.v1alpha1.SoracomVpgStatus;
@@ -21,6 +23,7 @@ public final class EffectiveVpg {
   /** Condition reason of GatePeers and DeviceSubnets waiting for the VPG's values from SORACOM. */
   public static final String PENDING = "VPGSettingsPending";
   private static final int MAX_PEERS = 8;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The effective VPG (a copy; the cached object is never changed), or why it is not known yet. */
   public record Resolution(VirtualPrivateGateway vpg, String pending) {
@@ -39,6 +42,13 @@ public final class EffectiveVpg {
   /** What a DeviceSubnet needs: the deviceSubnet only (its SIM addresses and routes must lie inside it). */
   public static Resolution resolveDeviceSubnet(VirtualPrivateGateway vpg) {
     return resolve(vpg, false);
+  }
+
+  /** The VPG peers the gate peers use: the spec's, else those read from SORACOM, else none (yet). */
+  public static List<String> peers(VirtualPrivateGateway vpg) {
+    Resolution resolution = resolve(vpg, true);
+    List<String> peers = resolution.vpg() != null ? resolution.vpg().getSpec().peers : vpg.getSpec().peers;
+    return peers == null ? List.of() : peers;
   }
 
   private static Resolution resolve(VirtualPrivateGateway vpg, boolean gatePeerFields) {
@@ -81,17 +91,11 @@ public final class EffectiveVpg {
     return new Resolution(copy, null);
   }
 
+  /** A deep copy through the JSON mapping, so that a field added to the spec later is never dropped here. */
   private static VirtualPrivateGatewaySpec copy(VirtualPrivateGatewaySpec spec) {
-    VirtualPrivateGatewaySpec c = new VirtualPrivateGatewaySpec();
-    c.vni = spec.vni;
-    c.port = spec.port;
-    c.deviceSubnet = spec.deviceSubnet;
-    c.peers = spec.peers;
-    c.mtu = spec.mtu;
-    c.namespaceSelector = spec.namespaceSelector;
-    c.soracom = spec.soracom;
-    return c;
+    return JSON.convertValue(spec, VirtualPrivateGatewaySpec.class);
   }
+
 
   private static String validCidr(String text) {
     Cidr cidr = text == null ? null : Cidr.parseOrNull(text);

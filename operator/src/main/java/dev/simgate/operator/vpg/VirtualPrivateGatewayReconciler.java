@@ -12,6 +12,8 @@ import dev.simgate.operator.api.v1alpha1.GatePeer;
 import dev.simgate.operator.api.v1alpha1.SoracomVpgStatus;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGatewayStatus;
+import dev.simgate.operator.api.v1alpha1.VpgPeerReachability;
+import dev.simgate.operator.gatepeer.PeerReachability;
 import dev.simgate.operator.status.Conditions;
 import dev.simgate.operator.status.EventRecorder;
 import dev.simgate.operator.status.Informers;
@@ -81,6 +83,8 @@ public class VirtualPrivateGatewayReconciler implements Reconciler<VirtualPrivat
     next.deviceSubnets = subnets.size();
     next.devices = subnets.stream()
         .mapToInt(ds -> ds.getStatus() == null ? 0 : Objects.requireNonNullElse(ds.getStatus().devices, 0)).sum();
+    next.vpgPeers = PeerReachability.ofVpg(EffectiveVpg.peers(vpg), gatePeers);
+    lostPeers(vpg, previous.vpgPeers, next.vpgPeers);
     long generation = vpg.getMetadata().getGeneration();
     String summary = next.readyNodes + "/" + next.nodes + " gate nodes ready in " + next.gatePeers + " GatePeers; "
         + next.devices + " devices in " + next.deviceSubnets + " DeviceSubnets";
@@ -137,6 +141,7 @@ public class VirtualPrivateGatewayReconciler implements Reconciler<VirtualPrivat
     status.readyNodes = summary.readyNodes;
     status.deviceSubnets = summary.deviceSubnets;
     status.devices = summary.devices;
+    status.vpgPeers = summary.vpgPeers;
     status.conditions = previous.conditions;
     status.observedGeneration = previous.observedGeneration;
     status.soracom = intent;
@@ -154,6 +159,24 @@ public class VirtualPrivateGatewayReconciler implements Reconciler<VirtualPrivat
       events.warning(vpg, outcome.syncReason(), outcome.syncMessage());
     } else if (outcome.synced() && !wasSynced) {
       events.normal(vpg, SoracomVpgSync.SYNCED, outcome.syncMessage());
+    }
+  }
+
+  /** A Warning when a VPG peer that some gate node reached is reached by none any more, a Normal when it is back. */
+  private void lostPeers(VirtualPrivateGateway vpg, List<VpgPeerReachability> before, List<VpgPeerReachability> after) {
+    if (events == null || before == null || after == null) {
+      return;
+    }
+    for (VpgPeerReachability peer : after) {
+      before.stream().filter(b -> b.address().equals(peer.address())).findFirst().ifPresent(was -> {
+        if (was.reachableFrom() > 0 && peer.reachableFrom() == 0 && peer.gateNodes() > 0) {
+          events.warning(vpg, "VpgPeerUnreachable", "VPG peer " + peer.address() + " answers no gate node ("
+              + peer.gateNodes() + " report on it)");
+        } else if (was.reachableFrom() == 0 && peer.reachableFrom() > 0) {
+          events.normal(vpg, "VpgPeerReachable", "VPG peer " + peer.address() + " answers "
+              + peer.reachableFrom() + "/" + peer.gateNodes() + " gate nodes again");
+        }
+      });
     }
   }
 }

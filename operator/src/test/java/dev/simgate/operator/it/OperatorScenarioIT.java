@@ -168,7 +168,7 @@ class OperatorScenarioIT {
     Map<String, Object> config = w.agentConfig();
     assertThat(config).containsEntry("vni", 10).containsEntry("port", 4789)
         .containsEntry("peers", List.of("100.64.152.4", "100.64.152.132"))
-        .containsEntry("admin", Map.of("listen", "0.0.0.0:9464"));
+        .containsEntry("admin", Map.of("listen", "127.0.0.1:9464", "metricsListen", "0.0.0.0:9465"));
     assertThat(config.get("nodes")).isEqualTo(Map.of(
         w.node(1), Map.of("localAddress", w.outerAddress(1), "address", inner.get(w.node(1)) + "/9"),
         w.node(2), Map.of("localAddress", w.outerAddress(2), "address", inner.get(w.node(2)) + "/9")));

@@ -75,6 +75,24 @@ class SchemaValidationIT {
   }
 
   @Test
+  void theProbeAskForAnAddressInsideTheDeviceSubnet(KubernetesClient client) {
+    assertRejected(client, vpg(v -> v.getSpec().probe = probe("192.0.2.1", 100)),
+        "probe.address must be inside deviceSubnet");
+    assertRejected(client, vpg(v -> v.getSpec().probe = probe("10.128.0.1", 5)), "spec.probe.intervalMillis");
+    assertRejected(client, vpg(v -> v.getSpec().probe = probe("10.128.0.300", 100)),
+        "probe.address must be an IPv4 address");
+    var accepted = client.resource(vpg(v -> v.getSpec().probe = probe("10.128.0.1", 200))).create();
+    assertThat(accepted.getSpec().probe.address).isEqualTo("10.128.0.1");
+  }
+
+  private static dev.simgate.operator.api.v1alpha1.VpgProbe probe(String address, int intervalMillis) {
+    var probe = new dev.simgate.operator.api.v1alpha1.VpgProbe();
+    probe.address = address;
+    probe.intervalMillis = intervalMillis;
+    return probe;
+  }
+
+  @Test
   void vniOutOfRange(KubernetesClient client) {
     assertRejected(client, vpg(v -> v.getSpec().vni = 0), "spec.vni", "greater than or equal to 1");
     assertRejected(client, vpg(v -> v.getSpec().vni = 16777216), "spec.vni", "less than or equal to 16777215");

@@ -40,8 +40,10 @@ class AgentAcceptsRenderedConfigTest {
     assertThat(a.settings().routes()).map(Object::toString).containsExactly("10.128.0.0/16");
     assertThat(a.settings().masquerade()).as("pods on gate nodes reach SIMs as the node").isTrue();
     assertThat(a.settings().mssClamp()).isTrue();
-    assertThat(a.settings().admin().port()).as("probes reach the admin port on the node IP").isEqualTo(9464);
-    assertThat(a.settings().admin().host()).isEqualTo("0.0.0.0");
+    assertThat(a.settings().admin()).as("the kubelet's probes reach the node's loopback")
+        .hasToString("127.0.0.1:9464");
+    assertThat(a.settings().metricsListen()).as("the scraper and the operator read metrics and status")
+        .hasToString("0.0.0.0:9465");
 
     AgentConfig b = AgentConfigParser.parse(yaml, "node-b");
     assertThat(b.node().localAddress()).hasToString("198.51.100.3");

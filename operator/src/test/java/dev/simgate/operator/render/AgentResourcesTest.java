@@ -17,7 +17,9 @@ public class AgentResourcesTest {
     assertThat(ds.getMetadata().getName()).isEqualTo(name);
     assertThat(ds.getMetadata().getNamespace()).isEqualTo(namespace);
     assertThat(ds.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
-    assertThat(ds.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(ds.getSpec().getUpdateStrategy().getRollingUpdate().getMaxSurge().getIntVal())
+        .as("the new agent starts beside the old one and takes the interface over").isEqualTo(1);
+    assertThat(ds.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
     var pod = ds.getSpec().getTemplate().getSpec();
     assertThat(pod.getHostNetwork()).isTrue();
     assertThat(pod.getDnsPolicy()).isEqualTo("ClusterFirstWithHostNet");
@@ -27,7 +29,8 @@ public class AgentResourcesTest {
     assertThat(pod.getContainers()).hasSize(1);
     var c = pod.getContainers().getFirst();
     assertThat(c.getImage()).isEqualTo("simgate/agent:0.1.0");
-    assertThat(c.getArgs()).containsExactly("--config", "/etc/simgate/agent.yaml");
+    assertThat(c.getArgs()).containsExactly("--config", "/etc/simgate/agent.yaml", "--handover-wait", "PT10S");
+    assertThat(c.getPorts()).as("no host port to keep a surge pod off the node").isNullOrEmpty();
     var sc = c.getSecurityContext();
     assertThat(sc.getPrivileged()).isFalse();
     assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
@@ -41,6 +44,9 @@ public class AgentResourcesTest {
     });
     assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(c.getLivenessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(9464);
+    for (var probe : java.util.List.of(c.getLivenessProbe(), c.getStartupProbe(), c.getReadinessProbe())) {
+      assertThat(probe.getHttpGet().getHost()).as("the agent serves probes on the loopback only").isEqualTo("127.0.0.1");
+    }
     assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(c.getStartupProbe().getPeriodSeconds() * c.getStartupProbe().getFailureThreshold())
         .as("seconds an agent may wait for its node's entry before the kubelet restarts it").isEqualTo(300);

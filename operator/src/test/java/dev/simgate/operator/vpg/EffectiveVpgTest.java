@@ -51,6 +51,20 @@ class EffectiveVpgTest {
   }
 
   @Test
+  void everyOtherSpecFieldIsCarriedOver() {
+    VirtualPrivateGateway vpg = soracomVpg(read("vpg-1"));
+    vpg.getSpec().mtu = 1400;
+    vpg.getSpec().port = 4790;
+    vpg.getSpec().namespaceSelector = new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+        .addToMatchLabels("a", "b").build();
+    vpg.getSpec().probe = new dev.simgate.operator.api.v1alpha1.VpgProbe();
+    var spec = EffectiveVpg.resolve(vpg).vpg().getSpec();
+    assertThat(spec).usingRecursiveComparison().ignoringFields("deviceSubnet", "vni", "peers").isEqualTo(vpg.getSpec());
+    assertThat(EffectiveVpg.peers(vpg)).containsExactly("100.64.152.4", "100.64.152.132");
+    assertThat(EffectiveVpg.peers(soracomVpg(null))).isEmpty();
+  }
+
+  @Test
   void theSpecWinsOverWhatWasRead() {
     VirtualPrivateGateway vpg = soracomVpg(read("vpg-1"));
     vpg.getSpec().deviceSubnet = "10.0.0.0/8";

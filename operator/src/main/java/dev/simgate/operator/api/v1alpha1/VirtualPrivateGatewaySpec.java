@@ -19,6 +19,9 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 @ValidationRule(value = "(has(self.peers) && size(self.peers) > 0) || has(self.soracom)",
     message = "peers must list at least 1 VPG peer unless soracom is set (then the SORACOM VPG's own peers are used)",
     fieldPath = ".peers")
+@ValidationRule(value = "!has(self.probe) || !has(self.probe.address) || !has(self.deviceSubnet)"
+    + " || !isCIDR(self.deviceSubnet) || !isIP(self.probe.address) || cidr(self.deviceSubnet).containsIP(self.probe.address)",
+    message = "probe.address must be inside deviceSubnet (ARP reaches only the overlay's own addresses)")
 public class VirtualPrivateGatewaySpec {
   @JsonPropertyDescription("VXLAN network identifier shared with the VPG (1..16777215). Unset: the SORACOM VPG's"
       + " gateVxlanId with spec.soracom, else 10 (SORACOM's default).")
@@ -53,6 +56,10 @@ public class VirtualPrivateGatewaySpec {
 
   @JsonPropertyDescription("Namespaces whose DeviceSubnets may use this VPG. Unset: none; {} : all namespaces.")
   public LabelSelector namespaceSelector;
+
+  @JsonPropertyDescription("How the agents check each VPG peer (reachability, failover, readiness). Unset: ARP for"
+      + " the device subnet's first host address every 100 ms, down after 3 unanswered.")
+  public VpgProbe probe;
 
   @JsonPropertyDescription("Opt-in: this is a SORACOM VPG and the operator uses its API to read it, register every gate"
       + " node as a Gate peer, and (if asked) open Gate. Unset: SORACOM's API is never called.")

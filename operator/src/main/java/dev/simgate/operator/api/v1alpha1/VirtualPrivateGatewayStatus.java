@@ -1,5 +1,6 @@
 package dev.simgate.operator.api.v1alpha1;
 
+import java.util.List;
 import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -22,6 +23,9 @@ public class VirtualPrivateGatewayStatus extends StatusBase {
   @JsonPropertyDescription("Named devices across those DeviceSubnets.")
   public Integer devices;
 
+  @JsonPropertyDescription("Each VPG peer: how many gate nodes reach it, as their agents report.")
+  public List<VpgPeerReachability> vpgPeers;
+
   @JsonPropertyDescription("The SORACOM VPG and the Gate peer registrations, when spec.soracom is set.")
   public SoracomVpgStatus soracom;
 
@@ -34,11 +38,12 @@ public class VirtualPrivateGatewayStatus extends StatusBase {
         && Objects.equals(readyNodes, s.readyNodes)
         && Objects.equals(deviceSubnets, s.deviceSubnets)
         && Objects.equals(devices, s.devices)
+        && Objects.equals(vpgPeers, s.vpgPeers)
         && Objects.equals(soracom, s.soracom);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(super.hashCode(), gatePeers, nodes, readyNodes, deviceSubnets, devices, soracom);
+    return Objects.hash(super.hashCode(), gatePeers, nodes, readyNodes, deviceSubnets, devices, vpgPeers, soracom);
   }
 }

@@ -1,0 +1,63 @@
+package dev.simgate.contract.nodepolicy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.simgate.contract.agentconfig.ConfigException;
+import dev.simgate.contract.net.Cidr;
+import dev.simgate.contract.net.Ipv4;
+import dev.simgate.contract.nodepolicy.NodePolicy.Access;
+import dev.simgate.contract.nodepolicy.NodePolicy.Exposure;
+import dev.simgate.contract.nodepolicy.NodePolicy.Gate;
+import dev.simgate.contract.nodepolicy.NodePolicy.Protocol;
+import dev.simgate.contract.nodepolicy.NodePolicy.Route;
+import dev.simgate.contract.nodepolicy.NodePolicy.Steering;
+import dev.simgate.contract.nodepolicy.NodePolicy.SteeringNode;
+import dev.simgate.contract.nodepolicy.NodePolicy.Target;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class NodePolicyCodecTest {
+
+  static NodePolicy full() {
+    return new NodePolicy("node-2",
+        List.of(new Access("factory/sims", List.of(Ipv4.parse("10.88.2.5"), Ipv4.parse("10.88.2.9")),
+            List.of(Cidr.parse("10.128.0.0/16")))),
+        new Steering(4242, 8479, 1450, Ipv4.parse("198.51.100.12"), Cidr.parse("198.18.0.2/16"),
+            List.of(new SteeringNode("node-1", Ipv4.parse("198.51.100.11"), Ipv4.parse("198.18.0.1"), true),
+                new SteeringNode("node-2", Ipv4.parse("198.51.100.12"), Ipv4.parse("198.18.0.2"), false)),
+            List.of(new Route(Cidr.parse("10.128.0.0/16"), List.of(new Gate("node-1", Ipv4.parse("10.255.255.1")))))),
+        List.of(new Exposure("factory/sims/echo:80", Protocol.TCP, Ipv4.parse("10.255.255.1"), 8080,
+            List.of(Cidr.parse("10.128.0.0/16")), List.of(new Target(Ipv4.parse("10.88.1.7"), 80)))));
+  }
+
+  @Test
+  void whatIsWrittenParsesBackEqual() throws ConfigException {
+    NodePolicy policy = full();
+    String json = NodePolicyCodec.write(policy);
+    assertThat(NodePolicyCodec.parse(json)).isEqualTo(policy);
+    assertThat(NodePolicyCodec.write(NodePolicyCodec.parse(json))).as("stable text").isEqualTo(json);
+    assertThat(NodePolicyCodec.parse(NodePolicyCodec.write(NodePolicy.closed("n")))).isEqualTo(NodePolicy.closed("n"));
+  }
+
+  @Test
+  void aWrongFieldIsNamedByItsPath() {
+    String json = NodePolicyCodec.write(full());
+    assertThatThrownBy(() -> NodePolicyCodec.parse(json.replace("\"198.51.100.11\"", "\"198.51.100\"")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("node policy: steering.nodes[0].underlay: \"198.51.100\" is not an IPv4 address");
+    assertThatThrownBy(() -> NodePolicyCodec.parse(json.replace("\"10.128.0.0/16\"]}],\"steering\"",
+        "\"10.128.0.1/16\"]}],\"steering\"")))
+        .hasMessage("node policy: access[0].destinations[0]: \"10.128.0.1/16\" is not an IPv4 network (a CIDR without"
+            + " host bits)");
+    assertThatThrownBy(() -> NodePolicyCodec.parse(json.replace("\"tcp\"", "\"sctp\"")))
+        .hasMessage("node policy: exposures[0].protocol: must be tcp or udp, was 'sctp'");
+    assertThatThrownBy(() -> NodePolicyCodec.parse(json.replace("\"10.88.1.7:80\"", "\"10.88.1.7:0\"")))
+        .hasMessage("node policy: exposures[0].targets[0]: \"10.88.1.7:0\" is not an IPv4 address:port");
+    assertThatThrownBy(() -> NodePolicyCodec.parse(json.replace("\"vni\":4242", "\"vni\":0")))
+        .hasMessage("node policy: steering.vni: must be an integer 1..16777215, was 0");
+    assertThatThrownBy(() -> NodePolicyCodec.parse("{\"access\":[]}")).hasMessage("node policy: node: missing");
+    assertThatThrownBy(() -> NodePolicyCodec.parse("[]")).hasMessage("node policy: must be a JSON object");
+    assertThatThrownBy(() -> NodePolicyCodec.parse("{")).hasMessageStartingWith("node policy is not JSON");
+  }
+}

@@ -1,0 +1,111 @@
+package dev.simgate.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Restarts without loss (issue 10) and what an abrupt exit leaves (issue 11, item 8). A host behind the gate node
+ * (the server network, masqueraded to the inner address as pods are) keeps one TCP connection to SIM 1 busy while the
+ * agent is replaced: the connection must come through unreset, through the same interface.
+ */
+class AgentRestartLabIT {
+  private static final Duration START = Duration.ofSeconds(30);
+
+  private Lab lab;
+  private AgentProcess first;
+  private AgentProcess second;
+
+  @BeforeEach
+  void up() throws IOException {
+    lab = Lab.up(Lab.Options.agent(1).withServerAndDeviceMtu());
+    first = AgentProcess.start(lab, lab.agentConfig().withSettings(lab.agentConfig().settings().withMasquerade(true)
+        .withRoutes(java.util.List.of(dev.simgate.contract.net.Cidr.parse("192.0.2.0/24")))));
+  }
+
+  @AfterEach
+  void down() {
+    for (AgentProcess agent : new AgentProcess[] {second, first}) {
+      if (agent != null) {
+        agent.close();
+      }
+    }
+    lab.close();
+  }
+
+  @Test
+  void aSuccessorTakesTheInterfaceOverAndTheConnectionGoesOn() throws Exception {
+    String ifindex = ifindex();
+    Traffic.TcpSession session = new Traffic(lab).session("srv", "sim1", Lab.SIM1);
+    Thread.sleep(500);
+    // As a DaemonSet rolling update with maxSurge: the new agent starts while the old one runs ...
+    second = first.launchAnother();
+    await().atMost(START).until(() -> second.log().contains("took over from the running agent"));
+    second.awaitReady(START);
+    assertThat(first.log()).contains("handed the interface and socket over to a successor");
+    // ... and the old one is told to stop afterwards: it leaves everything to its successor.
+    first.terminate(Duration.ofSeconds(15));
+    Thread.sleep(500);
+    assertThat(session.stop()).as("one TCP connection throughout").startsWith("ok");
+    assertThat(ifindex()).as("the same interface").isEqualTo(ifindex);
+    assertThat(lab.run("node", "ip", "route", "show", "192.0.2.0/24")).contains("dev simgate0");
+    assertThat(new Traffic(lab).ping("node", Lab.SIM1, 2)).isTrue();
+  }
+
+  @Test
+  void anAgentToldToStopWaitsForASuccessorBeforeRemovingAnything() throws Exception {
+    first.close();
+    first = AgentProcess.launch(lab, java.nio.file.Files.readString(first.configFile()), "--handover-wait", "PT20S");
+    first.awaitReady(START);
+    String ifindex = ifindex();
+    Traffic.TcpSession session = new Traffic(lab).session("srv", "sim1", Lab.SIM1);
+    Thread.sleep(500);
+    first.signalTerm(); // a pod deleted: the replacement comes a little later
+    await().atMost(START).until(() -> first.log().contains("a successor may take over meanwhile"));
+    second = first.launchAnother();
+    second.awaitReady(START);
+    first.awaitExit(Duration.ofSeconds(30));
+    assertThat(first.log()).contains("handed the interface and socket over to a successor");
+    assertThat(session.stop()).startsWith("ok");
+    assertThat(ifindex()).isEqualTo(ifindex);
+  }
+
+  @Test
+  void afterSigkillTheNextAgentAdoptsWhatWasLeftAndTheConnectionGoesOn() throws Exception {
+    String ifindex = ifindex();
+    Traffic.TcpSession session = new Traffic(lab).session("srv", "sim1", Lab.SIM1);
+    Thread.sleep(500);
+    first.kill();
+    // Everything stays: the (persistent) interface with its address and route, and the nftables table.
+    assertThat(lab.run("node", "ip", "-o", "addr", "show", "dev", "simgate0")).contains(Lab.NODE_INNER + "/9");
+    assertThat(lab.run("node", "ip", "route", "show", "192.0.2.0/24")).contains("dev simgate0");
+    assertThat(lab.run("node", "nft", "list", "tables")).contains("simgate_simgate0");
+
+    second = first.launchAnother();
+    second.awaitReady(START);
+    assertThat(ifindex()).as("adopted, not recreated").isEqualTo(ifindex);
+    assertThat(lab.run("node", "nft", "list", "tables")).containsOnlyOnce("simgate_simgate0");
+    assertThat(session.stop()).as("the connection survived the gap").startsWith("ok");
+  }
+
+  @Test
+  void afterSigkillLeftoversOfAnotherInterfaceNameAreRemoved() throws Exception {
+    first.kill();
+    String renamed = java.nio.file.Files.readString(first.configFile()).replace("name: simgate0", "name: simgate1");
+    second = AgentProcess.launch(lab, renamed);
+    second.awaitReady(START);
+    assertThat(lab.exec("node", "ip", "link", "show", "dev", "simgate0").ok()).as("the old interface is gone").isFalse();
+    assertThat(lab.run("node", "nft", "list", "tables")).doesNotContain("simgate_simgate0").contains("simgate_simgate1");
+    assertThat(lab.run("node", "ip", "route", "show", "192.0.2.0/24")).contains("dev simgate1");
+    assertThat(new Traffic(lab).ping("node", Lab.SIM1, 2)).isTrue();
+  }
+
+  private String ifindex() throws IOException {
+    return lab.run("node", "ip", "-o", "link", "show", "dev", "simgate0").split(":")[0];
+  }
+}
