@@ -4,10 +4,14 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 import dev.simgate.operator.devicesubnet.DeviceSubnetReconciler;
+import dev.simgate.operator.devicesubnet.SoracomSimSync;
 import dev.simgate.operator.gatepeer.GatePeerReconciler;
 import dev.simgate.operator.routes.RangeLedger;
+import dev.simgate.operator.soracom.link.SoracomConnections;
+import dev.simgate.operator.soracom.link.SoracomOptions;
 import dev.simgate.operator.status.EventRecorder;
 import dev.simgate.operator.status.Pruning;
+import dev.simgate.operator.vpg.SoracomVpgSync;
 import dev.simgate.operator.vpg.VirtualPrivateGatewayReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,6 +27,7 @@ public final class SimGateOperator implements AutoCloseable {
   static final Duration SUMMARY_PERIOD = Duration.ofSeconds(1);
 
   private final Operator operator;
+  private final SoracomConnections soracomConnections;
 
   public SimGateOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
     this(client, settings, metrics, null);
@@ -34,6 +39,12 @@ public final class SimGateOperator implements AutoCloseable {
    */
   public SimGateOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics,
       LeaderElectionConfiguration leaderElection) {
+    this(client, settings, metrics, leaderElection, SoracomOptions.DEFAULT);
+  }
+
+  /** @param soracom how the SORACOM API is called (tests inject clients with their own time) */
+  public SimGateOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics,
+      LeaderElectionConfiguration leaderElection, SoracomOptions soracom) {
     operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withMetrics(metrics)
@@ -45,10 +56,12 @@ public final class SimGateOperator implements AutoCloseable {
       }
     });
     EventRecorder events = new EventRecorder(client);
-    operator.register(new VirtualPrivateGatewayReconciler(settings, events), summary(timing(settings.timing())));
+    soracomConnections = new SoracomConnections(client, settings.namespace(), soracom);
+    operator.register(new VirtualPrivateGatewayReconciler(settings,
+        new SoracomVpgSync(soracomConnections, events, settings.clock()), events), summary(timing(settings.timing())));
     operator.register(new GatePeerReconciler(settings, events), summary(timing(settings.timing())));
-    operator.register(new DeviceSubnetReconciler(settings, events, new RangeLedger(client, settings.namespace())),
-        paged(timing(settings.timing())));
+    operator.register(new DeviceSubnetReconciler(settings, events, new RangeLedger(client, settings.namespace()),
+        new SoracomSimSync(soracomConnections, events, settings.clock())), paged(timing(settings.timing())));
   }
 
   /** Retries, then a resync at least every interval: an outage longer than the retries leaves nothing stale for long. */
@@ -84,5 +97,6 @@ public final class SimGateOperator implements AutoCloseable {
   @Override
   public void close() {
     operator.stop();
+    soracomConnections.close();
   }
 }

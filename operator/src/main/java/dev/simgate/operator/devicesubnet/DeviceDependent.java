@@ -15,9 +15,10 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /**
- * One object per published device (spec.perDeviceServices), in the DeviceSubnet's namespace; objects of devices that
- * left the list are deleted, all of them when the DeviceSubnet stops asking for them (as the objects of SimGate 0.1,
- * which every DeviceSubnet had), and owner references let Kubernetes delete the rest with the DeviceSubnet.
+ * One object per published device (spec.devices and SIMs from SORACOM) where spec.perDeviceServices asks for them, in
+ * the DeviceSubnet's namespace; objects of devices that left the list are deleted, all of them when the DeviceSubnet
+ * stops asking for them (as the objects of SimGate 0.1, which every DeviceSubnet had), and owner references let
+ * Kubernetes delete the rest with the DeviceSubnet.
  */
 abstract class DeviceDependent<R extends HasMetadata> extends KubernetesDependentResource<R, DeviceSubnet>
     implements CRUDKubernetesBulkDependentResource<R, DeviceSubnet>, KubernetesBulkDependentResource<R, DeviceSubnet>,

@@ -7,9 +7,11 @@ import dev.simgate.operator.render.SlicePacker;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
 /**
- * A device to publish in this reconcile, handed to the dependents through the workflow context.
+ * A device to publish in this reconcile (from spec.devices or from SORACOM), handed to the dependents through the
+ * workflow context.
  *
- * @param resolvable whether its name should resolve (an endpoint that is not ready keeps its name unanswered)
+ * @param resolvable whether its name should resolve (an offline SIM may be published unresolvable: its endpoint is not
+ *     ready, so CoreDNS does not answer its name)
  */
 record PublishedDevice(Device device, boolean resolvable) {
   static final String KEY = "simgate.publishedDevices";

@@ -1,6 +1,5 @@
 package dev.simgate.operator.status;
 
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -12,7 +11,6 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
-import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /** Small helpers around JOSDK informer event sources used for watching referenced (not owned) objects. */
@@ -32,14 +30,6 @@ public final class Informers {
     return secondary -> context.getPrimaryCache().list(related.apply(secondary))
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
-  }
-
-  /**
-   * Update filter passing only spec changes (a new generation): a referenced resource's status (counts the operator
-   * writes itself, say) changes nothing for its dependents, and reacting to it would wake every one of them per write.
-   */
-  public static <R extends HasMetadata> OnUpdateFilter<R> specChanged() {
-    return (next, previous) -> !Objects.equals(next.getMetadata().getGeneration(), previous.getMetadata().getGeneration());
   }
 
   /**
