@@ -17,6 +17,9 @@ local TERMINAL_REASONS = {
   RouteLimitExceeded = true,
   AgentConfigTooLarge = true,
   AgentImageNotAllowed = true,
+  TooManyNodes = true,
+  ServiceNameTaken = true,
+  InvalidName = true,
 }
 
 local function condition(conditions, type)

@@ -87,6 +87,12 @@ public final class Main implements Callable<Integer> {
           + " else ${DEFAULT-VALUE}): fewer objects with more, smaller writes per change with fewer.")
   int endpointsPerSlice;
 
+  @Option(names = "--max-nodes-per-gatepeer", paramLabel = "N",
+      defaultValue = "${env:SIMGATE_MAX_NODES_PER_GATEPEER:-5000}",
+      description = "Nodes one GatePeer may select; more are refused with TooManyNodes (default: env"
+          + " SIMGATE_MAX_NODES_PER_GATEPEER, else ${DEFAULT-VALUE}).")
+  int maxNodesPerGatePeer;
+
   @Option(names = "--kube-api-qps", paramLabel = "N", defaultValue = "${env:SIMGATE_KUBE_API_QPS:-100}",
       description = "Writes per second to the API server once the burst is spent (default: env SIMGATE_KUBE_API_QPS,"
           + " else ${DEFAULT-VALUE}); reconciles wait for their turn. Reads come from informer caches.")
@@ -153,7 +159,8 @@ public final class Main implements Callable<Integer> {
           .withClusterCidrs(cidrs(clusterCidrs))
           .withTiming(new ReconcileTiming(duration(resyncInterval), ReconcileTiming.DEFAULT.retryAttempts(),
               ReconcileTiming.DEFAULT.firstRetry()))
-          .withLimits(Limits.DEFAULT.withRoutesPerVpg(maxRoutesPerVpg).withEndpointsPerSlice(endpointsPerSlice))
+          .withLimits(Limits.DEFAULT.withRoutesPerVpg(maxRoutesPerVpg).withEndpointsPerSlice(endpointsPerSlice)
+              .withNodesPerGatePeer(maxNodesPerGatePeer))
           .withReconcileThreads(reconcileThreads);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -164,7 +171,8 @@ public final class Main implements Callable<Integer> {
     try {
       return new WriteRate(kubeApiQps, kubeApiBurst);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--kube-api-qps/--kube-api-burst: " + e.getMessage(), e);
+      throw new CommandLine.ParameterException(spec.commandLine(), "--kube-api-qps/--kube-api-burst: " + e.getMessage(),
+          e);
     }
   }
 

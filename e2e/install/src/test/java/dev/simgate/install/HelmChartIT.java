@@ -138,6 +138,7 @@ class HelmChartIT {
     assertThat(Manifests.env(deployment, "SIMGATE_RESYNC_INTERVAL")).contains("2m");
     assertThat(Manifests.env(deployment, "SIMGATE_MAX_ROUTES_PER_VPG")).contains("64");
     assertThat(Manifests.env(deployment, "SIMGATE_MAX_ENDPOINTS_PER_SLICE")).contains("100");
+    assertThat(Manifests.env(deployment, "SIMGATE_MAX_NODES_PER_GATEPEER")).contains("300");
     assertThat(Manifests.env(deployment, "SIMGATE_KUBE_API_QPS")).contains("20");
     assertThat(Manifests.env(deployment, "SIMGATE_KUBE_API_BURST")).contains("40");
     assertThat(Manifests.env(deployment, "SIMGATE_RECONCILE_THREADS")).contains("4");

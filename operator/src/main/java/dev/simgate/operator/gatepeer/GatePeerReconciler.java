@@ -190,8 +190,9 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
             List.of(Cidr.parse(vpg.getSpec().deviceSubnet).network())));
     GatePeerPlan plan = null;
     if (pending.isEmpty() && problem.isEmpty()) {
-      plan = plan(gatePeer, vpg, all, cluster, context);
-      problem = sizeLimit(plan);
+      GatePeerPlan planned = plan(gatePeer, vpg, all, cluster, context);
+      plan = planned;
+      problem = nodeLimit(planned).or(() -> sizeLimit(planned));
     }
     long generation = gatePeer.getMetadata().getGeneration();
     GatePeerStatus previous = gatePeer.getStatus() == null ? new GatePeerStatus() : gatePeer.getStatus();
@@ -224,6 +225,17 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
   public ErrorStatusUpdateControl<GatePeer> updateErrorStatus(GatePeer gatePeer, Context<GatePeer> context, Exception e) {
     GatePeerStatus previous = gatePeer.getStatus() == null ? new GatePeerStatus() : gatePeer.getStatus();
     return errors.status(gatePeer, context, e, copyNodes(previous), GatePeer::new);
+  }
+
+  /** The status lists every selected node in one object: refuse more than it holds rather than fail on every write. */
+  private Optional<Problem> nodeLimit(GatePeerPlan plan) {
+    int limit = settings.limits().nodesPerGatePeer();
+    if (plan.nodes().size() <= limit) {
+      return Optional.empty();
+    }
+    return Optional.of(new Problem(Problem.TOO_MANY_NODES, "spec.nodeSelector selects " + plan.nodes().size()
+        + " nodes, over the limit of " + limit + " per GatePeer (its status lists every node, and one object holds at"
+        + " most 1.5 MiB): split the nodes over several GatePeers with narrower nodeSelectors"));
   }
 
   /** A ConfigMap holds at most 1 MiB: refuse a config that would not fit rather than fail on every write. */

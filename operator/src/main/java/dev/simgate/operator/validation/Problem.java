@@ -14,6 +14,8 @@ public record Problem(String reason, String message) {
   public static final String CLUSTER_RANGE_OVERLAP = "ClusterRangeOverlap";
   public static final String ROUTE_LIMIT_EXCEEDED = "RouteLimitExceeded";
   public static final String AGENT_CONFIG_TOO_LARGE = "AgentConfigTooLarge";
+  /** A GatePeer selects more nodes than its status (one object, listing every node) may hold. */
+  public static final String TOO_MANY_NODES = "TooManyNodes";
   /** A DeviceSubnet's name cannot name its headless Service (one made before the CRD's rule judged it). */
   public static final String INVALID_NAME = "InvalidName";
   /** A Service the DeviceSubnet would publish under exists and is someone else's. */

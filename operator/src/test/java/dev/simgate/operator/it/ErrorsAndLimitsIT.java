@@ -210,6 +210,22 @@ class ErrorsAndLimitsIT {
   }
 
   @Test
+  void aGatePeerSelectingMoreNodesThanTheLimitIsRefusedAndTheRunningConfigKept() {
+    start(settings().withLimits(Limits.DEFAULT.withNodesPerGatePeer(2)), plane.clientAs(operatorUser));
+    World w = readyWorld(); // two gate nodes: at the limit
+    String running = Statuses.version(admin, ConfigMap.class, NS, w.agent());
+
+    w.createNode(3, true);
+    Statuses.assertStalled(admin, GatePeer.class, null, w.gatePeer(), "TooManyNodes");
+    assertThat(Statuses.ready(w.gatePeerStatus().getStatus().conditions).getMessage())
+        .contains("selects 3 nodes, over the limit of 2 per GatePeer");
+    assertThat(Statuses.version(admin, ConfigMap.class, NS, w.agent())).isEqualTo(running);
+
+    w.label(3, false);
+    Cluster.await().untilAsserted(() -> Statuses.assertReady(admin, GatePeer.class, null, w.gatePeer()));
+  }
+
+  @Test
   void aClusterAdminWidensTheAgentImagesAGatePeerMayName() {
     String image = "registry.example.com/simgate/agent:0.2.0";
     start(settings().withAllowedImages(AgentImagePolicy.of(AgentImage.DEFAULT.image(), "registry.example.com/simgate/agent:*")),
