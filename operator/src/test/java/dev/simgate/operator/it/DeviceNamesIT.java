@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.AfterEach;
@@ -147,18 +148,32 @@ class DeviceNamesIT {
     }
     assertThat(admin.services().inNamespace(ns).list().getItems()).hasSize(4);
 
-    // 330 of line-1's devices go, most from its first slices: the 170 left fit in two slices, the others dissolve.
-    List<Device> left = new ArrayList<>(fleet.get("line-1").subList(330, 500));
-    admin.resources(DeviceSubnet.class).inNamespace(ns).withName("line-1").edit(d -> {
-      d.getSpec().devices = left;
-      return d;
-    });
-    Cluster.await().untilAsserted(() -> {
-      assertThat(DeviceNames.resolvable(admin, ns, "line-1")).isEqualTo(names(left));
-      assertThat(DeviceNames.slices(admin, ns, "line-1")).hasSize(2)
-          .allSatisfy(slice -> assertThat(slice.getEndpoints()).hasSizeLessThanOrEqualTo(PER_SLICE));
-      assertThat(get(ns, "line-1").getStatus().devices).isEqualTo(170);
-    });
+    // Two of every three of line-1's devices go, from every slice: the 167 left fit in two slices, the others dissolve.
+    List<Device> left = new ArrayList<>();
+    for (int n = 0; n < 500; n += 3) {
+      left.add(fleet.get("line-1").get(n));
+    }
+    try (SliceHistory history = new SliceHistory(admin, ns, "line-1")) {
+      // Watching from a state with all 500 names: the informer's first list comes in slice by slice.
+      Cluster.await().until(() -> history.states().stream().anyMatch(state -> state.size() == 500));
+      admin.resources(DeviceSubnet.class).inNamespace(ns).withName("line-1").edit(d -> {
+        d.getSpec().devices = left;
+        return d;
+      });
+      Cluster.await().untilAsserted(() -> {
+        assertThat(DeviceNames.resolvable(admin, ns, "line-1")).isEqualTo(names(left));
+        assertThat(DeviceNames.slices(admin, ns, "line-1")).hasSize(2)
+            .allSatisfy(slice -> assertThat(slice.getEndpoints()).hasSizeLessThanOrEqualTo(PER_SLICE));
+        assertThat(get(ns, "line-1").getStatus().devices).isEqualTo(167);
+        assertThat(history.states()).last().isEqualTo(names(left).keySet());
+      });
+      // A device that moved to another slice was written there before its old slice went: in every state a watcher
+      // (CoreDNS) went through, every device that stays resolved.
+      List<Set<String>> states = history.states();
+      int watching = states.indexOf(states.stream().filter(state -> state.size() == 500).findFirst().orElseThrow());
+      assertThat(states.subList(watching, states.size()))
+          .allSatisfy(state -> assertThat(state).containsAll(names(left).keySet()));
+    }
     assertThat(DeviceNames.resolvable(admin, ns, "line-0")).as("a sibling").isEqualTo(names(fleet.get("line-0")));
 
     // Deleting a DeviceSubnet leaves nothing of it behind; the others keep their names.
