@@ -44,7 +44,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 
 /**
  * DeviceSubnet: observe (VPG, namespace, GatePeer pools, the cluster's ranges, the VPG's range ledger) → validate →
- * claim its CIDRs in the ledger → publish each named device as a Service + EndpointSlice → status. On a cross-object
+ * claim its CIDRs in the ledger, with its podSelector and exposedServices → publish each named device as a Service + EndpointSlice → status. On a cross-object
  * error nothing is claimed or published anew; what it holds stays, except on a VPG that no longer admits its namespace,
  * which takes its routes away at once.
  */
@@ -164,7 +164,8 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
     next.routed = held.routed(vpgName);
     next.observedGeneration = generation;
     events.readyChanged(subnet, previous.conditions, next.conditions);
-    return StatusPatch.ifChanged(subnet, previous, next, DeviceSubnet::new);
+    // status.access and status.exposedServices are the access controller's (DeviceSubnetAccessReconciler).
+    return StatusPatch.ifChanged(subnet, previous.withoutAccess(), next, DeviceSubnet::new);
   }
 
   /** Takes the CIDRs in the VPG's ledger, and lets go of what it held on any other VPG. */
@@ -174,7 +175,7 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
     String vpgName = vpg.getMetadata().getName();
     Set<String> live = context.getPrimaryCache().list().map(DeviceSubnetReconciler::uid).collect(Collectors.toSet());
     Optional<Problem> problem = ledger.update(vpgName, vpg, held.ledger(vpgName), claims -> claims.claim(uid,
-        holder(subnet), cidrs(subnet), live::contains, settings.limits().routesPerVpg(), vpgName,
+        holder(subnet), cidrs(subnet), ClaimTerms.of(subnet), live::contains, settings.limits().routesPerVpg(), vpgName,
         settings.clock().instant()));
     if (problem.isEmpty()) {
       held.holding().forEach((other, cm) -> {

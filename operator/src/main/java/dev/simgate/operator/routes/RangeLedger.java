@@ -36,6 +36,8 @@ public final class RangeLedger {
   public static final String VPG_ANNOTATION = "simgate.dev/vpg";
   private static final String PREFIX = "simgate-ranges-";
   private static final int ATTEMPTS = 5;
+  /** Room left below a ConfigMap's 1 MiB for metadata. */
+  static final int MAX_BYTES = 900_000;
   private static final Logger LOG = LoggerFactory.getLogger(RangeLedger.class);
   private static final Map<String, Parsed> PARSED = new ConcurrentHashMap<>();
 
@@ -106,6 +108,13 @@ public final class RangeLedger {
       if (data.equals(stored) || (current == null && owner == null)) {
         return Optional.empty();
       }
+      int bytes = bytes(data);
+      if (bytes > MAX_BYTES && bytes > bytes(stored)) {
+        return Optional.of(new Problem(Problem.LEDGER_FULL, "the operator's record of what the DeviceSubnets of"
+            + " VirtualPrivateGateway '" + vpg + "' hold would be " + bytes + " bytes, over the limit of " + MAX_BYTES
+            + " (ConfigMap " + namespace + "/" + configMapName(vpg) + "): use shorter podSelectors or fewer"
+            + " exposedServices, or fewer DeviceSubnets on the VPG"));
+      }
       if (!claims.malformed().isEmpty()) {
         LOG.atWarn().addKeyValue("ledger", namespace + "/" + configMapName(vpg)).addKeyValue("entries", claims.malformed())
             .log("dropping range claims that do not parse");
@@ -129,6 +138,12 @@ public final class RangeLedger {
         current = client.configMaps().inNamespace(namespace).withName(configMapName(vpg)).get();
       }
     }
+  }
+
+  private static int bytes(Map<String, String> data) {
+    return data.entrySet().stream()
+        .mapToInt(e -> e.getKey().getBytes(StandardCharsets.UTF_8).length + e.getValue().getBytes(StandardCharsets.UTF_8).length)
+        .sum();
   }
 
   private ConfigMap build(String vpg, VirtualPrivateGateway owner, Map<String, String> data) {
