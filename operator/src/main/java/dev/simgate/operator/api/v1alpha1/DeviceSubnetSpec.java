@@ -38,7 +38,7 @@ public class DeviceSubnetSpec {
       + " gate nodes' inner addresses (at most 16; innerPort and protocol unique). Nothing else is reachable from the"
       + " SIMs.")
   @Size(max = 16)
-  @ValidationRule(value = "self.map(e, string(e.innerPort) + '/' + e.protocol).distinct().size() == self.size()",
+  @ValidationRule(value = "self.all(a, self.exists_one(b, b.innerPort == a.innerPort && b.protocol == a.protocol))",
       message = "exposedServices[].innerPort must be unique per protocol")
   public List<ExposedService> exposedServices = new ArrayList<>();
 
