@@ -2,8 +2,11 @@ package dev.simgate.operator;
 
 import java.util.function.Consumer;
 
+import dev.simgate.operator.devicesubnet.DeviceSubnetAccessReconciler;
 import dev.simgate.operator.devicesubnet.DeviceSubnetReconciler;
 import dev.simgate.operator.gatepeer.GatePeerReconciler;
+import dev.simgate.operator.nodeagent.NodeAgentReconciler;
+import dev.simgate.operator.nodepolicy.NodePolicyReconciler;
 import dev.simgate.operator.routes.RangeLedger;
 import dev.simgate.operator.status.EventRecorder;
 import dev.simgate.operator.vpg.VirtualPrivateGatewayReconciler;
@@ -15,7 +18,7 @@ import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 
-/** The three controllers on one JOSDK Operator; used by {@link Main} and, in-process, by the tests. */
+/** The controllers on one JOSDK Operator; used by {@link Main} and, in-process, by the tests. */
 public final class SimGateOperator implements AutoCloseable {
   private final Operator operator;
 
@@ -43,6 +46,10 @@ public final class SimGateOperator implements AutoCloseable {
     operator.register(new GatePeerReconciler(settings, events), timing(settings.timing()));
     operator.register(new DeviceSubnetReconciler(settings, events, new RangeLedger(client, settings.namespace())),
         timing(settings.timing()));
+    // Traffic policy (issue 9): each node's policy document, the DeviceSubnets' access status, the node agents.
+    operator.register(new NodePolicyReconciler(settings, client), timing(settings.timing()));
+    operator.register(new DeviceSubnetAccessReconciler(settings), timing(settings.timing()));
+    operator.register(new NodeAgentReconciler(settings), timing(settings.timing()));
   }
 
   /** Retries, then a resync at least every interval: an outage longer than the retries leaves nothing stale for long. */
