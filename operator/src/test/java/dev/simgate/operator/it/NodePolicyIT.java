@@ -530,7 +530,22 @@ class NodePolicyIT {
     }
     admin.secrets().inNamespace(NS).withName("probe-" + w.id).delete();
 
-    // Without GatePeers, no node agent and no documents: the garbage collector takes what the GatePeers owned.
+    // Every GatePeer owns the node agent: one of two goes, the node agent stays; the last goes, and it goes with it.
+    String second = "gp2-" + w.id;
+    GatePeer idle = w.gatePeer(second, w.vpg(), "10.255.254.0/30");
+    idle.getSpec().nodeSelector = Map.of(Fixtures.GATE_LABEL, "none-" + w.id);
+    admin.resource(idle).create();
+    Cluster.await().untilAsserted(() -> assertThat(admin.apps().daemonSets().inNamespace(NS).withName(agent).get()
+        .getMetadata().getOwnerReferences()).extracting(o -> o.getName()).containsExactly(w.gatePeer(), second));
+    admin.resources(GatePeer.class).withName(w.gatePeer()).delete();
+    Cluster.await().untilAsserted(() -> {
+      for (var owned : List.of(admin.apps().daemonSets().inNamespace(NS).withName(agent).get(),
+          admin.serviceAccounts().inNamespace(NS).withName(agent).get(),
+          admin.rbac().roles().inNamespace(NS).withName(agent).get(),
+          admin.rbac().roleBindings().inNamespace(NS).withName(agent).get())) {
+        assertThat(owned.getMetadata().getOwnerReferences()).extracting(o -> o.getName()).containsExactly(second);
+      }
+    });
     admin.resources(GatePeer.class).list().getItems().forEach(gp -> admin.resource(gp).delete());
     Cluster.await().untilAsserted(() -> {
       assertThat(admin.apps().daemonSets().inNamespace(NS).withName(agent).get()).isNull();

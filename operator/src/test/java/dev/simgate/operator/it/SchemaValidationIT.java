@@ -13,11 +13,13 @@ import org.junit.jupiter.api.Test;
 import dev.simgate.operator.Fixtures;
 import dev.simgate.operator.api.v1alpha1.Device;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
+import dev.simgate.operator.api.v1alpha1.ExposedService;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
 import dev.simgate.operator.api.v1alpha1.OuterAddress;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
 import dev.simgate.testkit.WithKubeControlPlane;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -161,6 +163,40 @@ class SchemaValidationIT {
     tooMany.getSpec().devices = new ArrayList<>(devices);
     tooMany.getSpec().devices.add(new Device("one-too-many", "10.143.255.1"));
     assertRejected(client, tooMany, "spec.devices", "at most " + MAX_DEVICES);
+  }
+
+  @Test
+  void exposedServices(KubernetesClient client) {
+    assertRejected(client, exposing(new ExposedService("web", new IntOrString(0), ExposedService.Protocol.TCP, 80)),
+        "spec.exposedServices[0].port", "port must be a Service port number (1..65535) or a port name");
+    assertRejected(client, exposing(new ExposedService("web", new IntOrString("a-name-far-too-long"),
+        ExposedService.Protocol.TCP, 80)), "spec.exposedServices[0].port", "at most 15 characters");
+    assertRejected(client, exposing(new ExposedService("Web_1", new IntOrString(80), ExposedService.Protocol.TCP, 80)),
+        "spec.exposedServices[0].service");
+    assertRejected(client, exposing(new ExposedService("web", new IntOrString(80), ExposedService.Protocol.TCP, 70000)),
+        "spec.exposedServices[0].innerPort", "less than or equal to 65535");
+    assertRejected(client, exposing(new ExposedService("web", new IntOrString(80), ExposedService.Protocol.TCP, 8080),
+        new ExposedService("api", new IntOrString("http"), ExposedService.Protocol.TCP, 8080)),
+        "spec.exposedServices", "innerPort must be unique per protocol");
+    List<ExposedService> seventeen = new ArrayList<>();
+    for (int i = 0; i < 17; i++) {
+      seventeen.add(new ExposedService("web", new IntOrString(80), ExposedService.Protocol.TCP, 8000 + i));
+    }
+    assertRejected(client, exposing(seventeen.toArray(ExposedService[]::new)), "spec.exposedServices", "at most 16");
+
+    // The same inner port over TCP and UDP, a port by name, and the protocol's default.
+    ExposedService defaulted = new ExposedService("dns", new IntOrString("dns"), null, 53);
+    DeviceSubnet stored = client.resource(exposing(defaulted,
+        new ExposedService("dns", new IntOrString(53), ExposedService.Protocol.UDP, 53))).create();
+    assertThat(stored.getSpec().exposedServices).extracting(e -> e.protocol)
+        .containsExactly(ExposedService.Protocol.TCP, ExposedService.Protocol.UDP);
+    assertThat(stored.getSpec().exposedServices.getFirst().portText()).isEqualTo("dns");
+  }
+
+  private static DeviceSubnet exposing(ExposedService... services) {
+    var subnet = Fixtures.deviceSubnet("factory", name(), "vpg");
+    subnet.getSpec().exposedServices = List.of(services);
+    return subnet;
   }
 
   @Test
