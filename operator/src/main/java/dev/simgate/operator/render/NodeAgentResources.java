@@ -27,8 +27,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
  * The node agent's objects, one set for the cluster, all named {@value #NAME} in the operator's namespace: the
- * DaemonSet (every node), its ServiceAccount, and a Role + RoleBinding that let it get, list and watch exactly the
- * node policy ConfigMaps ({@code simgate-node-<node>}, by name) and nothing else. Each is owned by every GatePeer, so
+ * DaemonSet (every node), its ServiceAccount, and a Role + RoleBinding that let it get and watch exactly the node
+ * policy ConfigMaps ({@code simgate-node-<node>}, by name) and nothing else. Each is owned by every GatePeer, so
  * the garbage collector removes them with the last one.
  */
 public final class NodeAgentResources {
@@ -82,7 +82,11 @@ public final class NodeAgentResources {
     return new ServiceAccountBuilder().withMetadata(meta(namespace, owners)).build();
   }
 
-  /** Read access to exactly the policy ConfigMaps of {@code nodes} (a watch by name needs list and watch too). */
+  /**
+   * Read access to exactly the policy ConfigMaps of {@code nodes}: get, and watch (the node agent watches its own with
+   * a {@code metadata.name} field selector, which the API server authorizes against resourceNames). No list: it has no
+   * use for one.
+   */
   public static Role role(String namespace, List<OwnerReference> owners, Collection<String> nodes) {
     List<String> names = nodes.stream().sorted().distinct().map(NodePolicy::configMapName).toList();
     return new RoleBuilder()
@@ -91,7 +95,7 @@ public final class NodeAgentResources {
             .withApiGroups("")
             .withResources("configmaps")
             .withResourceNames(names.isEmpty() ? List.of(NO_NODE) : names)
-            .withVerbs("get", "list", "watch")
+            .withVerbs("get", "watch")
             .build())
         .build();
   }

@@ -38,7 +38,7 @@ class NodeAgentResourcesTest {
     assertThat(role.getRules()).singleElement().satisfies(rule -> {
       assertThat(rule.getApiGroups()).containsExactly("");
       assertThat(rule.getResources()).containsExactly("configmaps");
-      assertThat(rule.getVerbs()).containsExactly("get", "list", "watch");
+      assertThat(rule.getVerbs()).containsExactly("get", "watch");
       assertThat(rule.getResourceNames()).containsExactly("simgate-node-node-1", "simgate-node-node-2");
     });
     // No resourceNames would mean every ConfigMap of the namespace: a name no ConfigMap can have instead.
@@ -62,6 +62,15 @@ class NodeAgentResourcesTest {
     Container container = pod.getContainers().getFirst();
     assertThat(container.getImage()).isEqualTo("registry.example.com/simgate/agent:1.2.3");
     assertThat(container.getImagePullPolicy()).isEqualTo("Always");
+    assertThat(container.getArgs()).containsExactly("node", "--handover-wait", "PT10S");
+    assertThat(container.getEnv()).extracting(e -> e.getName() + "=" + (e.getValueFrom() == null ? e.getValue()
+        : e.getValueFrom().getFieldRef().getFieldPath())).contains("NODE_NAME=spec.nodeName",
+            "POD_NAMESPACE=metadata.namespace");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(container.getReadinessProbe().getHttpGet().getHost()).isEqualTo("127.0.0.1");
+    assertThat(container.getPorts()).as("no host ports: a surge pod fits beside the old one").isEmpty();
+    assertThat(ds.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
+    assertThat(container.getSecurityContext().getRunAsUser()).isZero();
     assertThat(container.getSecurityContext().getPrivileged()).isFalse();
     assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
