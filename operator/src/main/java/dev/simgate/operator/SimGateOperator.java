@@ -4,11 +4,15 @@ import java.util.function.Consumer;
 
 import dev.simgate.operator.devicesubnet.DeviceSubnetAccessReconciler;
 import dev.simgate.operator.devicesubnet.DeviceSubnetReconciler;
+import dev.simgate.operator.devicesubnet.SoracomSimSync;
 import dev.simgate.operator.gatepeer.GatePeerReconciler;
 import dev.simgate.operator.nodeagent.NodeAgentReconciler;
 import dev.simgate.operator.nodepolicy.NodePolicyReconciler;
 import dev.simgate.operator.routes.RangeLedger;
+import dev.simgate.operator.soracom.link.SoracomConnections;
+import dev.simgate.operator.soracom.link.SoracomOptions;
 import dev.simgate.operator.status.EventRecorder;
+import dev.simgate.operator.vpg.SoracomVpgSync;
 import dev.simgate.operator.vpg.VirtualPrivateGatewayReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,6 +25,7 @@ import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 /** The controllers on one JOSDK Operator; used by {@link Main} and, in-process, by the tests. */
 public final class SimGateOperator implements AutoCloseable {
   private final Operator operator;
+  private final SoracomConnections soracomConnections;
 
   public SimGateOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
     this(client, settings, metrics, null);
@@ -32,6 +37,12 @@ public final class SimGateOperator implements AutoCloseable {
    */
   public SimGateOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics,
       LeaderElectionConfiguration leaderElection) {
+    this(client, settings, metrics, leaderElection, SoracomOptions.DEFAULT);
+  }
+
+  /** @param soracom how the SORACOM API is called (tests inject clients with their own time) */
+  public SimGateOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics,
+      LeaderElectionConfiguration leaderElection, SoracomOptions soracom) {
     operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withMetrics(metrics)
@@ -42,10 +53,12 @@ public final class SimGateOperator implements AutoCloseable {
       }
     });
     EventRecorder events = new EventRecorder(client);
-    operator.register(new VirtualPrivateGatewayReconciler(settings, events), timing(settings.timing()));
+    soracomConnections = new SoracomConnections(client, settings.namespace(), soracom);
+    operator.register(new VirtualPrivateGatewayReconciler(settings,
+        new SoracomVpgSync(soracomConnections, events, settings.clock()), events), timing(settings.timing()));
     operator.register(new GatePeerReconciler(settings, events), timing(settings.timing()));
-    operator.register(new DeviceSubnetReconciler(settings, events, new RangeLedger(client, settings.namespace())),
-        timing(settings.timing()));
+    operator.register(new DeviceSubnetReconciler(settings, events, new RangeLedger(client, settings.namespace()),
+        new SoracomSimSync(soracomConnections, events, settings.clock())), timing(settings.timing()));
     // Traffic policy (issue 9): each node's policy document, the DeviceSubnets' access status, the node agents.
     operator.register(new NodePolicyReconciler(settings, client), timing(settings.timing()));
     operator.register(new DeviceSubnetAccessReconciler(settings), timing(settings.timing()));
@@ -69,5 +82,6 @@ public final class SimGateOperator implements AutoCloseable {
   @Override
   public void close() {
     operator.stop();
+    soracomConnections.close();
   }
 }

@@ -19,6 +19,7 @@ import dev.simgate.operator.routes.ClusterRanges;
 import dev.simgate.operator.routes.RangeClaims;
 import dev.simgate.operator.routes.RangeLedger;
 import dev.simgate.operator.status.Informers;
+import dev.simgate.operator.vpg.EffectiveVpg;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
@@ -132,12 +133,16 @@ public final class PolicySources {
     return slices;
   }
 
-  /** A VPG's device subnet as a network, or null when it has none that parses. */
+  /**
+   * A VPG's device subnet as a network (its spec's, or the one read from SORACOM when the spec leaves it to SORACOM),
+   * or null when it has none yet.
+   */
   public static Cidr deviceSubnet(VirtualPrivateGateway vpg) {
-    if (vpg == null || vpg.getSpec() == null || vpg.getSpec().deviceSubnet == null) {
+    VirtualPrivateGateway effective = vpg == null ? null : EffectiveVpg.resolveDeviceSubnet(vpg).vpg();
+    if (effective == null || effective.getSpec().deviceSubnet == null) {
       return null;
     }
-    Cidr cidr = Cidr.parseOrNull(vpg.getSpec().deviceSubnet);
+    Cidr cidr = Cidr.parseOrNull(effective.getSpec().deviceSubnet);
     return cidr == null ? null : cidr.network();
   }
 
