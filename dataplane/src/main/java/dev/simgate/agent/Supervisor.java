@@ -95,6 +95,7 @@ final class Supervisor {
         }
         try {
           step();
+          followPeers();
         } catch (StartFailure e) {
           System.err.println("simgate-agent: " + e.getMessage());
           return e.exitCode;
@@ -145,6 +146,32 @@ final class Supervisor {
       apply(next);
     } else {
       settled();
+    }
+  }
+
+  /**
+   * The interface is down while no VPG peer answers any more ({@link Readiness#tunnelLost()}) and up again as soon as
+   * one does: a tunnel that leads nowhere must not attract traffic, so nodes that steer pods here (and this node's own
+   * steering routes) move to gate nodes whose tunnel works. Under the lock; a host that refuses is tried again next
+   * time.
+   */
+  private void followPeers() {
+    if (agent == null || stopping || handedOver || failed) {
+      return;
+    }
+    boolean wanted = !readiness.tunnelLost();
+    if (wanted == agent.tunnelUp()) {
+      return;
+    }
+    try {
+      agent.tunnelUp(wanted);
+      var line = wanted ? log.atInfo() : log.atWarn();
+      line.addKeyValue("interface", agent.config().settings().interfaceName())
+          .log(wanted ? "a VPG peer answers: interface up again"
+              : "no VPG peer answers: interface down, so that traffic goes to gate nodes whose tunnel works");
+    } catch (IOException e) {
+      log.atWarn().addKeyValue("reason", e.getMessage()).addKeyValue("up", wanted)
+          .log("could not change the interface's state; trying again");
     }
   }
 
@@ -331,6 +358,9 @@ final class Supervisor {
       var line = "down".equals(state) ? log.atWarn() : log.atInfo();
       line.addKeyValue("peer", peer).addKeyValue("peersUp", peersUp)
           .log("down".equals(state) ? "VPG peer stopped answering its probes" : "VPG peer answers its probes");
+      synchronized (this) {
+        followPeers();
+      }
     });
   }
 
@@ -404,7 +434,7 @@ final class Supervisor {
       var stats = running == null ? Stats.empty() : running.stats();
       long allocated = running == null ? 0 : running.loopAllocatedBytes();
       var kernel = running == null ? java.util.Map.<String, Long>of()
-          : host.kernelDrops(running.config().settings().interfaceName());
+          : host.kernelCounters(running.config().settings().interfaceName());
       return new AgentMetrics.Sample(stats, allocated, reloadsApplied.get(), reloadsRejected.get(), readiness.verdict(),
           kernel);
     } catch (IOException e) {
