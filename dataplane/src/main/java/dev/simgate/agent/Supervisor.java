@@ -417,13 +417,13 @@ final class Supervisor {
       }
 
       @Override
-      public AgentMetrics.Sample sample() {
-        return Supervisor.this.sample();
+      public io.prometheus.metrics.model.snapshots.MetricSnapshots metrics() {
+        return AgentMetrics.snapshots(sample());
       }
 
       @Override
-      public byte[] status(AgentMetrics.Sample sample) {
-        return AgentStatus.json(sample);
+      public byte[] status() {
+        return AgentStatus.json(sample());
       }
     });
   }

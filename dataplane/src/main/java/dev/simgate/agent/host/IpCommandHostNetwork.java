@@ -23,7 +23,7 @@ public final class IpCommandHostNetwork implements HostNetwork {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Marks the agent's links (ifalias), so that a later start recognises what an agent killed with SIGKILL left. */
-  static final String TAG = "simgate-agent";
+  public static final String TAG = "simgate-agent";
 
   @Override
   public void converge(InterfaceState current, InterfaceState desired) throws IOException {

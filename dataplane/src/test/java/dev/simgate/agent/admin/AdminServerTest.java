@@ -152,13 +152,13 @@ class AdminServerTest {
       }
 
       @Override
-      public AgentMetrics.Sample sample() {
-        return sample;
+      public io.prometheus.metrics.model.snapshots.MetricSnapshots metrics() {
+        return AgentMetrics.snapshots(sample);
       }
 
       @Override
-      public byte[] status(AgentMetrics.Sample s) {
-        return AgentStatus.json(s);
+      public byte[] status() {
+        return AgentStatus.json(sample);
       }
     };
   }
