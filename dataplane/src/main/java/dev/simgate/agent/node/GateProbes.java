@@ -68,10 +68,25 @@ final class GateProbes implements AutoCloseable {
 
   static GateProbes start(int port, Duration interval, int failureThreshold, LocalGateCheck local, Listener listener)
       throws IOException {
-    DatagramSocket socket = new DatagramSocket(null);
-    socket.setReuseAddress(true); // a predecessor that handed over closes its socket a moment later
-    socket.bind(new InetSocketAddress("0.0.0.0", port));
-    return new GateProbes(socket, port, interval, failureThreshold, local, listener);
+    // No SO_REUSEADDR: a second node agent on the node must fail here, not share the port. A predecessor that handed
+    // over has closed its socket already; one that is still closing gets a moment.
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (true) {
+      try {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress("0.0.0.0", port));
+        return new GateProbes(socket, port, interval, failureThreshold, local, listener);
+      } catch (java.net.BindException e) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new IOException("gate probes: UDP port " + port + ": " + e.getMessage(), e);
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /**

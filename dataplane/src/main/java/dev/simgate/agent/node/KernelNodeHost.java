@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * protocol) and makes it what the plan says, so a node agent that starts after one was killed adopts what it finds
  * (nothing flaps when it already matches) and removes what no longer belongs.
  */
-final class KernelNodeHost implements NodeHost {
+final class KernelNodeHost implements NodeHost, NodeHandover.Proof {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Marks the steering device as the node agent's. */
   static final String ALIAS = "simgate-node";
@@ -149,6 +149,25 @@ final class KernelNodeHost implements NodeHost {
       // best effort
     }
     return removed;
+  }
+
+  @Override
+  public void make(String nonce) throws IOException {
+    nft("table " + NodeHandover.table(nonce) + " {\n}\n");
+  }
+
+  @Override
+  public boolean check(String nonce) {
+    String[] table = NodeHandover.table(nonce).split(" ");
+    try {
+      boolean there = command.run(List.of("nft", "list", "table", table[0], table[1]), "").ok();
+      if (there) {
+        command.run(List.of("nft", "delete", "table", table[0], table[1]), "");
+      }
+      return there;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   @Override

@@ -78,8 +78,15 @@ final class NodeAgent {
     this.gateInterfaces = new TreeSet<>(options.gateInterfaces());
   }
 
-  /** Opens the probe socket, starts the control thread and the policy source. */
-  void start() throws IOException {
+  /**
+   * Opens the probe socket, starts the control thread and the policy source.
+   *
+   * @param adopting a predecessor handed the node over: its table is updated in place (counters kept) if it can be
+   */
+  void start(boolean adopting) throws IOException {
+    if (adopting) {
+      appliedTable = ""; // some table of ours is there: try an update first
+    }
     view = new View(null, "waiting for the policy (" + source.describe() + ")", false, 0);
     probes = GateProbes.start(options.probePort(), options.probeInterval(), options.probeFailures(), local,
         () -> events.add(() -> routesDirty = true));

@@ -111,26 +111,77 @@ public final class NodeCommand implements Callable<Integer> {
     }
     List<Integer> adminPorts = metricsAddress == null ? List.of(adminAddress.getPort())
         : List.of(adminAddress.getPort(), metricsAddress.getPort());
+    KernelNodeHost host = new KernelNodeHost();
     NodeAgent agent = new NodeAgent(new NodeAgent.Options(node, probePort, probeInterval, probeFailures, adminPorts,
-        Set.copyOf(gateInterfaces)), source, new KernelNodeHost(), new LocalGateCheck());
-    AdminServer server;
+        Set.copyOf(gateInterfaces)), source, host, new LocalGateCheck());
+    AdminServer[] server = new AdminServer[1];
+    NodeHandover.Server handover;
     try {
-      agent.start();
-      server = new AdminServer(adminAddress, metricsAddress, content(agent));
+      boolean adopting = NodeHandover.takeOver(host);
+      if (adopting) {
+        log.atInfo().log("took the node over from the running node agent");
+      }
+      agent.start(adopting);
+      server[0] = openAdmin(adminAddress, metricsAddress, agent);
+      handover = NodeHandover.Server.listen(host, () -> {
+        server[0].close(); // the successor binds the same ports
+        agent.stop(false);
+      });
     } catch (IOException | RuntimeException e) {
       agent.stop(false);
+      if (server[0] != null) {
+        server[0].close();
+      }
       System.err.println("simgate-agent node: failed to start: " + e.getMessage());
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {
-      log.atInfo().log("stopping");
-      server.close();
-      agent.stop(true);
+      stop(agent, server[0], handover);
       stopped.countDown();
     }));
     stopped.await();
     return 0;
+  }
+
+  /** SIGTERM: a successor may take over within {@code --handover-wait}; otherwise everything is removed. */
+  private void stop(NodeAgent agent, AdminServer server, NodeHandover.Server handover) {
+    try {
+      if (!handover.handedOver() && !handoverWait.isZero()) {
+        log.atInfo().addKeyValue("wait", handoverWait).log("stopping: a successor may take over meanwhile");
+        handover.awaitHandover(handoverWait);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    handover.close();
+    if (handover.handedOver()) {
+      return; // the successor runs the node now
+    }
+    log.atInfo().log("stopping");
+    server.close();
+    agent.stop(true);
+  }
+
+  /** The admin endpoints; a predecessor that just handed over freed their ports a moment ago. */
+  private static AdminServer openAdmin(InetSocketAddress admin, InetSocketAddress metrics, NodeAgent agent)
+      throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (true) {
+      try {
+        return new AdminServer(admin, metrics, content(agent));
+      } catch (java.net.BindException e) {
+        if (System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   private PolicySource source() throws IOException {

@@ -201,8 +201,42 @@ class SteeringLabIT {
     assertThat(traffic.ping("pod2", Lab.SIM1, 1)).isFalse();
   }
 
+  /** Claims to have proved CAP_NET_ADMIN without doing it, as an unprivileged local process. */
+  private static final String FALSE_SUCCESSOR = """
+      import socket
+      s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+      s.connect("\\0simgate-node-agent")
+      s.send(b"simgate-node-handover/1")
+      print(s.recv(512).decode())
+      s.send(b"proved")
+      print(s.recv(512).decode())
+      """;
+
   @Test
   @Order(7)
+  void aSuccessorTakesTheNodeOverAndTheStoppedPredecessorRemovesNothing() throws Exception {
+    String refused = lab.run("plain", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+        "/usr/bin/python3", "-c", FALSE_SUCCESSOR);
+    assertThat(refused).contains("prove ", "refuse no table");
+    assertThat(plain.readyz()).as("still in charge").startsWith("200");
+
+    String link = lab.run("plain", "ip", "-o", "link", "show", "dev", "sgsteer0");
+    String routes = lab.run("plain", "ip", "route", "show", "table", "main", "proto", "83");
+    NodeAgentProcess predecessor = plain;
+    Traffic.TcpSession session = traffic.session("pod1", "sim1", Lab.SIM1);
+    plain = NodeAgentProcess.start(lab, "plain", plainPolicy(Lab.POD1));
+    await().atMost(CHANGE).until(() -> predecessor.log().contains("handed the node over"));
+    plain.awaitReady(Duration.ofSeconds(30));
+    assertThat(predecessor.terminate(Duration.ofSeconds(20))).isEqualTo(143);
+    assertThat(lab.run("plain", "ip", "-o", "link", "show", "dev", "sgsteer0")).as("the same device").isEqualTo(link);
+    assertThat(lab.run("plain", "ip", "route", "show", "table", "main", "proto", "83")).isEqualTo(routes);
+    assertThat(lab.run("plain", "nft", "list", "tables")).containsOnlyOnce("simgate_node").doesNotContain("handover");
+    assertThat(session.stop()).as("one connection through the handover").startsWith("ok");
+    assertThat(traffic.ping("pod2", Lab.SIM1, 1)).as("still refused").isFalse();
+  }
+
+  @Test
+  @Order(8)
   void stoppedNodeAgentsLeaveNothingBehind() throws IOException {
     for (NodeAgentProcess agent : List.of(plain, nodeA, nodeB)) {
       assertThat(agent.terminate(Duration.ofSeconds(20))).isEqualTo(143);
