@@ -50,6 +50,11 @@ final class Supervisor {
   /** How long probes may go unanswered after the start before /readyz says no peer answers (it is not ready either way). */
   private static final Duration GRACE = Duration.ofSeconds(10);
   private static final Duration ADMIN_PORT_WAIT = Duration.ofSeconds(5);
+  /**
+   * How long every VPG peer must stay silent before the interface goes down: probes lost to a moment of overload must
+   * not take routes and neighbours away from working traffic (a peer's own failover needs no interface change).
+   */
+  static final Duration TUNNEL_HOLD_DOWN = Duration.ofSeconds(3);
 
   private final Path file;
   private final String node;
@@ -75,6 +80,7 @@ final class Supervisor {
   private volatile boolean stopping;
   private volatile boolean handedOver;
   private volatile boolean failed;
+  private long tunnelLostSince = -1;
 
   Supervisor(Path file, String node, Duration pollInterval, Duration handoverWait, HostNetwork host) {
     this.file = file;
@@ -150,8 +156,8 @@ final class Supervisor {
   }
 
   /**
-   * The interface is down while no VPG peer answers any more ({@link Readiness#tunnelLost()}) and up again as soon as
-   * one does: a tunnel that leads nowhere must not attract traffic, so nodes that steer pods here (and this node's own
+   * The interface is down while no VPG peer answers any more ({@link Readiness#tunnelLost()}, for at least
+   * {@link #TUNNEL_HOLD_DOWN}) and up again as soon as one does: a tunnel that leads nowhere must not attract traffic, so nodes that steer pods here (and this node's own
    * steering routes) move to gate nodes whose tunnel works. Under the lock; a host that refuses is tried again next
    * time.
    */
@@ -159,7 +165,14 @@ final class Supervisor {
     if (agent == null || stopping || handedOver || failed) {
       return;
     }
-    boolean wanted = !readiness.tunnelLost();
+    long now = System.nanoTime();
+    boolean lost = readiness.tunnelLost();
+    if (!lost) {
+      tunnelLostSince = -1;
+    } else if (tunnelLostSince < 0) {
+      tunnelLostSince = now;
+    }
+    boolean wanted = !lost || now - tunnelLostSince < TUNNEL_HOLD_DOWN.toNanos();
     if (wanted == agent.tunnelUp()) {
       return;
     }
