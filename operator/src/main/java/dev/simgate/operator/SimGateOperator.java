@@ -3,9 +3,13 @@ package dev.simgate.operator;
 import java.util.function.Consumer;
 
 import dev.simgate.operator.devicesubnet.DeviceSubnetReconciler;
+import dev.simgate.operator.devicesubnet.SoracomSimSync;
 import dev.simgate.operator.gatepeer.GatePeerReconciler;
 import dev.simgate.operator.routes.RangeLedger;
+import dev.simgate.operator.soracom.link.SoracomConnections;
+import dev.simgate.operator.soracom.link.SoracomOptions;
 import dev.simgate.operator.status.EventRecorder;
+import dev.simgate.operator.vpg.SoracomVpgSync;
 import dev.simgate.operator.vpg.VirtualPrivateGatewayReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,6 +22,7 @@ import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 /** The three controllers on one JOSDK Operator; used by {@link Main} and, in-process, by the tests. */
 public final class SimGateOperator implements AutoCloseable {
   private final Operator operator;
+  private final SoracomConnections soracomConnections;
 
   public SimGateOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics) {
     this(client, settings, metrics, null);
@@ -29,6 +34,12 @@ public final class SimGateOperator implements AutoCloseable {
    */
   public SimGateOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics,
       LeaderElectionConfiguration leaderElection) {
+    this(client, settings, metrics, leaderElection, SoracomOptions.DEFAULT);
+  }
+
+  /** @param soracom how the SORACOM API is called (tests inject clients with their own time) */
+  public SimGateOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics,
+      LeaderElectionConfiguration leaderElection, SoracomOptions soracom) {
     operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withMetrics(metrics)
@@ -39,10 +50,12 @@ public final class SimGateOperator implements AutoCloseable {
       }
     });
     EventRecorder events = new EventRecorder(client);
-    operator.register(new VirtualPrivateGatewayReconciler(settings, events), timing(settings.timing()));
+    soracomConnections = new SoracomConnections(client, settings.namespace(), soracom);
+    operator.register(new VirtualPrivateGatewayReconciler(settings,
+        new SoracomVpgSync(soracomConnections, events, settings.clock()), events), timing(settings.timing()));
     operator.register(new GatePeerReconciler(settings, events), timing(settings.timing()));
-    operator.register(new DeviceSubnetReconciler(settings, events, new RangeLedger(client, settings.namespace())),
-        timing(settings.timing()));
+    operator.register(new DeviceSubnetReconciler(settings, events, new RangeLedger(client, settings.namespace()),
+        new SoracomSimSync(soracomConnections, events, settings.clock())), timing(settings.timing()));
   }
 
   /** Retries, then a resync at least every interval: an outage longer than the retries leaves nothing stale for long. */
@@ -62,5 +75,6 @@ public final class SimGateOperator implements AutoCloseable {
   @Override
   public void close() {
     operator.stop();
+    soracomConnections.close();
   }
 }

@@ -14,7 +14,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 /**
- * One object per named device, in the DeviceSubnet's namespace; objects of devices that left the list are deleted,
+ * One object per named device (spec.devices and SIMs from SORACOM), in the DeviceSubnet's namespace; objects of devices that left the list are deleted,
  * and owner references let Kubernetes delete the rest with the DeviceSubnet.
  */
 abstract class DeviceDependent<R extends HasMetadata> extends KubernetesDependentResource<R, DeviceSubnet>
@@ -25,13 +25,13 @@ abstract class DeviceDependent<R extends HasMetadata> extends KubernetesDependen
     super(type);
   }
 
-  abstract R build(String namespace, String deviceSubnet, Device device);
+  abstract R build(String namespace, String deviceSubnet, Device device, boolean resolvable);
 
   @Override
   public Map<ResourceID, R> desiredResources(DeviceSubnet primary, Context<DeviceSubnet> context) {
     String namespace = primary.getMetadata().getNamespace();
-    return primary.getSpec().devices.stream()
-        .map(d -> build(namespace, primary.getMetadata().getName(), d))
+    return PublishedDevice.of(context).stream()
+        .map(d -> build(namespace, primary.getMetadata().getName(), d.device(), d.resolvable()))
         .collect(Collectors.toMap(ResourceID::fromResource, r -> r));
   }
 }

@@ -15,7 +15,7 @@ public class DeviceEndpointSliceDependent extends DeviceDependent<EndpointSlice>
   }
 
   @Override
-  EndpointSlice build(String namespace, String deviceSubnet, Device device) {
-    return DeviceResources.endpointSlice(namespace, deviceSubnet, device);
+  EndpointSlice build(String namespace, String deviceSubnet, Device device, boolean resolvable) {
+    return DeviceResources.endpointSlice(namespace, deviceSubnet, device, resolvable);
   }
 }

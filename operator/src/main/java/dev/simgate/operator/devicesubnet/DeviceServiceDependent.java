@@ -15,7 +15,7 @@ public class DeviceServiceDependent extends DeviceDependent<Service> {
   }
 
   @Override
-  Service build(String namespace, String deviceSubnet, Device device) {
+  Service build(String namespace, String deviceSubnet, Device device, boolean resolvable) {
     return DeviceResources.service(namespace, deviceSubnet, device);
   }
 }

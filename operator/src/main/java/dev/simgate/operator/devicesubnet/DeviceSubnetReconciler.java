@@ -11,9 +11,12 @@ import java.util.stream.Collectors;
 
 import dev.simgate.contract.net.Cidr;
 import dev.simgate.operator.OperatorSettings;
+import dev.simgate.operator.api.v1alpha1.Device;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnetStatus;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
+import dev.simgate.operator.api.v1alpha1.SimDevice;
+import dev.simgate.operator.api.v1alpha1.SoracomSimsStatus;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
 import dev.simgate.operator.routes.ClusterRangeInformers;
 import dev.simgate.operator.routes.ClusterRanges;
@@ -26,6 +29,8 @@ import dev.simgate.operator.status.StatusPatch;
 import dev.simgate.operator.validation.CrossChecks;
 import dev.simgate.operator.validation.Problem;
 import dev.simgate.operator.validation.Selectors;
+import dev.simgate.operator.vpg.EffectiveVpg;
+import dev.simgate.operator.vpg.SoracomVerdict;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR;
@@ -60,19 +65,24 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
   static final String DELETED_SIBLINGS = "deleted-devicesubnets";
   static final String LEDGERS = "range-ledgers";
 
+  public static final String SORACOM_SYNCED = "SoracomSynced";
+
   private final OperatorSettings settings;
   private final Conditions conditions;
   private final EventRecorder events;
   private final ReconcileErrors errors;
   private final RangeLedger ledger;
+  private final SoracomSimSync soracom;
   private boolean serviceCidrs;
 
-  public DeviceSubnetReconciler(OperatorSettings settings, EventRecorder events, RangeLedger ledger) {
+  public DeviceSubnetReconciler(OperatorSettings settings, EventRecorder events, RangeLedger ledger,
+      SoracomSimSync soracom) {
     this.settings = settings;
     this.conditions = new Conditions(settings.clock());
     this.events = events;
     this.errors = new ReconcileErrors(conditions, events);
     this.ledger = ledger;
+    this.soracom = soracom;
   }
 
   @Override
@@ -129,17 +139,21 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
   @Override
   public UpdateControl<DeviceSubnet> reconcile(DeviceSubnet subnet, Context<DeviceSubnet> context) {
     String vpgName = subnet.getSpec().vpgRef;
-    VirtualPrivateGateway vpg = Informers.named(context, VirtualPrivateGateway.class, VPGS)
-        .get(new ResourceID(vpgName)).orElse(null);
+    // With spec.soracom the VPG may leave deviceSubnet to SORACOM: use what it has read (or wait for it).
+    EffectiveVpg.Resolution resolution = Informers.named(context, VirtualPrivateGateway.class, VPGS)
+        .get(new ResourceID(vpgName)).map(EffectiveVpg::resolveDeviceSubnet).orElse(null);
+    Optional<String> pending = resolution == null ? Optional.empty() : resolution.pendingMessage();
+    VirtualPrivateGateway vpg = resolution == null ? null : resolution.vpg();
     Map<String, String> namespaceLabels = namespaceLabels(subnet, context);
     List<GatePeer> gatePeers = Informers.named(context, GatePeer.class, GATE_PEERS).list().toList();
     ClusterRanges cluster = ClusterRangeInformers.read(context, ClusterRangeInformers.POD_RANGES, serviceCidrs,
         settings.clusterCidrs());
     HeldRanges held = HeldRanges.of(uid(subnet), Informers.named(context, ConfigMap.class, LEDGERS).list());
 
-    Optional<Problem> problem = CrossChecks.deviceSubnet(subnet, vpg, namespaceLabels, gatePeers)
-        .or(() -> cluster.collision("spec.cidrs:", cidrs(subnet)));
-    if (problem.isEmpty()) {
+    Optional<Problem> problem = pending.isPresent() ? Optional.empty()
+        : CrossChecks.deviceSubnet(subnet, vpg, namespaceLabels, gatePeers)
+            .or(() -> cluster.collision("spec.cidrs:", cidrs(subnet)));
+    if (pending.isEmpty() && problem.isEmpty()) {
       problem = claim(subnet, vpg, held, context);
       if (problem.isEmpty()) {
         held = held.onlyOn(vpgName, cidrs(subnet));
@@ -151,20 +165,60 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
     long generation = subnet.getMetadata().getGeneration();
     DeviceSubnetStatus previous = subnet.getStatus() == null ? new DeviceSubnetStatus() : subnet.getStatus();
     DeviceSubnetStatus next = new DeviceSubnetStatus();
-    if (problem.isPresent()) {
+    SoracomSimSync.Outcome sims = null;
+    if (pending.isPresent() || problem.isPresent()) {
       next.devices = previous.devices;
-      next.conditions = conditions.stalled(generation, problem.get().reason(), problem.get().message(), previous.conditions);
+      next.soracom = previous.soracom;
+      next.conditions = pending.isPresent()
+          ? conditions.reconciling(generation, EffectiveVpg.PENDING, pending.get(), previous.conditions)
+          : conditions.stalled(generation, problem.get().reason(), problem.get().message(), previous.conditions);
     } else {
+      if (subnet.getSpec().soracom != null) {
+        sims = soracom.refresh(subnet, vpg);
+        next.soracom = sims.status();
+      } else {
+        soracom.forget(subnet.getMetadata().getUid());
+      }
+      List<PublishedDevice> devices = published(subnet, next.soracom);
+      context.managedWorkflowAndDependentResourceContext().put(PublishedDevice.KEY, devices);
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow()
           .throwAggregateExceptionIfErrorsPresent();
-      next.devices = subnet.getSpec().devices.size();
-      next.conditions = conditions.ready(generation, "DevicesPublished",
-          next.devices + " devices published as Services", previous.conditions);
+      next.devices = devices.size();
+      SoracomVerdict verdict = sims == null ? SoracomVerdict.ok() : sims.verdict();
+      String published = next.devices + " devices published as Services" + (sims == null ? ""
+          : " (" + (devices.size() - subnet.getSpec().devices.size()) + " SIMs from SORACOM; "
+              + Objects.requireNonNullElse(next.soracom.rejectedCount, 0) + " not published, see status.soracom.rejected)");
+      next.conditions = new ArrayList<>(switch (verdict.kind()) {
+        case STALLED -> conditions.stalled(generation, verdict.reason(), verdict.message(), previous.conditions);
+        case RECONCILING -> conditions.reconciling(generation, verdict.reason(), verdict.message(), previous.conditions);
+        case OK -> conditions.ready(generation, "DevicesPublished", published, previous.conditions);
+      });
+      if (sims != null) {
+        next.conditions.add(conditions.extra(SORACOM_SYNCED, sims.synced(), sims.syncReason(), sims.syncMessage(),
+            generation, previous.conditions));
+      }
     }
     next.routed = held.routed(vpgName);
     next.observedGeneration = generation;
     events.readyChanged(subnet, previous.conditions, next.conditions);
-    return StatusPatch.ifChanged(subnet, previous, next, DeviceSubnet::new);
+    UpdateControl<DeviceSubnet> control = StatusPatch.ifChanged(subnet, previous, next, DeviceSubnet::new);
+    return sims == null ? control : control.rescheduleAfter(sims.requeue());
+  }
+
+  /** spec.devices, then the SIMs from SORACOM that are still valid under the current spec. */
+  private static List<PublishedDevice> published(DeviceSubnet subnet, SoracomSimsStatus sims) {
+    List<PublishedDevice> devices = new ArrayList<>();
+    subnet.getSpec().devices.forEach(d -> devices.add(new PublishedDevice(d, true)));
+    if (sims != null) {
+      List<Cidr> cidrs = subnet.getSpec().cidrs.stream().map(Cidr::parseOrNull).filter(Objects::nonNull)
+          .map(Cidr::network).toList();
+      for (SimDevice sim : SimDevicePlanner.stillValid(sims.devices, cidrs, subnet.getSpec().devices)) {
+        Device device = new Device(sim.name(), sim.address());
+        device.imsi = sim.imsi();
+        devices.add(new PublishedDevice(device, sim.resolvable()));
+      }
+    }
+    return devices;
   }
 
   /** Takes the CIDRs in the VPG's ledger, and lets go of what it held on any other VPG. */
@@ -213,6 +267,7 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
     if (subnet.getStatus() != null) {
       copy.devices = subnet.getStatus().devices;
       copy.routed = subnet.getStatus().routed;
+      copy.soracom = subnet.getStatus().soracom; // the SIMs last read stay published
     }
     return errors.status(subnet, context, e, copy, DeviceSubnet::new);
   }

@@ -34,6 +34,7 @@ import dev.simgate.operator.status.StatusPatch;
 import dev.simgate.operator.validation.CrossChecks;
 import dev.simgate.operator.validation.Problem;
 import dev.simgate.operator.validation.Selectors;
+import dev.simgate.operator.vpg.EffectiveVpg;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -160,23 +161,29 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
   @Override
   public UpdateControl<GatePeer> reconcile(GatePeer gatePeer, Context<GatePeer> context) {
     String vpgName = gatePeer.getSpec().vpgRef;
-    VirtualPrivateGateway vpg = Informers.named(context, VirtualPrivateGateway.class, VPGS)
-        .get(new ResourceID(vpgName)).orElse(null);
+    // With spec.soracom the VPG may leave deviceSubnet, vni or peers to SORACOM: use what it has read (or wait for it).
+    EffectiveVpg.Resolution resolution = Informers.named(context, VirtualPrivateGateway.class, VPGS)
+        .get(new ResourceID(vpgName)).map(EffectiveVpg::resolve).orElse(null);
+    Optional<String> pending = resolution == null ? Optional.empty() : resolution.pendingMessage();
+    VirtualPrivateGateway vpg = resolution == null ? null : resolution.vpg();
     List<GatePeer> all = context.getPrimaryCache().list().toList();
     ClusterRanges cluster = ClusterRangeInformers.read(context, NODES, serviceCidrs, settings.clusterCidrs());
-    Optional<Problem> problem = CrossChecks.gatePeer(gatePeer, vpg, all)
+    Optional<Problem> problem = pending.isPresent() ? Optional.empty() : CrossChecks.gatePeer(gatePeer, vpg, all)
         .or(() -> settings.allowedImages().check(gatePeer.getSpec()))
         .or(() -> cluster.collision("deviceSubnet of VirtualPrivateGateway '" + vpgName + "'",
             List.of(Cidr.parse(vpg.getSpec().deviceSubnet).network())));
     GatePeerPlan plan = null;
-    if (problem.isEmpty()) {
+    if (pending.isEmpty() && problem.isEmpty()) {
       plan = plan(gatePeer, vpg, all, cluster, context);
       problem = sizeLimit(plan);
     }
     long generation = gatePeer.getMetadata().getGeneration();
     GatePeerStatus previous = gatePeer.getStatus() == null ? new GatePeerStatus() : gatePeer.getStatus();
     GatePeerStatus next;
-    if (problem.isPresent()) {
+    if (pending.isPresent()) {
+      next = copyNodes(previous);
+      next.conditions = conditions.reconciling(generation, EffectiveVpg.PENDING, pending.get(), previous.conditions);
+    } else if (problem.isPresent()) {
       next = copyNodes(previous);
       next.conditions = conditions.stalled(generation, problem.get().reason(), problem.get().message(), previous.conditions);
     } else {

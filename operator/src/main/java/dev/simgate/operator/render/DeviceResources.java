@@ -36,6 +36,14 @@ public final class DeviceResources {
   }
 
   public static EndpointSlice endpointSlice(String namespace, String deviceSubnet, Device device) {
+    return endpointSlice(namespace, deviceSubnet, device, true);
+  }
+
+  /**
+   * @param resolvable false keeps the Service but marks its one endpoint not ready, so cluster DNS stops answering the
+   *     name (CoreDNS serves only ready endpoints) without deleting and re-creating objects as a SIM goes offline and back
+   */
+  public static EndpointSlice endpointSlice(String namespace, String deviceSubnet, Device device, boolean resolvable) {
     var labels = Labels.device(deviceSubnet, device.name);
     labels.put("endpointslice.kubernetes.io/managed-by", SLICE_MANAGER);
     return new EndpointSliceBuilder()
@@ -47,7 +55,7 @@ public final class DeviceResources {
         .withAddressType("IPv4")
         .withEndpoints(List.of(new io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder()
             .withAddresses(device.address)
-            .withNewConditions().withReady(true).endConditions()
+            .withNewConditions().withReady(resolvable).endConditions()
             .build()))
         .build();
   }

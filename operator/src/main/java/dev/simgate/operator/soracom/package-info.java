@@ -47,5 +47,11 @@
  * </ul>
  * The mock used by the tests ({@code MockSoracomApi}, test sources) follows the reference's §10 where it is silent, and
  * lets tests choose the other plausible answer where the client must cope with both.
+ *
+ * <p>The operator uses this client through {@code soracom.link} (clients per Secret, refresh schedule) from
+ * {@code vpg.SoracomVpgSync} (read the VPG, register the gate nodes) and {@code devicesubnet.SoracomSimSync} (SIMs by
+ * name). Whatever the API answers there, the gate peers' configuration is built from the last successful read kept in
+ * status, so forwarding never depends on the API; SimGate's own registrations are recorded in status before they are
+ * made, so a registration whose answer was lost is still known to be SimGate's and is removed when its node leaves.
  */
 package dev.simgate.operator.soracom;

@@ -49,6 +49,12 @@ public final class Conditions {
         condition(STALLED, "True", reason, message, generation, previous));
   }
 
+  /** A condition beside the three kstatus ones (e.g. SoracomSynced), with the same lastTransitionTime rule. */
+  public Condition extra(String type, boolean status, String reason, String message, long generation,
+      List<Condition> previous) {
+    return condition(type, status ? "True" : "False", reason, message, generation, previous);
+  }
+
   private Condition condition(String type, String status, String reason, String message, long generation,
       List<Condition> previous) {
     String transition = previous == null ? null : previous.stream()

@@ -15,6 +15,9 @@ import dev.simgate.operator.api.v1alpha1.Device;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
 import dev.simgate.operator.api.v1alpha1.OuterAddress;
+import dev.simgate.operator.api.v1alpha1.SimTag;
+import dev.simgate.operator.api.v1alpha1.SoracomSimsSpec;
+import dev.simgate.operator.api.v1alpha1.SoracomVpgSpec;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
 import dev.simgate.testkit.WithKubeControlPlane;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -57,7 +60,7 @@ class SchemaValidationIT {
     vpg.getSpec().vni = null;
     vpg.getSpec().port = null;
     var stored = client.resource(vpg).create();
-    assertThat(stored.getSpec().vni).isEqualTo(10);
+    assertThat(stored.getSpec().vni).as("unset: 10 on the nodes, or the SORACOM VPG's with spec.soracom").isNull();
     assertThat(stored.getSpec().port).isEqualTo(4789);
 
     var peer = Fixtures.gatePeer(name(), stored.getMetadata().getName(), "10.255.255.0/24");
@@ -115,6 +118,50 @@ class SchemaValidationIT {
       nine.add("100.64.0." + i);
     }
     assertRejected(client, vpg(v -> v.getSpec().peers = nine), "spec.peers", "8");
+  }
+
+  @Test
+  void soracom(KubernetesClient client) {
+    assertRejected(client, vpg(v -> v.getSpec().deviceSubnet = null), "spec.deviceSubnet", "required unless soracom is set");
+    assertRejected(client, vpg(v -> v.getSpec().peers = null), "spec.peers", "at least 1 VPG peer unless soracom is set");
+
+    // With spec.soracom the VPG may leave deviceSubnet, vni and peers to SORACOM; the defaults are filled in.
+    var fromSoracom = vpg(v -> {
+      v.getSpec().deviceSubnet = null;
+      v.getSpec().peers = null;
+      v.getSpec().soracom = new SoracomVpgSpec("f1e2d3c4-0000", SoracomVpgSpec.Coverage.Global, "soracom");
+    });
+    var stored = client.resource(fromSoracom).create();
+    assertThat(stored.getSpec().soracom.openGate).isFalse();
+    assertThat(stored.getSpec().soracom.refreshInterval).isEqualTo("5m");
+
+    assertRejected(client, soracomVpg(s -> s.vpgId = "../auth"), "spec.soracom.vpgId", "should match");
+    assertRejected(client, soracomVpg(s -> s.coverage = null), "spec.soracom.coverage", "Required");
+    assertRejected(client, soracomVpg(s -> s.secretRef = null), "spec.soracom.secretRef", "Required");
+    assertRejected(client, soracomVpg(s -> s.endpoint = "ftp://api.example/v1"), "spec.soracom.endpoint", "http(s) URL");
+    assertRejected(client, soracomVpg(s -> s.refreshInterval = "1s"), "spec.soracom.refreshInterval", "from 5s to 24h");
+    assertRejected(client, soracomVpg(s -> s.refreshInterval = "48h"), "spec.soracom.refreshInterval", "from 5s to 24h");
+    assertRejected(client, soracomVpg(s -> s.refreshInterval = "soon"), "spec.soracom.refreshInterval", "from 5s to 24h");
+
+    var both = Fixtures.deviceSubnet("factory", name(), "vpg");
+    both.getSpec().soracom = SoracomSimsSpec.group("g-1");
+    both.getSpec().soracom.tag = new SimTag("site", "osaka");
+    assertRejected(client, both, "spec.soracom", "exactly one of soracom.groupId and soracom.tag");
+    var neither = Fixtures.deviceSubnet("factory", name(), "vpg");
+    neither.getSpec().soracom = new SoracomSimsSpec();
+    assertRejected(client, neither, "spec.soracom", "exactly one of soracom.groupId and soracom.tag");
+    var tagged = Fixtures.deviceSubnet("factory", name(), "vpg");
+    tagged.getSpec().soracom = SoracomSimsSpec.tag("site", "osaka");
+    DeviceSubnet storedSubnet = client.resource(tagged).create();
+    assertThat(storedSubnet.getSpec().soracom.nameTag).isEqualTo("name");
+    assertThat(storedSubnet.getSpec().soracom.whenOffline).isEqualTo(SoracomSimsSpec.WhenOffline.KeepResolving);
+  }
+
+  private static VirtualPrivateGateway soracomVpg(Consumer<SoracomVpgSpec> change) {
+    return vpg(v -> {
+      v.getSpec().soracom = new SoracomVpgSpec("f1e2d3c4-0000", SoracomVpgSpec.Coverage.Japan, "soracom");
+      change.accept(v.getSpec().soracom);
+    });
   }
 
   @Test

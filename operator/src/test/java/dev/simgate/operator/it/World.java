@@ -84,8 +84,16 @@ final class World implements AutoCloseable {
     admin.resource(node).create();
   }
 
+  /**
+   * Node {@code n}'s outer address, unique per world for any number of worlds in the JVM (the ITs share the counter):
+   * 192.0.2.x for the first 25 worlds, then 198.18.0.0/15 (RFC 2544), ten addresses per world either way.
+   */
   String outerAddress(int n) {
-    return "192.0.2." + (number * 10 + n);
+    if (number < 25) {
+      return "192.0.2." + (number * 10 + n);
+    }
+    int index = number * 10 + n;
+    return "198." + (18 + index / 65_536) + "." + (index / 256 % 256) + "." + (index % 256);
   }
 
   void label(int n, boolean gate) {

@@ -40,6 +40,10 @@ public class DeviceSubnetSpec {
   @ValidationRule(value = "self.map(d, d.address).distinct().size() == self.size()", message = "devices[].address must be unique")
   public List<Device> devices = new ArrayList<>();
 
+  @JsonPropertyDescription("Also publish the SIMs of a SORACOM group or tag as named devices, read through the API"
+      + " credentials of the VPG (its spec.soracom), addressed by their static IP address map entry, else their session.")
+  public SoracomSimsSpec soracom;
+
   public DeviceSubnetSpec() {}
 
   public DeviceSubnetSpec(String vpgRef, List<String> cidrs, List<Device> devices) {

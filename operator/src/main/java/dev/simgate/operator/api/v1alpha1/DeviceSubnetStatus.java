@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DeviceSubnetStatus extends StatusBase {
-  @JsonPropertyDescription("Named devices published as Services.")
+  @JsonPropertyDescription("Named devices published as Services (spec.devices and SIMs from SORACOM).")
   public Integer devices;
 
   @JsonPropertyDescription("What the gate peers route for this DeviceSubnet: the VPG and the CIDRs it holds, as last"
@@ -15,14 +15,17 @@ public class DeviceSubnetStatus extends StatusBase {
       + " cross-object check leaves it, and the nodes, as they were; a namespace the VPG no longer admits loses it.")
   public RoutedCidrs routed;
 
+  @JsonPropertyDescription("The devices taken from SORACOM, when spec.soracom is set.")
+  public SoracomSimsStatus soracom;
+
   @Override
   public boolean equals(Object o) {
     return super.equals(o) && o instanceof DeviceSubnetStatus s && Objects.equals(devices, s.devices)
-        && Objects.equals(routed, s.routed);
+        && Objects.equals(routed, s.routed) && Objects.equals(soracom, s.soracom);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(super.hashCode(), devices, routed);
+    return Objects.hash(super.hashCode(), devices, routed, soracom);
   }
 }

@@ -6,6 +6,11 @@ final class Rules {
   static final String IPV4_ADDRESS = "isIP(self) && ip(self).family() == 4";
   static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
   static final String DNS_SUBDOMAIN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+  static final String HTTP_URL = "isURL(self) && url(self).getScheme() in ['http', 'https'] && url(self).getHostname() != ''";
+  /** A Go duration (CEL's duration()) between 5 s, which tests use, and a day. */
+  static final String REFRESH_INTERVAL = "self.matches('^([0-9]+(ms|s|m|h))+$') && duration(self) >= duration('5s')"
+      + " && duration(self) <= duration('24h')";
+  static final String REFRESH_INTERVAL_MESSAGE = "refreshInterval must be a duration from 5s to 24h such as 5m";
 
   private Rules() {}
 }

@@ -26,6 +26,9 @@ public class VirtualPrivateGatewayStatus extends StatusBase {
   @JsonPropertyDescription("Each VPG peer: how many gate nodes reach it, as their agents report.")
   public List<VpgPeerReachability> vpgPeers;
 
+  @JsonPropertyDescription("The SORACOM VPG and the Gate peer registrations, when spec.soracom is set.")
+  public SoracomVpgStatus soracom;
+
   @Override
   public boolean equals(Object o) {
     return super.equals(o)
@@ -35,11 +38,12 @@ public class VirtualPrivateGatewayStatus extends StatusBase {
         && Objects.equals(readyNodes, s.readyNodes)
         && Objects.equals(deviceSubnets, s.deviceSubnets)
         && Objects.equals(devices, s.devices)
-        && Objects.equals(vpgPeers, s.vpgPeers);
+        && Objects.equals(vpgPeers, s.vpgPeers)
+        && Objects.equals(soracom, s.soracom);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(super.hashCode(), gatePeers, nodes, readyNodes, deviceSubnets, devices, vpgPeers);
+    return Objects.hash(super.hashCode(), gatePeers, nodes, readyNodes, deviceSubnets, devices, vpgPeers, soracom);
   }
 }
