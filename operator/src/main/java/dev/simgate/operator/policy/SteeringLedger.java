@@ -1,8 +1,10 @@
 package dev.simgate.operator.policy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,8 @@ public final class SteeringLedger {
 
   private final KubernetesClient client;
   private final String namespace;
+  /** The nodes last reported without an address: every node's reconcile allocates, the log says it once. */
+  private final AtomicReference<List<String>> unallocated = new AtomicReference<>(List.of());
 
   public SteeringLedger(KubernetesClient client, String namespace) {
     this.client = client;
@@ -65,9 +69,10 @@ public final class SteeringLedger {
       Map<String, String> recorded = current == null || current.getData() == null ? Map.of() : current.getData();
       var allocation = InnerAddressAllocator.allocate(pool, nodes, recorded, Set.of());
       Map<String, String> data = new TreeMap<>(allocation.assigned());
-      if (allocation.exhausted()) {
-        LOG.atWarn().addKeyValue("pool", pool).addKeyValue("nodes", allocation.unallocated())
-            .log("steering pool exhausted: these nodes get no steering address");
+      List<String> left = allocation.unallocated();
+      if (!left.equals(unallocated.getAndSet(left)) && !left.isEmpty()) {
+        LOG.atWarn().addKeyValue("pool", pool).addKeyValue("nodes", left)
+            .log("steering pool exhausted: these nodes get no steering address (operator option --steering-pool)");
       }
       if (data.equals(new TreeMap<>(recorded))) {
         return addresses(current);

@@ -259,5 +259,11 @@ class SchemaValidationIT {
     var noSelector = Fixtures.gatePeer(name(), "vpg", "10.255.255.0/24");
     noSelector.getSpec().nodeSelector = null;
     assertRejected(client, noSelector, "spec.nodeSelector", "Required");
+
+    // Its objects are named simgate-<name>: never the operator's node policies, range ledgers or steering addresses.
+    for (String reserved : List.of("node-pool", "ranges-a", "steering")) {
+      assertRejected(client, Fixtures.gatePeer(reserved, "vpg", "10.255.255.0/24"), "metadata.name",
+          "may not be named node-*, ranges-* or steering");
+    }
   }
 }
