@@ -14,7 +14,6 @@ import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
 import dev.simgate.operator.api.v1alpha1.NodeStatus;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
-import dev.simgate.operator.routes.ClusterRangeInformers;
 import dev.simgate.operator.routes.ClusterRanges;
 import dev.simgate.operator.routes.RangeClaims;
 import dev.simgate.operator.routes.RangeLedger;
@@ -186,11 +185,6 @@ public final class PolicySources {
   public static SteeringFactory steeringProblemOnly(PolicySettings settings, ClusterRanges cluster) {
     return (vpgSubnets, gateNodes) -> new SteeringPlan(settings, List.of(),
         SteeringPlan.poolProblem(settings.steeringPool(), cluster, vpgSubnets).orElse(null));
-  }
-
-  public static <P extends HasMetadata> ClusterRanges clusterRanges(Context<P> context, boolean serviceCidrs,
-      List<Cidr> configured) {
-    return ClusterRangeInformers.read(context, ClusterRangeInformers.POD_RANGES, serviceCidrs, configured);
   }
 
   /** Pods of the cache that may be given access, from an index of the pod informer. */

@@ -2,10 +2,7 @@ package dev.simgate.operator.policy;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 import dev.simgate.contract.net.Cidr;
 import dev.simgate.operator.routes.RangeClaims.Exposure;
@@ -50,11 +47,6 @@ public final class PolicyView {
 
   public ExposureTargets targets() {
     return targets;
-  }
-
-  /** Names of the nodes that run a gate agent (of any VPG). */
-  public Set<String> gateNodes() {
-    return gates.stream().map(GateNode::node).collect(Collectors.toCollection(TreeSet::new));
   }
 
   /** The gate nodes of a VPG, sorted by node. */
