@@ -91,7 +91,8 @@ final class GateProbes implements AutoCloseable {
 
   /**
    * The gates to probe (inner address → node name), once the host has the routes to them; new ones carry traffic
-   * until their probes say otherwise (the listener is not told: the caller planned with {@link #carrying(java.util.Collection)}).
+   * until their probes say otherwise (the listener is not told: the caller planned with
+   * {@link #carrying(java.util.Collection)}).
    */
   synchronized void gates(Map<Ipv4, String> next) {
     gates.keySet().retainAll(next.keySet());

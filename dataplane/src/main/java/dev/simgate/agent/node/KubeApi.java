@@ -36,7 +36,7 @@ final class KubeApi {
     this.client = HttpClient.newBuilder().sslContext(trusting(caFile)).connectTimeout(CONNECT_TIMEOUT).build();
   }
 
-  /** The API server of the pod's cluster: {@code KUBERNETES_SERVICE_HOST} and {@code _PORT}, as the kubelet sets them. */
+  /** The API server of the pod's cluster: {@code KUBERNETES_SERVICE_HOST} and {@code _PORT}, set by the kubelet. */
   static URI inClusterServer() {
     String host = System.getenv("KUBERNETES_SERVICE_HOST");
     String port = System.getenv("KUBERNETES_SERVICE_PORT");

@@ -169,8 +169,8 @@ final class NodeAgent {
     updatesRejected.incrementAndGet();
     log.atWarn().addKeyValue("reason", problem).log("node policy refused; the running one stays");
     View current = view;
-    view = new View(current.inForce(), "policy refused: " + problem + (inForce == null ? "" : " (the previous one is in force)"),
-        false, current.lastApplySeconds());
+    String kept = inForce == null ? "" : " (the previous one is in force)";
+    view = new View(current.inForce(), "policy refused: " + problem + kept, false, current.lastApplySeconds());
   }
 
   private void sourceTrouble(String problem) {

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On the abstract Unix socket {@value #SOCKET} of the host's network namespace: the successor says
  * {@value #HELLO}; the running agent answers {@code prove <nonce>}; the successor creates the nftables table
- * {@code inet simgate_handover_<nonce>} (which needs CAP_NET_ADMIN over the host's network, as everything the node agent
- * does) and says {@code proved}; the running agent finds the table, deletes it, stops (freeing its UDP and HTTP ports)
+ * {@code inet simgate_handover_<nonce>} (which needs CAP_NET_ADMIN over the host's network, as everything the node
+ * agent does) and says {@code proved}; the running agent finds the table, deletes it, stops (freeing its UDP and HTTP ports)
  * and answers {@code released}. Anything that cannot prove it is refused and changes nothing.
  */
 final class NodeHandover {

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The node's kernel as the node agent changes it; calls block (they run commands), so the control thread makes them. */
+/** The node's kernel as the node agent changes it; calls block (they run commands): the control thread makes them. */
 interface NodeHost {
   /** Runs one {@code nft -f} script (one transaction). */
   void nft(String script) throws IOException;

@@ -69,7 +69,8 @@ final class NodeMetrics {
             .dataPoint(counter(sample.probesAnswered(), Labels.EMPTY)).build(),
         gauge("simgate_node_access_entries", "Pod address . device CIDR pairs allowed on this node",
             policy == null ? 0 : NodeAgent.accessEntries(policy)),
-        gauge("simgate_node_exposures", "Exposures this node translates", policy == null ? 0 : policy.exposures().size()),
+        gauge("simgate_node_exposures", "Exposures this node translates",
+            policy == null ? 0 : policy.exposures().size()),
         gates.build(),
         gauge("simgate_node_policy_apply_seconds", "How long the last policy apply took on the host",
             sample.view().lastApplySeconds()));
@@ -77,7 +78,8 @@ final class NodeMetrics {
 
   static byte[] status(Sample sample) {
     ObjectNode root = JSON.createObjectNode();
-    root.put("ready", sample.readiness().ok()).put("reason", sample.readiness().reason()).put("source", sample.source());
+    root.put("ready", sample.readiness().ok()).put("reason", sample.readiness().reason())
+        .put("source", sample.source());
     NodePolicy policy = sample.view().inForce();
     if (policy != null) {
       root.putObject("policy").put("node", policy.node()).put("accessEntries", NodeAgent.accessEntries(policy))

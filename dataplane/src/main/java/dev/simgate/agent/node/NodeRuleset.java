@@ -69,7 +69,8 @@ final class NodeRuleset {
     Map<String, String> owners = OwnerCounters.names(policy);
     StringBuilder out = new StringBuilder("table ").append(TABLE).append(" {\n");
 
-    set(out, "gate_interfaces", "ifname", List.of(), context.gateInterfaces().stream().map(NodeRuleset::quote).toList());
+    set(out, "gate_interfaces", "ifname", List.of(),
+        context.gateInterfaces().stream().map(NodeRuleset::quote).toList());
     SortedSet<String> guarded = new TreeSet<>(context.gateInterfaces());
     if (steering != null) {
       guarded.add(context.steeringDevice());
@@ -192,7 +193,8 @@ final class NodeRuleset {
       String mark = ConntrackMarks.exposedHex();
       rules.add("iifname @gate_interfaces ip saddr " + anonymousSet(Cidrs.merged(exposure.sources()))
           + " ip daddr " + exposure.address() + " " + exposure.protocol().text() + " dport " + exposure.port()
-          + " ct mark set ct mark | " + mark + " counter name " + EXPOSED + " dnat ip to " + targets(exposure.targets()));
+          + " ct mark set ct mark | " + mark + " counter name " + EXPOSED + " dnat ip to "
+          + targets(exposure.targets()));
     }
     return rules;
   }

@@ -52,7 +52,8 @@ class InboundDefaultDenyLabIT extends SharedLabTest {
       Map<String, Double> after = agent.metrics();
       assertThat(after.get(TO_NODE) - before.getOrDefault(TO_NODE, 0.0)).as("SYNs and the datagram to the node")
           .isGreaterThanOrEqualTo(2);
-      assertThat(after.get(ROUTED) - before.getOrDefault(ROUTED, 0.0)).as("SYNs to the server").isGreaterThanOrEqualTo(1);
+      assertThat(after.get(ROUTED) - before.getOrDefault(ROUTED, 0.0)).as("SYNs to the server")
+          .isGreaterThanOrEqualTo(1);
       assertThat(Files.readString(datagrams)).as("the datagram never reached the node's listener").isEmpty();
     } finally {
       ssh.destroyForcibly();
