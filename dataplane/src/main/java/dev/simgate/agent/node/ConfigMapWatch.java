@@ -50,9 +50,9 @@ final class ConfigMapWatch implements PolicySource {
     this.name = name;
   }
 
-  /** The ConfigMap of {@code node}. */
+  /** The ConfigMap of {@code node}: the name the operator writes it under (hashed for a very long node name). */
   static String configMapName(String node) {
-    return "simgate-node-" + node;
+    return NodePolicy.configMapName(node);
   }
 
   @Override
