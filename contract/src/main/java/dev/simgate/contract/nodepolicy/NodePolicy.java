@@ -84,7 +84,8 @@ public record NodePolicy(String node, List<Access> access, Steering steering, Li
    * @param localAddress this node's underlay address (the VXLAN source)
    * @param address this node's steering address, with the steering network's prefix
    * @param nodes every node of the cluster on the steering VXLAN (gate nodes answer for their inner addresses)
-   * @param routes device CIDRs and the gate nodes that carry them; empty on a gate node (its agent routes them)
+   * @param routes device CIDRs and the ready gate nodes that carry them, on every node; a gate node's own entry is left
+   *     out (its agent routes the CIDR; the others are its pods' way while its own tunnel is down)
    */
   public record Steering(int vni, int port, int mtu, Ipv4 localAddress, Cidr address, List<SteeringNode> nodes,
       List<Route> routes) {
