@@ -4,11 +4,11 @@
 # VXLAN device). Everything lives in namespaces named <prefix>-<role>; `down` removes them all.
 #
 #   lab.sh up PREFIX [--vpgs 1|2] [--ha] [--node-vxlan kernel] [--spoofer] [--vni N] [--server] [--sim-mtu N]
-#              [--underlay NETNS/BRIDGE --gate-peers IP[,IP...]]
+#              [--gates 1|2] [--plain] [--underlay NETNS/BRIDGE --gate-peers IP[,IP...]]
 #   lab.sh down PREFIX
 #   lab.sh peer PREFIX N down|up        VPG peer N fails (every link of vpgN down) or comes back
 #   lab.sh exec PREFIX ROLE CMD...     run CMD in <prefix>-<role> (node, vpg1, vpg2, sim1-3, spoofer, srv, ul)
-#   lab.sh agent-config PREFIX [--vpgs 1|2] [--vni N]    print the agent's YAML for this lab
+#   lab.sh agent-config PREFIX [--vpgs 1|2] [--vni N] [--node node|node2]    print a gate agent's YAML for this lab
 #
 # Addresses (documentation range underlay, SORACOM default device subnet):
 #   underlay 198.51.100.0/24: vpg1 .1, node .2, vpg2 .3, spoofer .66 (bridge in <prefix>-ul)
@@ -22,6 +22,10 @@
 #             (the gateway MAC the node learns for every SIM), a core link carries each one's traffic for the other's
 #             SIM, and sim3 (10.128.3.1) hangs off both, its default route through vpg1 and, once that link is down,
 #             through vpg2: with `peer N down`, traffic to sim3 has to move to the peer that is left
+#   --gates 2: a second gate node, node2 (outer .4, inner 10.128.255.253), which the VPGs flood to as well
+#   --plain: a node without a gate agent, plain (outer .10), with two pods behind its bridge cni0 (10.88.1.1/24):
+#             pod1 10.88.1.2 and pod2 10.88.1.3; gate and plain nodes forward (the node agent steers plain's pods to
+#             the gate nodes over its own VXLAN, steering network 198.18.0.0/16: node .2, node2 .4, plain .10)
 #   --underlay/--gate-peers: join an existing underlay bridge (for example a test cluster's node network, which uses
 #             the same 198.51.100.0/24) instead of making one, with no node namespace: the VPGs send floods to each
 #             gate peer (outer IP) given, as a VPG does to its registered gate peers
@@ -37,7 +41,7 @@ MTU=1450
 SIM_MTU=$MTU
 SERVER_NET=192.168.50
 
-usage() { sed -n '2,25p' "$0" >&2; exit 2; }
+usage() { sed -n '2,30p' "$0" >&2; exit 2; }
 
 ns() { echo "$PREFIX-$1"; }
 UL_NS="" UL_BRIDGE=br0 GATE_PEERS=$NODE_OUTER
@@ -103,6 +107,32 @@ add_vpg() {
   ip -n "$(ns "$sim")" route add default dev eth0
 }
 
+# A gate node like node, without a server network: node2, outer .4.
+add_gate2() {
+  add_ns node2
+  attach_underlay node2 "$UNDERLAY.4"
+  inns node2 sysctl -qw net.ipv4.ip_forward=1
+}
+
+# A node without a gate agent, with two pods behind a bridge as a CNI would plug them in.
+add_plain() {
+  local i
+  add_ns plain
+  attach_underlay plain "$UNDERLAY.10"
+  inns plain sysctl -qw net.ipv4.ip_forward=1
+  ip -n "$(ns plain)" link add cni0 type bridge
+  ip -n "$(ns plain)" addr add 10.88.1.1/24 dev cni0
+  ip -n "$(ns plain)" link set cni0 up
+  for i in 1 2; do
+    add_ns "pod$i"
+    ip -n "$(ns plain)" link add "veth$i" type veth peer name eth0 netns "$(ns "pod$i")"
+    ip -n "$(ns plain)" link set "veth$i" master cni0 up
+    ip -n "$(ns "pod$i")" addr add "10.88.1.$((i + 1))/24" dev eth0
+    ip -n "$(ns "pod$i")" link set eth0 up
+    ip -n "$(ns "pod$i")" route add default via 10.88.1.1
+  done
+}
+
 # A server network behind the node: traffic between it and the SIMs is forwarded by the node.
 add_server() {
   add_ns srv
@@ -164,7 +194,7 @@ peer_state() {
 peers_for() { if [ "$1" = 2 ]; then echo "$UNDERLAY.1 $UNDERLAY.3"; else echo "$UNDERLAY.1"; fi; }
 
 up() {
-  local vpgs=1 node_vxlan="" spoofer="" vni=10 server="" ha=""
+  local vpgs=1 node_vxlan="" spoofer="" vni=10 server="" ha="" gates=1 plain=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --vpgs) vpgs=$2; shift 2 ;;
@@ -174,6 +204,8 @@ up() {
       --vni) vni=$2; shift 2 ;;
       --server) server=1; shift ;;
       --sim-mtu) SIM_MTU=$2; shift 2 ;;
+      --gates) gates=$2; shift 2 ;;
+      --plain) plain=1; shift ;;
       --underlay) UL_NS=${2%/*}; UL_BRIDGE=${2#*/}; shift 2 ;;
       --gate-peers) GATE_PEERS=$2; shift 2 ;;
       *) usage ;;
@@ -182,9 +214,11 @@ up() {
   if [ -n "$ha" ] && [ "$vpgs" != 2 ]; then
     echo "lab.sh: --ha needs --vpgs 2" >&2; exit 2
   fi
-  if [ -n "$UL_NS" ] && { [ -n "$node_vxlan" ] || [ -n "$server" ]; }; then
-    echo "lab.sh: --node-vxlan and --server need the lab's own node (not with --underlay)" >&2; exit 2
+  if [ -n "$UL_NS" ] && { [ -n "$node_vxlan" ] || [ -n "$server" ] || [ "$gates" != 1 ] || [ -n "$plain" ]; }; then
+    echo "lab.sh: --node-vxlan, --server, --gates and --plain need the lab's own nodes (not with --underlay)" >&2; exit 2
   fi
+  [ "$gates" = 1 ] || [ "$gates" = 2 ] || { echo "lab.sh: --gates is 1 or 2" >&2; exit 2; }
+  [ "$gates" = 1 ] || GATE_PEERS="$NODE_OUTER,$UNDERLAY.4"
   # iproute2, ethtool, ... (idempotent: only checks when everything is installed)
   bash "$(dirname "${BASH_SOURCE[0]}")/../bin/setup-host.sh"
   trap 'down >/dev/null 2>&1 || true' ERR
@@ -213,12 +247,17 @@ up() {
     OFFLOADS=keep add_vxlan node simgate0 "$NODE_OUTER" "$NODE_INNER" "$vni" $(peers_for "$vpgs")
   fi
   [ -z "$server" ] || add_server
+  [ "$gates" = 1 ] || add_gate2
+  [ -z "$plain" ] || add_plain
+  if [ "$gates" = 2 ] || [ -n "$plain" ]; then
+    inns node sysctl -qw net.ipv4.ip_forward=1
+  fi
   trap - ERR
 }
 
 down() {
   local n
-  for n in $(ip netns list | awk '{print $1}' | grep -E "^${PREFIX}-(ul|node|vpg[0-9]|sim[0-9]|spoofer|srv)$" || true); do
+  for n in $(ip netns list | awk '{print $1}' | grep -E "^${PREFIX}-(ul|node[0-9]?|vpg[0-9]|sim[0-9]|spoofer|srv|plain|pod[0-9])$" || true); do
     # Kill whatever still runs inside (agents, iperf3 servers), then remove the namespace.
     for pid in $(ip netns pids "$n" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
     ip netns del "$n" 2>/dev/null || true
@@ -226,11 +265,12 @@ down() {
 }
 
 agent_config() {
-  local vpgs=1 vni=10
+  local vpgs=1 vni=10 outer=$NODE_OUTER inner=$NODE_INNER
   while [ $# -gt 0 ]; do
     case "$1" in
       --vpgs) vpgs=$2; shift 2 ;;
       --vni) vni=$2; shift 2 ;;
+      --node) case "$2" in node) ;; node2) outer=$UNDERLAY.4 inner=10.128.255.253 ;; *) usage ;; esac; shift 2 ;;
       *) usage ;;
     esac
   done
@@ -238,11 +278,11 @@ agent_config() {
   cat <<YAML
 vni: $vni
 port: $PORT
-localAddress: $NODE_OUTER
+localAddress: $outer
 peers: [$peers]
 interface:
   name: simgate0
-  address: $NODE_INNER/$DEVICE_PREFIX
+  address: $inner/$DEVICE_PREFIX
   mtu: $MTU
 routes: []
 admin:

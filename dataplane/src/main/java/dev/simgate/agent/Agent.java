@@ -53,6 +53,8 @@ final class Agent {
   private IoRegistration socketRegistration;
   private ScheduledFuture<?> probes;
   private boolean stopped;
+  /** Whether the interface is up: it is taken down while no VPG peer answers (see {@link #tunnelUp(boolean)}). */
+  private boolean up = true;
 
   private Agent(HostNetwork host, AgentConfig config) {
     this.host = host;
@@ -161,7 +163,7 @@ final class Agent {
         || next.settings().port() != config.settings().port();
     UdpSocket nextSocket = rebind ? bindForReload(next) : socket;
     try {
-      host.converge(InterfaceState.of(config), InterfaceState.of(next));
+      host.converge(state(config), state(next));
     } catch (IOException e) {
       rollBack(next);
       if (rebind) {
@@ -200,11 +202,34 @@ final class Agent {
   /** A change that failed half-way: take the host from whatever of {@code next} got applied back to the config. */
   private void rollBack(AgentConfig next) {
     try {
-      host.converge(InterfaceState.of(next), InterfaceState.of(config));
+      host.converge(state(next), state(config));
     } catch (IOException e) {
       log.atError().addKeyValue("reason", e.getMessage())
           .log("could not restore the interface configuration; it is retried with the next attempt");
     }
+  }
+
+  /** What the host should have for {@code config}, with the interface up or down as it is now. */
+  private InterfaceState state(AgentConfig of) {
+    return InterfaceState.of(of).withUp(up);
+  }
+
+  /**
+   * Takes the interface down (no VPG peer answers: the tunnel leads nowhere) or brings it up again with its routes.
+   * The kernel keeps a down link's address but drops the routes through it, so a node that steers its pods here stops
+   * seeing this gate answer and uses another, and this node's own steering routes (node agent) take over. The packet
+   * path keeps running: probes go over the underlay socket, so the peers' answers still arrive.
+   */
+  void tunnelUp(boolean value) throws IOException {
+    if (value == up) {
+      return;
+    }
+    host.converge(state(config), InterfaceState.of(config).withUp(value));
+    up = value;
+  }
+
+  boolean tunnelUp() {
+    return up;
   }
 
   /** Probe rounds at the configured interval, on the loop (a round allocates nothing and never blocks). */
@@ -304,7 +329,7 @@ final class Agent {
       tap.close();
       return;
     }
-    host.remove(InterfaceState.of(config));
+    host.remove(state(config));
     tap.destroy(); // not persistent any more: the link goes with the descriptor, taking its routes along
     if (host.linkExists(tap.name())) {
       host.deleteLink(tap.name());

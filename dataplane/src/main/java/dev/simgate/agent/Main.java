@@ -1,6 +1,7 @@
 package dev.simgate.agent;
 
 import dev.simgate.agent.host.IpCommandHostNetwork;
+import dev.simgate.agent.node.NodeCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -9,11 +10,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar simgate-agent.jar --config FILE [--node NAME]}: runs until SIGTERM/SIGINT. */
+/**
+ * {@code java -jar simgate-agent.jar --config FILE [--node NAME]}: the gate agent, until SIGTERM/SIGINT;
+ * {@code java -jar simgate-agent.jar node ...}: the node agent ({@link NodeCommand}).
+ */
 @Command(name = "simgate-agent", mixinStandardHelpOptions = true, version = "simgate-agent 0.1.0",
-    description = "User-space VXLAN gate peer: joins this host to a VPG's overlay through a TAP device.")
+    description = "User-space VXLAN gate peer: joins this host to a VPG's overlay through a TAP device.",
+    subcommands = NodeCommand.class)
 public final class Main implements Callable<Integer> {
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "Agent config (YAML)")
+  @Option(names = "--config", paramLabel = "FILE", description = "Agent config (YAML); required")
   Path config;
 
   @Option(names = "--node", paramLabel = "NAME", defaultValue = "${env:NODE_NAME}",
@@ -35,6 +40,10 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (config == null) {
+      System.err.println("simgate-agent: Missing required option: '--config=FILE' (or the subcommand 'node')");
+      return 2;
+    }
     Supervisor supervisor = new Supervisor(config, node, reloadInterval, handoverWait, new IpCommandHostNetwork());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("shutdown").unstarted(() -> {

@@ -73,6 +73,16 @@ final class Readiness {
     return configProblem;
   }
 
+  /**
+   * Whether the tunnel has stopped leading anywhere: serving, a VPG peer answered since the start, and none answers
+   * now. The interface goes down meanwhile ({@link Agent#tunnelUp(boolean)}). Probes that were never answered prove
+   * nothing about the tunnel (the probe address may be what is wrong): then the interface stays up, failing open like
+   * the floods, and only readiness says that no peer answers.
+   */
+  boolean tunnelLost() {
+    return lifecycle == null && peersUp.getAsInt() == 0 && answeredOnce.getAsBoolean();
+  }
+
   Health verdict() {
     String notServing = lifecycle;
     if (notServing != null) {

@@ -50,6 +50,11 @@ final class Supervisor {
   /** How long probes may go unanswered after the start before /readyz says no peer answers (it is not ready either way). */
   private static final Duration GRACE = Duration.ofSeconds(10);
   private static final Duration ADMIN_PORT_WAIT = Duration.ofSeconds(5);
+  /**
+   * How long every VPG peer must stay silent before the interface goes down: probes lost to a moment of overload must
+   * not take routes and neighbours away from working traffic (a peer's own failover needs no interface change).
+   */
+  static final Duration TUNNEL_HOLD_DOWN = Duration.ofSeconds(3);
 
   private final Path file;
   private final String node;
@@ -75,6 +80,7 @@ final class Supervisor {
   private volatile boolean stopping;
   private volatile boolean handedOver;
   private volatile boolean failed;
+  private long tunnelLostSince = -1;
 
   Supervisor(Path file, String node, Duration pollInterval, Duration handoverWait, HostNetwork host) {
     this.file = file;
@@ -95,6 +101,7 @@ final class Supervisor {
         }
         try {
           step();
+          followPeers();
         } catch (StartFailure e) {
           System.err.println("simgate-agent: " + e.getMessage());
           return e.exitCode;
@@ -145,6 +152,39 @@ final class Supervisor {
       apply(next);
     } else {
       settled();
+    }
+  }
+
+  /**
+   * The interface is down while no VPG peer answers any more ({@link Readiness#tunnelLost()}, for at least
+   * {@link #TUNNEL_HOLD_DOWN}) and up again as soon as one does: a tunnel that leads nowhere must not attract traffic, so nodes that steer pods here (and this node's own
+   * steering routes) move to gate nodes whose tunnel works. Under the lock; a host that refuses is tried again next
+   * time.
+   */
+  private void followPeers() {
+    if (agent == null || stopping || handedOver || failed) {
+      return;
+    }
+    long now = System.nanoTime();
+    boolean lost = readiness.tunnelLost();
+    if (!lost) {
+      tunnelLostSince = -1;
+    } else if (tunnelLostSince < 0) {
+      tunnelLostSince = now;
+    }
+    boolean wanted = !lost || now - tunnelLostSince < TUNNEL_HOLD_DOWN.toNanos();
+    if (wanted == agent.tunnelUp()) {
+      return;
+    }
+    try {
+      agent.tunnelUp(wanted);
+      var line = wanted ? log.atInfo() : log.atWarn();
+      line.addKeyValue("interface", agent.config().settings().interfaceName())
+          .log(wanted ? "a VPG peer answers: interface up again"
+              : "no VPG peer answers: interface down, so that traffic goes to gate nodes whose tunnel works");
+    } catch (IOException e) {
+      log.atWarn().addKeyValue("reason", e.getMessage()).addKeyValue("up", wanted)
+          .log("could not change the interface's state; trying again");
     }
   }
 
@@ -331,6 +371,9 @@ final class Supervisor {
       var line = "down".equals(state) ? log.atWarn() : log.atInfo();
       line.addKeyValue("peer", peer).addKeyValue("peersUp", peersUp)
           .log("down".equals(state) ? "VPG peer stopped answering its probes" : "VPG peer answers its probes");
+      synchronized (this) {
+        followPeers();
+      }
     });
   }
 
@@ -387,13 +430,13 @@ final class Supervisor {
       }
 
       @Override
-      public AgentMetrics.Sample sample() {
-        return Supervisor.this.sample();
+      public io.prometheus.metrics.model.snapshots.MetricSnapshots metrics() {
+        return AgentMetrics.snapshots(sample());
       }
 
       @Override
-      public byte[] status(AgentMetrics.Sample sample) {
-        return AgentStatus.json(sample);
+      public byte[] status() {
+        return AgentStatus.json(sample());
       }
     });
   }
@@ -404,7 +447,7 @@ final class Supervisor {
       var stats = running == null ? Stats.empty() : running.stats();
       long allocated = running == null ? 0 : running.loopAllocatedBytes();
       var kernel = running == null ? java.util.Map.<String, Long>of()
-          : host.kernelDrops(running.config().settings().interfaceName());
+          : host.kernelCounters(running.config().settings().interfaceName());
       return new AgentMetrics.Sample(stats, allocated, reloadsApplied.get(), reloadsRejected.get(), readiness.verdict(),
           kernel);
     } catch (IOException e) {

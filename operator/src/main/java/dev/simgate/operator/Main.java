@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 import dev.simgate.contract.net.Cidr;
 import dev.simgate.operator.client.WriteRate;
 import dev.simgate.operator.client.WriteRateInterceptor;
+import dev.simgate.operator.api.v1alpha1.OuterAddress;
+import dev.simgate.operator.policy.PolicySettings;
 import dev.simgate.operator.render.AgentImage;
 import dev.simgate.operator.validation.AgentImagePolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -107,6 +109,35 @@ public final class Main implements Callable<Integer> {
       defaultValue = "${env:SIMGATE_RECONCILE_THREADS:-" + OperatorSettings.DEFAULT_RECONCILE_THREADS + "}",
       description = "Reconciles that run at once (default: env SIMGATE_RECONCILE_THREADS, else ${DEFAULT-VALUE}).")
   int reconcileThreads;
+  @Option(names = "--steering-pool", paramLabel = "CIDR",
+      defaultValue = "${env:SIMGATE_STEERING_POOL:-" + PolicySettings.DEFAULT_POOL + "}",
+      description = "Addresses of the nodes on the steering VXLAN that carries pods' traffic to the gate nodes, one per"
+          + " node; must not overlap the cluster's ranges nor a VPG's device subnet (default: env SIMGATE_STEERING_POOL,"
+          + " else ${DEFAULT-VALUE}).")
+  String steeringPool;
+
+  @Option(names = "--steering-vni", paramLabel = "VNI",
+      defaultValue = "${env:SIMGATE_STEERING_VNI:-" + PolicySettings.DEFAULT_VNI + "}",
+      description = "VNI of the steering VXLAN (default: env SIMGATE_STEERING_VNI, else ${DEFAULT-VALUE}).")
+  int steeringVni;
+
+  @Option(names = "--steering-port", paramLabel = "PORT",
+      defaultValue = "${env:SIMGATE_STEERING_PORT:-" + PolicySettings.DEFAULT_PORT + "}",
+      description = "UDP port of the steering VXLAN between the nodes (default: env SIMGATE_STEERING_PORT, else"
+          + " ${DEFAULT-VALUE}).")
+  int steeringPort;
+
+  @Option(names = "--steering-mtu", paramLabel = "MTU",
+      defaultValue = "${env:SIMGATE_STEERING_MTU:-" + PolicySettings.DEFAULT_MTU + "}",
+      description = "MTU of the steering device: the underlay MTU - 50 (default: env SIMGATE_STEERING_MTU, else"
+          + " ${DEFAULT-VALUE}).")
+  int steeringMtu;
+
+  @Option(names = "--node-underlay-address", paramLabel = "SOURCE",
+      defaultValue = "${env:SIMGATE_NODE_UNDERLAY_ADDRESS:-InternalIP}",
+      description = "Where a node's underlay address for the steering VXLAN comes from: InternalIP, ExternalIP or"
+          + " annotation:<key> (default: env SIMGATE_NODE_UNDERLAY_ADDRESS, else ${DEFAULT-VALUE}).")
+  String nodeUnderlayAddress;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -161,7 +192,9 @@ public final class Main implements Callable<Integer> {
               ReconcileTiming.DEFAULT.firstRetry()))
           .withLimits(Limits.DEFAULT.withRoutesPerVpg(maxRoutesPerVpg).withEndpointsPerSlice(endpointsPerSlice)
               .withNodesPerGatePeer(maxNodesPerGatePeer))
-          .withReconcileThreads(reconcileThreads);
+          .withReconcileThreads(reconcileThreads)
+          .withPolicy(new PolicySettings(steeringPool(steeringPool), steeringVni, steeringPort, steeringMtu,
+              underlay(nodeUnderlayAddress)));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
@@ -190,6 +223,29 @@ public final class Main implements Callable<Integer> {
       }
     }
     return cidrs;
+  }
+
+  static Cidr steeringPool(String text) {
+    Cidr pool = Cidr.parseOrNull(text.strip());
+    if (pool == null) {
+      throw new IllegalArgumentException("--steering-pool: '" + text.strip() + "' is not an IPv4 CIDR");
+    }
+    return pool;
+  }
+
+  /** InternalIP, ExternalIP or annotation:<key>. */
+  static OuterAddress underlay(String text) {
+    String value = text.strip();
+    if (value.startsWith("annotation:") && value.length() > "annotation:".length()) {
+      return new OuterAddress(OuterAddress.Source.Annotation, value.substring("annotation:".length()));
+    }
+    for (OuterAddress.Source source : List.of(OuterAddress.Source.InternalIP, OuterAddress.Source.ExternalIP)) {
+      if (source.name().equals(value)) {
+        return new OuterAddress(source, null);
+      }
+    }
+    throw new IllegalArgumentException("--node-underlay-address: '" + value
+        + "' is not InternalIP, ExternalIP or annotation:<key>");
   }
 
   /** 30s, 5m, 1h, or an ISO-8601 duration (PT5M). */

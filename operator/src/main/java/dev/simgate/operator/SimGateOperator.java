@@ -3,9 +3,12 @@ package dev.simgate.operator;
 import java.time.Duration;
 import java.util.function.Consumer;
 
+import dev.simgate.operator.devicesubnet.DeviceSubnetAccessReconciler;
 import dev.simgate.operator.devicesubnet.DeviceSubnetReconciler;
 import dev.simgate.operator.devicesubnet.SoracomSimSync;
 import dev.simgate.operator.gatepeer.GatePeerReconciler;
+import dev.simgate.operator.nodeagent.NodeAgentReconciler;
+import dev.simgate.operator.nodepolicy.NodePolicyReconciler;
 import dev.simgate.operator.routes.RangeLedger;
 import dev.simgate.operator.soracom.link.SoracomConnections;
 import dev.simgate.operator.soracom.link.SoracomOptions;
@@ -22,7 +25,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.monitoring.Metrics;
 import io.javaoperatorsdk.operator.processing.event.rate.LinearRateLimiter;
 
-/** The three controllers on one JOSDK Operator; used by {@link Main} and, in-process, by the tests. */
+/** The controllers on one JOSDK Operator; used by {@link Main} and, in-process, by the tests. */
 public final class SimGateOperator implements AutoCloseable {
   static final Duration SUMMARY_PERIOD = Duration.ofSeconds(1);
 
@@ -62,6 +65,10 @@ public final class SimGateOperator implements AutoCloseable {
     operator.register(new GatePeerReconciler(settings, events), summary(timing(settings.timing())));
     operator.register(new DeviceSubnetReconciler(settings, events, new RangeLedger(client, settings.namespace()),
         new SoracomSimSync(soracomConnections, events, settings.clock())), paged(timing(settings.timing())));
+    // Traffic policy (issue 9): each node's policy document, the DeviceSubnets' access status, the node agents.
+    operator.register(new NodePolicyReconciler(settings, client), timing(settings.timing()));
+    operator.register(new DeviceSubnetAccessReconciler(settings), paged(timing(settings.timing())));
+    operator.register(new NodeAgentReconciler(settings), timing(settings.timing()));
   }
 
   /** Retries, then a resync at least every interval: an outage longer than the retries leaves nothing stale for long. */

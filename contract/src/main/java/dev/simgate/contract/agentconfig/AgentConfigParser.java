@@ -123,10 +123,21 @@ public final class AgentConfigParser {
     boolean mssClamp = bool(top, Keys.MSS_CLAMP, Settings.DEFAULT_MSS_CLAMP);
     boolean masquerade = bool(top, Keys.MASQUERADE, Settings.DEFAULT_MASQUERADE);
     Settings.Probe probe = probe(top.get(Keys.PROBE), inner);
+    Settings.Inbound inbound = inbound(top.get(Keys.INBOUND));
 
     Settings settings = new Settings(vni, port, peers, name, mtu, routes, listen, Duration.ofSeconds(ageing),
-        Duration.ofNanos(busyPoll * 1000L), mssClamp, masquerade, probe, metricsListen);
+        Duration.ofNanos(busyPoll * 1000L), mssClamp, masquerade, probe, metricsListen, inbound);
     return new AgentConfig(settings, new NodeAddresses(local, inner));
+  }
+
+  /** {@code inbound}: {@code deny} (the default) or {@code open}. */
+  private static Settings.Inbound inbound(JsonNode node) throws ConfigException {
+    if (node == null || node.isNull()) {
+      return Settings.DEFAULT_INBOUND;
+    }
+    String text = text(node, Keys.INBOUND);
+    return java.util.Arrays.stream(Settings.Inbound.values()).filter(value -> value.label().equals(text)).findFirst()
+        .orElseThrow(() -> new ConfigException(Keys.INBOUND + ": '" + text + "' is not one of [deny, open]"));
   }
 
   /** {@code probe}: every key optional; the address must be another host of the device subnet than this node. */

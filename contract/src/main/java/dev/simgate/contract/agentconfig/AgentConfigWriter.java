@@ -13,7 +13,7 @@ import java.util.Map;
  * text (an unchanged GatePeer never rewrites its ConfigMap). What identifies the tunnel ({@code vni}, {@code port},
  * {@code peers}, {@code interface.name}, {@code routes}, {@code admin}) is always written, so a file reads on its
  * own; tuning keys ({@code interface.mtu}, {@code macAgeingSeconds}, {@code busyPollMicros}, {@code mssClamp},
- * {@code masquerade}, {@code probe}, {@code admin.metricsListen}) only where they differ from the agent's default. Parsing what was written gives the same
+ * {@code masquerade}, {@code probe}, {@code inbound}, {@code admin.metricsListen}) only where they differ from the agent's default. Parsing what was written gives the same
  * records back.
  */
 public final class AgentConfigWriter {
@@ -95,6 +95,9 @@ public final class AgentConfigWriter {
     }
     if (!s.probe().equals(Settings.Probe.DEFAULT)) {
       root.set(Keys.PROBE, probe(s.probe()));
+    }
+    if (s.inbound() != Settings.DEFAULT_INBOUND) {
+      root.put(Keys.INBOUND, s.inbound().label());
     }
     return root;
   }

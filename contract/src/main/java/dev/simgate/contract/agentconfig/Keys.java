@@ -25,9 +25,10 @@ final class Keys {
   static final String KIND = "kind";
   static final String INTERVAL_MILLIS = "intervalMillis";
   static final String FAILURE_THRESHOLD = "failureThreshold";
+  static final String INBOUND = "inbound";
 
   static final Set<String> TOP = Set.of(VNI, PORT, LOCAL_ADDRESS, PEERS, INTERFACE, ROUTES, ADMIN, NODES,
-      MAC_AGEING_SECONDS, BUSY_POLL_MICROS, MSS_CLAMP, MASQUERADE, PROBE);
+      MAC_AGEING_SECONDS, BUSY_POLL_MICROS, MSS_CLAMP, MASQUERADE, PROBE, INBOUND);
   static final Set<String> INTERFACE_KEYS = Set.of(NAME, ADDRESS, MTU);
   static final Set<String> ADMIN_KEYS = Set.of(LISTEN, METRICS_LISTEN);
   static final Set<String> PROBE_KEYS = Set.of(KIND, ADDRESS, INTERVAL_MILLIS, FAILURE_THRESHOLD);

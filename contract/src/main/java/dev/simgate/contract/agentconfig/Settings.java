@@ -27,6 +27,9 @@ import java.util.List;
  * @param probe how each VPG peer is checked ({@code probe}): what makes a peer up or down, and the agent ready
  * @param metricsListen a second admin endpoint with only {@code /metrics} and {@code /status}, for a metrics scraper
  *     and the operator (key {@code admin.metricsListen}); null: none
+ * @param inbound what may arrive from the tunnel ({@code inbound}): {@link Inbound#DENY} (the default) lets in only
+ *     replies to connections this side opened, ICMP echo to the inner address and what a node agent exposes;
+ *     {@link Inbound#OPEN} lets everything in, as {@code gate_init_vxlan.sh} did
  */
 public record Settings(
     int vni,
@@ -41,7 +44,8 @@ public record Settings(
     boolean mssClamp,
     boolean masquerade,
     Probe probe,
-    Admin metricsListen) {
+    Admin metricsListen,
+    Inbound inbound) {
 
   public static final int DEFAULT_PORT = 4789;
   public static final int DEFAULT_VNI = 10;
@@ -51,6 +55,7 @@ public record Settings(
   public static final Duration DEFAULT_MAC_AGEING = Duration.ofSeconds(300);
   public static final boolean DEFAULT_MSS_CLAMP = true;
   public static final boolean DEFAULT_MASQUERADE = false;
+  public static final Inbound DEFAULT_INBOUND = Inbound.DENY;
   /** A busy-poll window longer than this is a spinning core in all but name: use a number that says so. */
   public static final int MAX_BUSY_POLL_MICROS = 100_000;
   /** Head-end replication copies every flooded frame to each VPG peer: keep that bounded. */
@@ -94,67 +99,94 @@ public record Settings(
     }
   }
 
+  /**
+   * What the tunnel may bring in. VXLAN from the VPG is anything a SIM (or whoever reaches the VPG) sends: with
+   * {@link #DENY} only replies to connections opened from this side (conntrack established/related), ICMP echo to the
+   * inner address (rate-limited) and connections a node agent exposes (its conntrack mark) pass, to the node and to
+   * what it routes; {@link #OPEN} is the old open door, for a host whose devices must open connections to it.
+   */
+  public enum Inbound {
+    DENY, OPEN;
+
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   public Settings {
     vpgPeers = List.copyOf(vpgPeers);
     routes = List.copyOf(routes);
     probe = probe == null ? Probe.DEFAULT : probe;
+    inbound = inbound == null ? DEFAULT_INBOUND : inbound;
   }
 
-  /** Every key but the probe and the metrics endpoint, which take their defaults. */
+  /** Every key but {@code inbound}, which takes its default (deny). */
+  public Settings(int vni, int port, List<Ipv4> vpgPeers, String interfaceName, int mtu, List<Cidr> routes, Admin admin,
+      Duration macAgeing, Duration busyPoll, boolean mssClamp, boolean masquerade, Probe probe, Admin metricsListen) {
+    this(vni, port, vpgPeers, interfaceName, mtu, routes, admin, macAgeing, busyPoll, mssClamp, masquerade, probe,
+        metricsListen, DEFAULT_INBOUND);
+  }
+
+  /** Every key but the probe, the metrics endpoint and {@code inbound}, which take their defaults. */
   public Settings(int vni, int port, List<Ipv4> vpgPeers, String interfaceName, int mtu, List<Cidr> routes, Admin admin,
       Duration macAgeing, Duration busyPoll, boolean mssClamp, boolean masquerade) {
     this(vni, port, vpgPeers, interfaceName, mtu, routes, admin, macAgeing, busyPoll, mssClamp, masquerade,
-        Probe.DEFAULT, null);
+        Probe.DEFAULT, null, DEFAULT_INBOUND);
   }
 
   /** The defaults of every optional key, with these VPG peers. */
   public static Settings defaults(List<Ipv4> vpgPeers) {
     return new Settings(DEFAULT_VNI, DEFAULT_PORT, vpgPeers, DEFAULT_INTERFACE, DEFAULT_MTU, List.of(), DEFAULT_ADMIN,
-        DEFAULT_MAC_AGEING, Duration.ZERO, DEFAULT_MSS_CLAMP, DEFAULT_MASQUERADE, Probe.DEFAULT, null);
+        DEFAULT_MAC_AGEING, Duration.ZERO, DEFAULT_MSS_CLAMP, DEFAULT_MASQUERADE, Probe.DEFAULT, null, DEFAULT_INBOUND);
   }
 
   public Settings withVni(int value) {
     return new Settings(value, port, vpgPeers, interfaceName, mtu, routes, admin, macAgeing, busyPoll, mssClamp,
-        masquerade, probe, metricsListen);
+        masquerade, probe, metricsListen, inbound);
   }
 
   public Settings withVpgPeers(List<Ipv4> value) {
     return new Settings(vni, port, value, interfaceName, mtu, routes, admin, macAgeing, busyPoll, mssClamp,
-        masquerade, probe, metricsListen);
+        masquerade, probe, metricsListen, inbound);
   }
 
   public Settings withMtu(int value) {
     return new Settings(vni, port, vpgPeers, interfaceName, value, routes, admin, macAgeing, busyPoll, mssClamp,
-        masquerade, probe, metricsListen);
+        masquerade, probe, metricsListen, inbound);
   }
 
   public Settings withRoutes(List<Cidr> value) {
     return new Settings(vni, port, vpgPeers, interfaceName, mtu, value, admin, macAgeing, busyPoll, mssClamp,
-        masquerade, probe, metricsListen);
+        masquerade, probe, metricsListen, inbound);
   }
 
   public Settings withMssClamp(boolean value) {
     return new Settings(vni, port, vpgPeers, interfaceName, mtu, routes, admin, macAgeing, busyPoll, value,
-        masquerade, probe, metricsListen);
+        masquerade, probe, metricsListen, inbound);
   }
 
   public Settings withMasquerade(boolean value) {
     return new Settings(vni, port, vpgPeers, interfaceName, mtu, routes, admin, macAgeing, busyPoll, mssClamp,
-        value, probe, metricsListen);
+        value, probe, metricsListen, inbound);
   }
 
   public Settings withProbe(Probe value) {
     return new Settings(vni, port, vpgPeers, interfaceName, mtu, routes, admin, macAgeing, busyPoll, mssClamp,
-        masquerade, value, metricsListen);
+        masquerade, value, metricsListen, inbound);
   }
 
   public Settings withAdmin(Admin value, Admin metrics) {
     return new Settings(vni, port, vpgPeers, interfaceName, mtu, routes, value, macAgeing, busyPoll, mssClamp,
-        masquerade, probe, metrics);
+        masquerade, probe, metrics, inbound);
+  }
+
+  public Settings withInbound(Inbound value) {
+    return new Settings(vni, port, vpgPeers, interfaceName, mtu, routes, admin, macAgeing, busyPoll, mssClamp,
+        masquerade, probe, metricsListen, value);
   }
 
   public Settings withInterfaceName(String value) {
     return new Settings(vni, port, vpgPeers, value, mtu, routes, admin, macAgeing, busyPoll, mssClamp, masquerade,
-        probe, metricsListen);
+        probe, metricsListen, inbound);
   }
 }

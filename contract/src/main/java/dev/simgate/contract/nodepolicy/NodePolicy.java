@@ -2,6 +2,10 @@ package dev.simgate.contract.nodepolicy;
 
 import dev.simgate.contract.net.Cidr;
 import dev.simgate.contract.net.Ipv4;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,6 +28,25 @@ public record NodePolicy(String node, List<Access> access, Steering steering, Li
 
   /** The ConfigMap key. */
   public static final String KEY = "policy.json";
+  /** Prefix of the ConfigMaps' names. */
+  public static final String CONFIG_MAP_PREFIX = "simgate-node-";
+
+  /**
+   * The name of a node's ConfigMap: {@code simgate-node-<node>}, or, for a node name too long to fit an object name
+   * (253), its first 200 characters, '-' and 10 hex digits of its SHA-256. The operator writes it and the node agent
+   * watches it under this name.
+   */
+  public static String configMapName(String node) {
+    if (CONFIG_MAP_PREFIX.length() + node.length() <= 253) {
+      return CONFIG_MAP_PREFIX + node;
+    }
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(node.getBytes(StandardCharsets.UTF_8));
+      return CONFIG_MAP_PREFIX + node.substring(0, 200) + "-" + HexFormat.of().formatHex(hash, 0, 5);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   public NodePolicy {
     Objects.requireNonNull(node, "node");
@@ -61,7 +84,8 @@ public record NodePolicy(String node, List<Access> access, Steering steering, Li
    * @param localAddress this node's underlay address (the VXLAN source)
    * @param address this node's steering address, with the steering network's prefix
    * @param nodes every node of the cluster on the steering VXLAN (gate nodes answer for their inner addresses)
-   * @param routes device CIDRs and the gate nodes that carry them; empty on a gate node (its agent routes them)
+   * @param routes device CIDRs and the ready gate nodes that carry them, on every node; a gate node's own entry is left
+   *     out (its agent routes the CIDR; the others are its pods' way while its own tunnel is down)
    */
   public record Steering(int vni, int port, int mtu, Ipv4 localAddress, Cidr address, List<SteeringNode> nodes,
       List<Route> routes) {

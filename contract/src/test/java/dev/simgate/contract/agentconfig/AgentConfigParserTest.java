@@ -46,6 +46,10 @@ class AgentConfigParserTest {
     assertThat(AgentConfigParser.parse(STANDALONE + "masquerade: true\n", null).settings().masquerade()).isTrue();
     assertThat(AgentConfigParser.parse(STANDALONE + "busyPollMicros: 5000\n", null).settings().busyPoll()).isEqualTo(Duration.ofMillis(5));
     assertThat(config.settings().metricsListen()).as("no second admin endpoint by default").isNull();
+    assertThat(config.settings().inbound()).as("the tunnel lets in only replies by default")
+        .isEqualTo(Settings.Inbound.DENY);
+    assertThat(AgentConfigParser.parse(STANDALONE + "inbound: open\n", null).settings().inbound())
+        .isEqualTo(Settings.Inbound.OPEN);
   }
 
   @Test
@@ -135,11 +139,13 @@ class AgentConfigParserTest {
       routes[0]: '10.1.2.3/8' has host bits set (did you mean 10.0.0.0/8?) | routes: [10.1.2.3/8]
       admin.listen: 'localhost' is not an IPv4 host:port (e.g. 127.0.0.1:9464) | admin: {listen: localhost}
       interface.colour: unknown key (known: [address, mtu, name]) | interface: {address: 10.128.255.254/9, colour: blue}
-      peer: unknown key (known: [admin, busyPollMicros, interface, localAddress, macAgeingSeconds, masquerade, mssClamp, nodes, peers, port, probe, routes, vni]) | peer: 198.51.100.1
+      peer: unknown key (known: [admin, busyPollMicros, inbound, interface, localAddress, macAgeingSeconds, masquerade, mssClamp, nodes, peers, port, probe, routes, vni]) | peer: 198.51.100.1
       busyPollMicros: 100001 is out of range 0..100000         | busyPollMicros: 100001
       busyPollMicros: -1 is out of range 0..100000             | busyPollMicros: -1
       mssClamp: 'yes please' is not true or false              | mssClamp: yes please
       masquerade: 1 is not true or false                       | masquerade: 1
+      inbound: 'closed' is not one of [deny, open]             | inbound: closed
+      inbound: 1 is not a string                               | inbound: 1
       probe.kind: 'icmp' is not one of [arp, none]             | probe: {kind: icmp}
       probe.address: '192.0.2.1' is not in the device subnet 10.128.0.0/9 (ARP reaches only the overlay's own addresses) | probe: {address: 192.0.2.1}
       probe.address: '10.128.255.254' is this node's own inner address | probe: {address: 10.128.255.254}

@@ -37,7 +37,7 @@ class AgentConfigWriterTest {
     Settings tuned = new Settings(77, 4790, SETTINGS.vpgPeers(), "sg1", 1400, List.of(Cidr.parse("192.0.2.0/24")),
         new Settings.Admin("0.0.0.0", 9000), Duration.ofSeconds(60), Duration.ofNanos(5_000_000), false, true,
         new Settings.Probe(Settings.Probe.Kind.NONE, Ipv4.parse("10.128.0.9"), Duration.ofMillis(300), 5),
-        new Settings.Admin("0.0.0.0", 9001));
+        new Settings.Admin("0.0.0.0", 9001), Settings.Inbound.OPEN);
     for (Settings settings : List.of(SETTINGS, tuned)) {
       AgentConfig config = new AgentConfig(settings, NODE);
       assertThat(AgentConfigParser.parse(AgentConfigWriter.write(config), null)).isEqualTo(config);
@@ -54,7 +54,9 @@ class AgentConfigWriterTest {
   void tuningKeysAppearOnlyWhenChanged() {
     String defaults = AgentConfigWriter.write(new AgentConfig(SETTINGS, NODE));
     assertThat(defaults).doesNotContain("mtu", "macAgeingSeconds", "busyPollMicros", "mssClamp", "masquerade", "probe",
-        "metricsListen");
+        "metricsListen", "inbound");
+    assertThat(AgentConfigWriter.write(new AgentConfig(SETTINGS.withInbound(Settings.Inbound.OPEN), NODE)))
+        .contains("inbound: open\n");
     String changed = AgentConfigWriter.write(new AgentConfig(SETTINGS.withMtu(1400).withMasquerade(true), NODE));
     assertThat(changed).contains("  mtu: 1400\n", "masquerade: true\n").doesNotContain("mssClamp");
     String probe = AgentConfigWriter.write(new AgentConfig(SETTINGS.withProbe(

@@ -60,4 +60,14 @@ class NodePolicyCodecTest {
     assertThatThrownBy(() -> NodePolicyCodec.parse("[]")).hasMessage("node policy: must be a JSON object");
     assertThatThrownBy(() -> NodePolicyCodec.parse("{")).hasMessageStartingWith("node policy is not JSON");
   }
+
+  @Test
+  void aNodesConfigMapIsNamedAfterIt() {
+    assertThat(NodePolicy.configMapName("node-1")).isEqualTo("simgate-node-node-1");
+    String longName = "n".repeat(240);
+    assertThat(NodePolicy.configMapName(longName)).isEqualTo("simgate-node-" + longName).hasSize(253);
+    String tooLong = "n".repeat(241);
+    assertThat(NodePolicy.configMapName(tooLong)).hasSize(13 + 200 + 1 + 10).startsWith("simgate-node-nnn")
+        .isNotEqualTo(NodePolicy.configMapName(tooLong + "x"));
+  }
 }

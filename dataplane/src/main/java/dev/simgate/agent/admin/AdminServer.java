@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,7 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The agent's HTTP endpoints on the JDK's server, hardened ({@link HttpLimits}): every connection gets its own
+ * The agents' HTTP endpoints (the gate agent's and the node agent's) on the JDK's server, hardened ({@link HttpLimits}): every connection gets its own
  * virtual thread, so one slow or idle client holds nobody else; connections per listener are capped; a request must
  * arrive whole within seconds and its headers are small; anything but GET is refused.
  *
@@ -40,10 +41,11 @@ public final class AdminServer implements AutoCloseable {
 
     Health ready();
 
-    AgentMetrics.Sample sample();
+    /** Everything {@code /metrics} exports, read now. */
+    MetricSnapshots metrics();
 
-    /** The agent's state as JSON (for the operator), from a sample. */
-    byte[] status(AgentMetrics.Sample sample);
+    /** The program's state as JSON ({@code /status}). */
+    byte[] status();
   }
 
   /**
@@ -77,11 +79,11 @@ public final class AdminServer implements AutoCloseable {
     var writer = PrometheusTextFormatWriter.create();
     server.createContext("/metrics", get(exchange -> {
       var body = new ByteArrayOutputStream();
-      writer.write(body, AgentMetrics.snapshots(content.sample()), EscapingScheme.ALLOW_UTF8);
+      writer.write(body, content.metrics(), EscapingScheme.ALLOW_UTF8);
       respond(exchange, 200, writer.getContentType(), body.toByteArray());
     }));
     server.createContext("/status", get(exchange ->
-        respond(exchange, 200, "application/json", content.status(content.sample()))));
+        respond(exchange, 200, "application/json", content.status())));
   }
 
   /** The bound addresses, the probes' first. */

@@ -10,6 +10,7 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapsho
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ToLongFunction;
 
@@ -20,13 +21,18 @@ import java.util.function.ToLongFunction;
  */
 public final class AgentMetrics {
 
+  /** The agent table's named nftables counters, and the metric and reason each is exported as. */
+  private static final Map<String, String> KERNEL_DROPS = Map.of("non_peer", "unknown_peer_kernel");
+  private static final List<String> POLICY_DROPS = List.of("inbound_to_node", "inbound_routed");
+
   /**
    * Everything exported, read at scrape time.
    *
-   * @param kernelDrops VXLAN datagrams the kernel dropped before the socket, by reason (nftables counters)
+   * @param kernelCounters the agent table's named nftables counters (packets by name): VXLAN from non-peers dropped
+   *     before the socket, and what the inbound default-deny dropped
    */
   public record Sample(Stats stats, long eventLoopAllocatedBytes, long reloadsApplied, long reloadsRejected,
-      Health readiness, Map<String, Long> kernelDrops) {
+      Health readiness, Map<String, Long> kernelCounters) {
     public boolean ready() {
       return readiness.ok();
     }
@@ -42,7 +48,19 @@ public final class AgentMetrics {
       drops.dataPoint(counter(stats.drops().get(reason), Labels.of("reason", reason.label())));
     }
     // The first lock is in the kernel (nftables, before the socket): same metric, its own reasons.
-    sample.kernelDrops().forEach((reason, count) -> drops.dataPoint(counter(count, Labels.of("reason", reason))));
+    KERNEL_DROPS.forEach((name, reason) -> {
+      Long count = sample.kernelCounters().get(name);
+      if (count != null) {
+        drops.dataPoint(counter(count, Labels.of("reason", reason)));
+      }
+    });
+    // The inbound default-deny: every reason always (0 with inbound: open), so that alerts need no absent().
+    var policy = CounterSnapshot.builder().name("simgate_policy_dropped_packets")
+        .help("Packets from the tunnel dropped by the inbound default-deny, by reason (inbound_to_node: to the node"
+            + " itself; inbound_routed: to pods and hosts it routes)");
+    for (String reason : POLICY_DROPS) {
+      policy.dataPoint(counter(sample.kernelCounters().getOrDefault(reason, 0L), Labels.of("reason", reason)));
+    }
     var reloads = CounterSnapshot.builder().name("simgate_config_reloads")
         .help("Config file changes seen, by result")
         .dataPoint(counter(sample.reloadsApplied(), Labels.of("result", "applied")))
@@ -58,6 +76,7 @@ public final class AgentMetrics {
             Stats.VpgPeerStats::txBytes),
         lastReceive(stats),
         drops.build(),
+        policy.build(),
         CounterSnapshot.builder().name("simgate_rx_coalesced_packets")
             .help("Received TCP segments merged into the previous segment's TAP write (user-space GRO)")
             .dataPoint(counter(stats.rxCoalesced(), Labels.EMPTY)).build(),

@@ -14,7 +14,7 @@ import java.time.Duration;
  * agents on one node's host network find each other with no file system shared between their pods, and the name
  * disappears with the process. Blocking calls, off the event loop.
  */
-final class UnixSeqpacket implements AutoCloseable {
+public final class UnixSeqpacket implements AutoCloseable {
   static final int MAX_MESSAGE = 512;
   private static final int MSGHDR = 56;
   private static final int CMSG_HEADER = 16;
@@ -28,7 +28,7 @@ final class UnixSeqpacket implements AutoCloseable {
   }
 
   /** Listens on the abstract name; fails with EADDRINUSE when another process does. */
-  static UnixSeqpacket listen(String name) throws IOException {
+  public static UnixSeqpacket listen(String name) throws IOException {
     UnixSeqpacket socket = open();
     try (Arena arena = Arena.ofConfined()) {
       var errno = new Libc.Errno();
@@ -45,7 +45,7 @@ final class UnixSeqpacket implements AutoCloseable {
   }
 
   /** Connects to the abstract name; fails with ECONNREFUSED when nobody listens. */
-  static UnixSeqpacket connect(String name, Duration timeout) throws IOException {
+  public static UnixSeqpacket connect(String name, Duration timeout) throws IOException {
     UnixSeqpacket socket = open();
     try (Arena arena = Arena.ofConfined()) {
       var errno = new Libc.Errno();
@@ -62,7 +62,7 @@ final class UnixSeqpacket implements AutoCloseable {
   }
 
   /** Waits for the next peer; fails once {@link #close()} was called from another thread. */
-  UnixSeqpacket accept(Duration timeout) throws IOException {
+  public UnixSeqpacket accept(Duration timeout) throws IOException {
     var errno = new Libc.Errno();
     int peer = Libc.accept4(errno, fd, Libc.SOCK_CLOEXEC);
     if (peer < 0) {
@@ -74,7 +74,7 @@ final class UnixSeqpacket implements AutoCloseable {
   }
 
   /** Sends one message, with these descriptors attached (duplicated into the receiver). */
-  void send(String text, int... fds) throws IOException {
+  public void send(String text, int... fds) throws IOException {
     try (Arena arena = Arena.ofConfined()) {
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
       MemorySegment data = arena.allocateFrom(ValueLayout.JAVA_BYTE, bytes);
@@ -104,9 +104,9 @@ final class UnixSeqpacket implements AutoCloseable {
   }
 
   /** A received message and the descriptors that came with it (now ours to close). */
-  record Message(String text, int[] fds) {}
+  public record Message(String text, int[] fds) {}
 
-  Message receive() throws IOException {
+  public Message receive() throws IOException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment data = arena.allocate(MAX_MESSAGE);
       MemorySegment iov = arena.allocate(16, 8);
@@ -140,7 +140,7 @@ final class UnixSeqpacket implements AutoCloseable {
     }
   }
 
-  synchronized boolean isClosed() {
+  public synchronized boolean isClosed() {
     return closed;
   }
 
@@ -187,8 +187,8 @@ final class UnixSeqpacket implements AutoCloseable {
   }
 
   /** A failed call, with its errno. */
-  static final class SocketError extends IOException {
-    final int errno;
+  public static final class SocketError extends IOException {
+    public final int errno;
 
     SocketError(String call, int errno) {
       super(call + ": " + Libc.strerror(errno));

@@ -10,9 +10,16 @@ import java.util.Set;
 /**
  * Routes on the node that the agent would take over but does not own. {@code ip route replace} (and the route the
  * kernel adds for the interface address) would silently move such a prefix to the agent's interface: a pod network of
- * the same prefix, or a VPN's, would then go into the tunnel. The agent owns only routes through its own interface.
+ * the same prefix, or a VPN's, would then go into the tunnel. The agent owns only routes through its own interface;
+ * the node agent's routes for the same prefixes (SimGate's protocol, another metric) are no takeover either.
  */
-final class ForeignRoutes {
+public final class ForeignRoutes {
+  /**
+   * The routing protocol number of the node agent's routes (steering to the gate nodes, last-resort unreachable):
+   * SimGate's own, for the same device CIDRs at a higher metric, so the agent leaves them be.
+   */
+  public static final String NODE_AGENT_PROTOCOL = "83";
+
   /** Route types that {@code ip route} prints before the prefix. */
   private static final Set<String> TYPES = Set.of("unicast", "local", "broadcast", "multicast", "throw",
       "unreachable", "prohibit", "blackhole", "nat", "anycast");
@@ -31,7 +38,7 @@ final class ForeignRoutes {
       String[] words = line.strip().split("\\s+");
       int at = words.length > 1 && TYPES.contains(words[0]) ? 1 : 0;
       Cidr prefix = prefix(words[at]);
-      if (prefix != null && wanted.contains(prefix) && !desired.name().equals(device(words))) {
+      if (prefix != null && wanted.contains(prefix) && !desired.name().equals(device(words)) && !nodeAgents(words)) {
         foreign.add(line.strip().replaceAll("\\s+", " "));
       }
     }
@@ -54,6 +61,16 @@ final class ForeignRoutes {
     }
     Cidr cidr = Cidr.parseOrNull(word.contains("/") ? word : word + "/32");
     return cidr == null ? null : cidr.network();
+  }
+
+  /** A node agent's route: {@code proto 83} (or a name given to 83 in rt_protos, which we cannot know: not honoured). */
+  private static boolean nodeAgents(String[] words) {
+    for (int i = 0; i + 1 < words.length; i++) {
+      if (words[i].equals("proto")) {
+        return words[i + 1].equals(NODE_AGENT_PROTOCOL);
+      }
+    }
+    return false;
   }
 
   private static String device(String[] words) {

@@ -13,27 +13,27 @@ import java.util.concurrent.TimeUnit;
  * output and error are drained, by their own threads while the command runs, so a command that writes more than a
  * pipe holds cannot stall it; when the time is up the command and its children are killed and the call fails.
  */
-final class HostCommand {
+public final class HostCommand {
   private final Duration timeout;
 
   /** What a finished command left: its exit status and its two outputs. */
-  record Result(List<String> argv, int exitCode, String stdout, String stderr) {
-    boolean ok() {
+  public record Result(List<String> argv, int exitCode, String stdout, String stderr) {
+    public boolean ok() {
       return exitCode == 0;
     }
 
     /** An IOException with {@code what} failed, the exit status, what it said on stderr (else stdout), and {@code context}. */
-    IOException failure(String what, String context) {
+    public IOException failure(String what, String context) {
       String said = stderr.isBlank() ? stdout.strip() : stderr.strip();
       return new IOException(what + " failed (exit " + exitCode + "): " + said + context);
     }
   }
 
-  HostCommand(Duration timeout) {
+  public HostCommand(Duration timeout) {
     this.timeout = timeout;
   }
 
-  Result run(List<String> argv, String input) throws IOException {
+  public Result run(List<String> argv, String input) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Process process = new ProcessBuilder(argv).start();
     Thread stdin = Thread.ofVirtual().start(() -> feed(process.getOutputStream(), input));

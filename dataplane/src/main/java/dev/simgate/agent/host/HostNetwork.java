@@ -34,10 +34,10 @@ public interface HostNetwork {
   boolean linkExists(String name);
 
   /**
-   * What the kernel dropped for the interface's agent before the socket, by the {@code reason} label it is exported
-   * under ({@code unknown_peer_kernel}); empty when unknown.
+   * What the kernel counted for the interface's agent (its table's named counters, by name, in packets): VXLAN from
+   * non-peers dropped before the socket, what the inbound default-deny dropped; empty when unknown.
    */
-  Map<String, Long> kernelDrops(String name);
+  Map<String, Long> kernelCounters(String name);
 
   /** Deletes a leftover link; best effort. */
   void deleteLink(String name);

@@ -23,7 +23,7 @@ public final class IpCommandHostNetwork implements HostNetwork {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Marks the agent's links (ifalias), so that a later start recognises what an agent killed with SIGKILL left. */
-  static final String TAG = "simgate-agent";
+  public static final String TAG = "simgate-agent";
 
   @Override
   public void converge(InterfaceState current, InterfaceState desired) throws IOException {
@@ -135,20 +135,9 @@ public final class IpCommandHostNetwork implements HostNetwork {
   }
 
   @Override
-  public Map<String, Long> kernelDrops(String name) {
+  public Map<String, Long> kernelCounters(String name) {
     try {
-      HostCommand.Result result = command.run(List.of("nft", "-j", "list", "counter", "inet",
-          NftablesRules.tableName(name), KernelFilter.NON_PEER_COUNTER), "");
-      if (!result.ok()) {
-        return Map.of();
-      }
-      for (JsonNode item : JSON.readTree(result.stdout()).path("nftables")) {
-        JsonNode counter = item.get("counter");
-        if (counter != null) {
-          return Map.of("unknown_peer_kernel", counter.path("packets").asLong());
-        }
-      }
-      return Map.of();
+      return NftCounters.read(command, NftablesRules.table(name));
     } catch (IOException e) {
       return Map.of();
     }
@@ -179,12 +168,16 @@ public final class IpCommandHostNetwork implements HostNetwork {
     // No IPv6 on the interface: no link-local address, so the host neither autoconfigures nor speaks ND into the
     // tunnel (the agent drops IPv6 coming out of it). Before "up", which is when a link-local address would be made.
     commands.add("link set dev " + dev + " addrgenmode none alias " + TAG);
-    commands.add("link set dev " + dev + " mtu " + desired.mtu() + " gso_max_segs " + desired.gsoMaxSegments() + " up");
+    commands.add("link set dev " + dev + " mtu " + desired.mtu() + " gso_max_segs " + desired.gsoMaxSegments()
+        + (desired.up() ? " up" : " down"));
     if (current != null && !current.address().equals(desired.address())) {
       commands.add("addr del " + current.address() + " dev " + dev);
     }
     commands.add("addr replace " + desired.address() + " dev " + dev);
-    if (current != null) {
+    if (!desired.up()) {
+      return commands; // a link going down takes its routes along; none can be added to a down link
+    }
+    if (current != null && current.up()) {
       for (Cidr route : current.routes()) {
         if (!desired.routes().contains(route)) {
           commands.add("route del " + route + " dev " + dev);

@@ -21,6 +21,13 @@ import java.util.stream.Collectors;
  *       needed" getting through, and stalls where it does not. So every SYN and SYN-ACK forwarded
  *       out of or in through the interface gets its MSS lowered to the interface's MTU − 40. The
  *       node's own sockets already use the interface's MTU.
+ *   <li><b>Inbound default-deny</b> ({@code inbound: deny}, the default). Whatever reaches the VPG can send into
+ *       the tunnel, and VXLAN has no authentication. So what comes out of the interface, to the node itself
+ *       ({@code input}) or to anything it routes ({@code forward}: pods, hosts behind it), passes only as a reply to a
+ *       connection this side opened (conntrack established/related), as ICMP echo to the inner address (rate-limited,
+ *       for diagnostics), or as a connection the node agent exposed (its conntrack mark
+ *       {@link ConntrackMarks#EXPOSED}); everything else is dropped and counted in {@value #INBOUND_TO_NODE} and
+ *       {@value #INBOUND_ROUTED}. IPv6 and other non-IPv4 frames never reach the interface (the agent drops them).
  *   <li><b>Masquerade</b> ({@code masquerade}). Traffic the node forwards into the tunnel from
  *       other sources (hosts routed through it, pods) leaves with the node's inner address, so the
  *       VPG needs no route back to those networks: replies come to the node, whose conntrack
@@ -32,6 +39,13 @@ import java.util.stream.Collectors;
  * one current table, and a table left by an agent killed with SIGKILL is replaced, not duplicated.
  */
 final class NftablesRules {
+  /** Named counter: new connections (and stray packets) from the tunnel to the node itself, dropped. */
+  static final String INBOUND_TO_NODE = "inbound_to_node";
+  /** Named counter: new connections from the tunnel to what the node routes (pods, hosts behind it), dropped. */
+  static final String INBOUND_ROUTED = "inbound_routed";
+  /** ICMP echo requests to the inner address let through per second (beyond the burst); the rest count as dropped. */
+  static final String ECHO_LIMIT = "limit rate 10/second burst 20 packets";
+
   private NftablesRules() {}
 
   /** inet family, so the rules also hold if IPv6 is routed later. */
@@ -45,7 +59,8 @@ final class NftablesRules {
 
   /** The script that makes the table what {@code state} asks for: removed when it asks for nothing. */
   static String script(InterfaceState state) {
-    if (state.clampedMss() == 0 && !state.masquerade() && state.filter() == null) {
+    boolean deny = state.inbound() == dev.simgate.contract.agentconfig.Settings.Inbound.DENY;
+    if (state.clampedMss() == 0 && !state.masquerade() && state.filter() == null && !deny) {
       return removeScript(state.name());
     }
     String table = table(state.name());
@@ -71,6 +86,25 @@ final class NftablesRules {
           .append("    type filter hook input priority filter; policy accept;\n")
           .append("    iifname ").append(dev).append(" tcp dport { ").append(filter.adminPorts().stream()
               .map(String::valueOf).collect(Collectors.joining(", "))).append(" } drop\n")
+          .append("  }\n");
+    }
+    if (deny) {
+      String from = "    iifname " + dev;
+      String admitted = from + " ct state established,related accept\n"
+          + from + " ct mark & " + ConntrackMarks.exposedHex() + " == " + ConntrackMarks.exposedHex() + " accept\n";
+      script.append("  counter ").append(INBOUND_TO_NODE).append(" {\n  }\n")
+          .append("  counter ").append(INBOUND_ROUTED).append(" {\n  }\n")
+          .append("  chain from_tunnel_to_node {\n")
+          .append("    type filter hook input priority filter; policy accept;\n")
+          .append(admitted)
+          .append(from).append(" ip daddr ").append(state.address().address()).append(" icmp type echo-request ")
+          .append(ECHO_LIMIT).append(" accept\n")
+          .append(from).append(" counter name ").append(INBOUND_TO_NODE).append(" drop\n")
+          .append("  }\n")
+          .append("  chain from_tunnel_routed {\n")
+          .append("    type filter hook forward priority filter; policy accept;\n")
+          .append(admitted)
+          .append(from).append(" counter name ").append(INBOUND_ROUTED).append(" drop\n")
           .append("  }\n");
     }
     if (state.clampedMss() > 0) {

@@ -50,7 +50,9 @@ class AdminServerTest {
     assertThat(ready.statusCode()).isEqualTo(503);
     assertThat(ready.body()).isEqualTo("not ready: no VPG peer answers\n");
     assertThat(get("/metrics").body()).contains("simgate_ready 0.0", "simgate_dropped_packets_total{reason=\"unknown_peer\"} 7.0",
-        "simgate_dropped_packets_total{reason=\"unknown_peer_kernel\"} 9.0");
+        "simgate_dropped_packets_total{reason=\"unknown_peer_kernel\"} 9.0",
+        "simgate_policy_dropped_packets_total{reason=\"inbound_to_node\"} 4.0",
+        "simgate_policy_dropped_packets_total{reason=\"inbound_routed\"} 0.0");
     assertThat(get("/status").body()).isEqualTo("{\"ready\":false,\"reason\":\"no VPG peer answers\",\"vpgPeers\":[]}");
     assertThat(get("/healthz/more").statusCode()).isEqualTo(404);
   }
@@ -137,7 +139,7 @@ class AdminServerTest {
     }
     Health notReady = new Health(false, "no VPG peer answers");
     var sample = new AgentMetrics.Sample(new Stats(List.of(), drops, 0, 0, 0), 0, 0, 0, notReady,
-        Map.of("unknown_peer_kernel", 9L));
+        Map.of("non_peer", 9L, "inbound_to_node", 4L));
     return new AdminServer.Content() {
       @Override
       public Health live() {
@@ -150,13 +152,13 @@ class AdminServerTest {
       }
 
       @Override
-      public AgentMetrics.Sample sample() {
-        return sample;
+      public io.prometheus.metrics.model.snapshots.MetricSnapshots metrics() {
+        return AgentMetrics.snapshots(sample);
       }
 
       @Override
-      public byte[] status(AgentMetrics.Sample s) {
-        return AgentStatus.json(s);
+      public byte[] status() {
+        return AgentStatus.json(sample);
       }
     };
   }

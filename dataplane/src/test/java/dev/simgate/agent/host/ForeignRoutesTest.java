@@ -49,6 +49,20 @@ class ForeignRoutesTest {
   }
 
   @Test
+  void theNodeAgentsRoutesForTheSamePrefixAreSimGatesOwn() throws IOException {
+    String gateNode = FLANNEL_NODE + """
+        10.128.5.0/24 proto 83 metric 100\s
+        	nexthop via 10.128.255.253 dev sgsteer0 weight 1 onlink\s
+        unreachable 10.128.5.0/24 proto 83 metric 1000\s
+        10.128.255.253 dev sgsteer0 proto 83 scope link metric 100\s
+        """;
+    assertThat(ForeignRoutes.in(gateNode, wanting("10.128.255.254/9", "10.128.5.0/24"))).isEmpty();
+    assertThat(ForeignRoutes.in(gateNode.replace("proto 83", "proto static"), wanting("10.128.255.254/9",
+        "10.128.5.0/24"))).as("anyone else's").containsExactly("10.128.5.0/24 proto static metric 100",
+        "unreachable 10.128.5.0/24 proto static metric 1000");
+  }
+
+  @Test
   void theRefusalNamesTheRouteAndWhatToDo() {
     assertThatThrownBy(() -> ForeignRoutes.refuse(FLANNEL_NODE, wanting("10.128.255.254/9", "0.0.0.0/0")))
         .isInstanceOf(IOException.class)

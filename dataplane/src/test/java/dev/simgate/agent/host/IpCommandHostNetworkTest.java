@@ -2,6 +2,7 @@ package dev.simgate.agent.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.simgate.contract.agentconfig.Settings;
 import dev.simgate.contract.net.Cidr;
 import dev.simgate.contract.net.Ipv4;
 import java.util.List;
@@ -78,6 +79,54 @@ class IpCommandHostNetworkTest {
         "ip daddr 198.51.100.2 udp dport 4789 ip saddr != @vpg_peers counter name non_peer drop",
         "iifname \"simgate0\" tcp dport { 9464, 9465 } drop")
         .doesNotContain("maxseg", "masquerade");
+  }
+
+  @Test
+  void inboundDenyLetsOnlyRepliesEchoToTheInnerAddressAndExposedConnectionsOutOfTheTunnel() {
+    var filter = new KernelFilter(Ipv4.parse("198.51.100.2"), 4789, List.of(Ipv4.parse("198.51.100.1")), List.of(9464));
+    var deny = new InterfaceState("simgate0", cidr("10.128.255.254/9"), 1450, 44, List.of(), 0, false, filter,
+        Settings.Inbound.DENY, true);
+    assertThat(NftablesRules.script(deny)).contains("""
+          counter inbound_to_node {
+          }
+          counter inbound_routed {
+          }
+          chain from_tunnel_to_node {
+            type filter hook input priority filter; policy accept;
+            iifname "simgate0" ct state established,related accept
+            iifname "simgate0" ct mark & 0x00100000 == 0x00100000 accept
+            iifname "simgate0" ip daddr 10.128.255.254 icmp type echo-request limit rate 10/second burst 20 packets accept
+            iifname "simgate0" counter name inbound_to_node drop
+          }
+          chain from_tunnel_routed {
+            type filter hook forward priority filter; policy accept;
+            iifname "simgate0" ct state established,related accept
+            iifname "simgate0" ct mark & 0x00100000 == 0x00100000 accept
+            iifname "simgate0" counter name inbound_routed drop
+          }
+        """);
+    var open = new InterfaceState("simgate0", cidr("10.128.255.254/9"), 1450, 44, List.of(), 0, false, filter,
+        Settings.Inbound.OPEN, true);
+    assertThat(NftablesRules.script(open)).doesNotContain("inbound", "ct state");
+    var nothingElse = new InterfaceState("simgate0", cidr("10.128.255.254/9"), 1450, 44, List.of(), 0, false, null,
+        Settings.Inbound.DENY, true);
+    assertThat(NftablesRules.script(nothingElse)).as("deny alone keeps the table").contains("from_tunnel_to_node");
+  }
+
+  @Test
+  void aDownInterfaceKeepsItsAddressAndGetsItsRoutesBackWhenUp() {
+    var up = new InterfaceState("simgate0", cidr("10.128.255.254/9"), 1450, 44, List.of(cidr("192.0.2.0/24")), 1410,
+        false);
+    var down = up.withUp(false);
+    assertThat(IpCommandHostNetwork.convergeCommands(up, down)).as("down: the kernel drops the routes").containsExactly(
+        "link set dev simgate0 addrgenmode none alias simgate-agent",
+        "link set dev simgate0 mtu 1450 gso_max_segs 44 down",
+        "addr replace 10.128.255.254/9 dev simgate0");
+    assertThat(IpCommandHostNetwork.convergeCommands(down, up)).as("up: routes made again").containsExactly(
+        "link set dev simgate0 addrgenmode none alias simgate-agent",
+        "link set dev simgate0 mtu 1450 gso_max_segs 44 up",
+        "addr replace 10.128.255.254/9 dev simgate0",
+        "route replace 192.0.2.0/24 dev simgate0");
   }
 
   @Test

@@ -213,9 +213,14 @@ class SimGateOnRealNodesIT {
     await().atMost(READY).untilAsserted(() -> assertThat(client.pods().inNamespace(SYSTEM)
         .withLabel("app.kubernetes.io/name", "simgate-agent").list().getItems()).isEmpty());
     KubeNode gate = cluster.node(GATE_NODE);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+    // The node agents go with the last GatePeer too (and wait 10 s for a successor before they remove their table).
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
       assertThat(gate.exec("ip", "link", "show", "simgate0").succeeded()).as("simgate0 removed").isFalse();
-      assertThat(gate.exec("nft", "list", "tables").requireSuccess()).doesNotContain("simgate");
+      for (KubeNode node : cluster.nodes()) {
+        assertThat(node.exec("nft", "list", "tables").requireSuccess()).as(node.name()).doesNotContain("simgate");
+        assertThat(node.exec("ip", "link", "show", "sgsteer0").succeeded()).as("sgsteer0 on %s", node.name())
+            .isFalse();
+      }
     });
   }
 
@@ -234,10 +239,10 @@ class SimGateOnRealNodesIT {
         .as("CRDs are kept (crds.keep)").isNotNull();
     assertThat(client.services().inNamespace(TENANT).list().getItems()).as("device Services went with the DeviceSubnet")
         .isEmpty();
-    // and nothing more: what Kubernetes puts in every namespace, and the leader Lease (the chart's README says so);
-    // the VPG's range ledger goes with the VPG, through the garbage collector
+    // and nothing more: what Kubernetes puts in every namespace, the leader Lease and the nodes' steering addresses
+    // (the chart's README says so); the VPG's range ledger goes with the VPG, through the garbage collector
     await().atMost(READY).untilAsserted(() -> assertThat(client.configMaps().inNamespace(SYSTEM).list().getItems())
-        .extracting(o -> o.getMetadata().getName()).containsExactly("kube-root-ca.crt"));
+        .extracting(o -> o.getMetadata().getName()).containsExactlyInAnyOrder("kube-root-ca.crt", "simgate-steering"));
     assertThat(client.serviceAccounts().inNamespace(SYSTEM).list().getItems())
         .extracting(o -> o.getMetadata().getName()).containsExactly("default");
     assertThat(client.rbac().roles().inNamespace(SYSTEM).list().getItems()).isEmpty();

@@ -68,6 +68,11 @@ class HelmChartIT {
     assertThat(Manifests.env(deployment, "SIMGATE_LOG_LEVEL")).contains("info");
     assertThat(Manifests.env(deployment, "SIMGATE_ALLOWED_AGENT_IMAGES")).as("only agent.image").isEmpty();
     assertThat(Manifests.env(deployment, "SIMGATE_CLUSTER_CIDRS")).isEmpty();
+    assertThat(Manifests.env(deployment, "SIMGATE_STEERING_POOL")).contains("198.18.0.0/16");
+    assertThat(Manifests.env(deployment, "SIMGATE_STEERING_VNI")).contains("5347");
+    assertThat(Manifests.env(deployment, "SIMGATE_STEERING_PORT")).contains("8479");
+    assertThat(Manifests.env(deployment, "SIMGATE_STEERING_MTU")).contains("1450");
+    assertThat(Manifests.env(deployment, "SIMGATE_NODE_UNDERLAY_ADDRESS")).contains("InternalIP");
 
     JsonNode service = Manifests.single(objects, "Service");
     assertThat(service.at("/spec/selector")).isEqualTo(deployment.at("/spec/selector/matchLabels"));
@@ -142,6 +147,11 @@ class HelmChartIT {
     assertThat(Manifests.env(deployment, "SIMGATE_KUBE_API_QPS")).contains("20");
     assertThat(Manifests.env(deployment, "SIMGATE_KUBE_API_BURST")).contains("40");
     assertThat(Manifests.env(deployment, "SIMGATE_RECONCILE_THREADS")).contains("4");
+    assertThat(Manifests.env(deployment, "SIMGATE_STEERING_POOL")).contains("100.127.0.0/16");
+    assertThat(Manifests.env(deployment, "SIMGATE_STEERING_VNI")).contains("77");
+    assertThat(Manifests.env(deployment, "SIMGATE_STEERING_PORT")).contains("9479");
+    assertThat(Manifests.env(deployment, "SIMGATE_STEERING_MTU")).contains("8950");
+    assertThat(Manifests.env(deployment, "SIMGATE_NODE_UNDERLAY_ADDRESS")).contains("annotation:example.com/underlay");
 
     JsonNode monitor = Manifests.single(objects, "ServiceMonitor");
     assertThat(monitor.at("/metadata/labels/release").asText()).isEqualTo("prometheus");

@@ -88,8 +88,10 @@ final class NodeConfigs {
 
   /**
    * kubelet 1.36 on a cgroup v1 host ({@code failCgroupV1: false}) whose PID 1 is not systemd (cgroupfs). The API
-   * endpoints bind to the node's underlay address. Test-only: anonymous requests are allowed (kube-apiserver reaches
-   * {@code logs}/{@code exec} without a client certificate); the node's address is only reachable from this machine.
+   * port binds to every address of the node's network namespace, as a real kubelet does by default (so a test can
+   * check what reaches it through another of the node's addresses), healthz to the underlay address. Test-only:
+   * anonymous requests are allowed (kube-apiserver reaches {@code logs}/{@code exec} without a client certificate);
+   * the node's network namespace is only reachable from this machine.
    * Eviction and image GC thresholds are low: the disk is shared with the rest of the machine.
    */
   static String kubelet(ClusterLayout layout, int node) {
@@ -104,7 +106,7 @@ final class NodeConfigs {
         imageServiceEndpoint: unix://%2$s
         podLogsDir: %3$s
         volumePluginDir: %4$s/volume-plugins
-        address: %5$s
+        address: 0.0.0.0
         port: 10250
         readOnlyPort: 0
         healthzBindAddress: %5$s

@@ -14,20 +14,37 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged agent ({@code java -jar simgate-agent.jar --config FILE}) running in a lab's node
- * namespace, with its admin endpoint read through curl inside that namespace.
+ * The packaged agent ({@code java -jar simgate-agent.jar --config FILE}) running in a lab's gate node namespace
+ * ({@code node}, or {@code node2}), with its admin endpoint read through curl inside that namespace.
  */
 public final class AgentProcess implements AutoCloseable {
   private final Lab lab;
+  private final String role;
   private final Process process;
   private final Path config;
   private final Path log;
 
-  private AgentProcess(Lab lab, Process process, Path config, Path log) {
+  private AgentProcess(Lab lab, String role, Process process, Path config, Path log) {
     this.lab = lab;
+    this.role = role;
     this.process = process;
     this.config = config;
     this.log = log;
+  }
+
+  /** Starts the agent in gate node {@code role} with {@code config} and waits until /readyz says ready. */
+  public static AgentProcess start(Lab lab, String role, AgentConfig config) throws IOException {
+    Path dir = Files.createTempDirectory(lab.workDir(), "agent-");
+    Path file = dir.resolve("agent.yaml");
+    Files.writeString(file, AgentConfigWriter.write(config));
+    AgentProcess agent = launch(lab, role, file, Map.of());
+    try {
+      agent.awaitReady(Duration.ofSeconds(30));
+    } catch (IOException | RuntimeException e) {
+      agent.close();
+      throw e;
+    }
+    return agent;
   }
 
   /** Starts the agent with {@code config} as its config file and waits until /readyz says ready. */
@@ -63,10 +80,15 @@ public final class AgentProcess implements AutoCloseable {
 
   /** Starts another agent on the same config file as this one (a successor, or the agent again after a kill). */
   public AgentProcess launchAnother(String... arguments) throws IOException {
-    return launch(lab, config, Map.of(), arguments);
+    return launch(lab, role, config, Map.of(), arguments);
   }
 
   private static AgentProcess launch(Lab lab, Path config, Map<String, String> env, String... arguments)
+      throws IOException {
+    return launch(lab, "node", config, env, arguments);
+  }
+
+  private static AgentProcess launch(Lab lab, String role, Path config, Map<String, String> env, String... arguments)
       throws IOException {
     Path jar = agentJar();
     Path log = Files.createTempFile(config.getParent(), "agent-", ".log");
@@ -74,8 +96,8 @@ public final class AgentProcess implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(java, "-jar", jar.toString(), "--config", config.toString(),
         "--reload-interval", "PT0.2S"));
     command.addAll(List.of(arguments));
-    Process process = lab.start("node", log, env, command.toArray(String[]::new));
-    return new AgentProcess(lab, process, config, log);
+    Process process = lab.start(role, log, env, command.toArray(String[]::new));
+    return new AgentProcess(lab, role, process, config, log);
   }
 
   /** The agent jar (built in dataplane/, module simgate-agent); fails clearly when it was not built. */
@@ -96,7 +118,7 @@ public final class AgentProcess implements AutoCloseable {
       if (!process.isAlive()) {
         throw new IOException("agent exited with " + process.exitValue() + ": " + log());
       }
-      if (lab.exec("node", "curl", "-sf", "-o", "/dev/null", "http://127.0.0.1:9464/readyz").ok()) {
+      if (lab.exec(role, "curl", "-sf", "-o", "/dev/null", "http://127.0.0.1:9464/readyz").ok()) {
         return;
       }
       sleep(100);
@@ -106,7 +128,7 @@ public final class AgentProcess implements AutoCloseable {
 
   /** What /readyz says (status line and reason), e.g. {@code 200 ok: 2/2 VPG peers answer}. */
   public String readyz() throws IOException {
-    Lab.Result result = lab.exec("node", "curl", "-s", "-w", "%{http_code} ", "-o", "/dev/stderr",
+    Lab.Result result = lab.exec(role, "curl", "-s", "-w", "%{http_code} ", "-o", "/dev/stderr",
         "http://127.0.0.1:9464/readyz");
     return (result.output() + result.errors()).strip();
   }
@@ -129,7 +151,7 @@ public final class AgentProcess implements AutoCloseable {
 
   /** Every sample of /metrics, keyed by series ({@code name{labels}}). */
   public Map<String, Double> metrics() throws IOException {
-    String text = lab.run("node", "curl", "-sf", "http://127.0.0.1:9464/metrics");
+    String text = lab.run(role, "curl", "-sf", "http://127.0.0.1:9464/metrics");
     Map<String, Double> samples = new HashMap<>();
     for (String line : text.split("\n")) {
       if (line.isBlank() || line.startsWith("#")) {

@@ -23,7 +23,9 @@ import java.util.stream.Stream;
  * directory for the files tests make in it (configs, logs, transfers), all removed by
  * {@link #close()} and, should the JVM die first, by a shutdown hook.
  *
- * <p>Roles: {@code node} (runs the agent), {@code vpg1}/{@code vpg2} (kernel VXLAN VPG peers),
+ * <p>Roles: {@code node} (runs the agent), {@code node2} (a second gate node, {@link Options#withGates}),
+ * {@code plain} (a node without a gate agent, with {@code pod1} and {@code pod2} behind it, {@link Options#withPlain}),
+ * {@code vpg1}/{@code vpg2} (kernel VXLAN VPG peers),
  * {@code sim1}/{@code sim2} (SIMs behind them), {@code sim3} (behind both, {@link Options#withHa()}), {@code spoofer} (VXLAN from a non-peer),
  * {@code ul} (the underlay bridge). Addresses are in {@link #SIM1} etc.
  */
@@ -42,6 +44,14 @@ public final class Lab implements AutoCloseable {
   public static final String VPG_SHARED = "10.128.0.1";
   /** The server behind the node ({@link Options#server}). */
   public static final String SERVER = "192.168.50.2";
+  /** The second gate node ({@link Options#withGates}). */
+  public static final String NODE2_OUTER = "198.51.100.4";
+  public static final String NODE2_INNER = "10.128.255.253";
+  public static final NodeAddresses NODE2 = new NodeAddresses(Ipv4.parse(NODE2_OUTER), Cidr.parse(NODE2_INNER + "/9"));
+  /** The node without a gate agent and its pods ({@link Options#withPlain}). */
+  public static final String PLAIN_OUTER = "198.51.100.10";
+  public static final String POD1 = "10.88.1.2";
+  public static final String POD2 = "10.88.1.3";
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
 
   private final Path script;
@@ -58,22 +68,32 @@ public final class Lab implements AutoCloseable {
    * @param simMtu the SIMs' link MTU
    */
   public record Options(int vpgs, boolean spoofer, boolean kernelNode, boolean server, int simMtu,
-      String underlay, List<String> gatePeers, boolean ha) {
+      String underlay, List<String> gatePeers, boolean ha, int gates, boolean plain) {
     public Options {
       gatePeers = List.copyOf(gatePeers);
     }
 
     public static Options agent(int vpgs) {
-      return new Options(vpgs, false, false, false, 1450, null, List.of(), false);
+      return new Options(vpgs, false, false, false, 1450, null, List.of(), false, 1, false);
+    }
+
+    /** Two gate nodes ({@code node} and {@code node2}) that the VPGs flood to, or one. */
+    public Options withGates(int count) {
+      return new Options(vpgs, spoofer, kernelNode, server, simMtu, underlay, gatePeers, ha, count, plain);
+    }
+
+    /** A node without a gate agent ({@code plain}) with two pods behind it ({@link #POD1}, {@link #POD2}). */
+    public Options withPlain() {
+      return new Options(vpgs, spoofer, kernelNode, server, simMtu, underlay, gatePeers, ha, gates, true);
     }
 
     public Options withSpoofer() {
-      return new Options(vpgs, true, kernelNode, server, simMtu, underlay, gatePeers, ha);
+      return new Options(vpgs, true, kernelNode, server, simMtu, underlay, gatePeers, ha, gates, plain);
     }
 
     /** Adds the server network, and gives the SIMs MTU 1500 as cellular devices commonly have. */
     public Options withServerAndDeviceMtu() {
-      return new Options(vpgs, spoofer, kernelNode, true, 1500, underlay, gatePeers, ha);
+      return new Options(vpgs, spoofer, kernelNode, true, 1500, underlay, gatePeers, ha, gates, plain);
     }
 
     /**
@@ -81,7 +101,7 @@ public final class Lab implements AutoCloseable {
      * lab's own, flooding to each of {@code gatePeers} (outer addresses) as a VPG does to its registered gate peers.
      */
     public Options onUnderlay(String netns, String bridge, List<String> gatePeers) {
-      return new Options(vpgs, spoofer, kernelNode, server, simMtu, netns + "/" + bridge, gatePeers, ha);
+      return new Options(vpgs, spoofer, kernelNode, server, simMtu, netns + "/" + bridge, gatePeers, ha, gates, plain);
     }
 
     /**
@@ -89,7 +109,7 @@ public final class Lab implements AutoCloseable {
      * traffic to it can fail over when one peer goes down ({@link Lab#peer}). Needs two VPGs.
      */
     public Options withHa() {
-      return new Options(2, spoofer, kernelNode, server, simMtu, underlay, gatePeers, true);
+      return new Options(2, spoofer, kernelNode, server, simMtu, underlay, gatePeers, true, gates, plain);
     }
   }
 
@@ -131,6 +151,12 @@ public final class Lab implements AutoCloseable {
     }
     if (options.ha()) {
       argv.add("--ha");
+    }
+    if (options.gates() != 1) {
+      argv.addAll(List.of("--gates", "" + options.gates()));
+    }
+    if (options.plain()) {
+      argv.add("--plain");
     }
     argv.addAll(List.of("--sim-mtu", "" + options.simMtu()));
     if (options.underlay() != null) {

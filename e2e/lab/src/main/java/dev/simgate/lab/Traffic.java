@@ -53,6 +53,76 @@ public final class Traffic {
     }
   }
 
+  /**
+   * A TCP listener on every address of {@code role} ({@code 0.0.0.0:port}, like an SSH daemon) that answers each
+   * connection with one line naming the role; stop it with {@link Process#destroyForcibly()}.
+   */
+  public Process tcpListener(String role, int port) throws IOException {
+    Path log = Files.createTempFile(lab.workDir(), "listener-", ".log");
+    Process listener = lab.start(role, log, "socat", "TCP-LISTEN:" + port + ",reuseaddr,fork",
+        "SYSTEM:echo hello from " + role);
+    awaitBound(role, "-Hltn", port);
+    return listener;
+  }
+
+  /**
+   * Connects from {@code fromRole} to {@code address:port} and returns the line the listener sent ({@link
+   * #tcpListener}), or an empty string when no connection came about within two seconds (refused, dropped).
+   */
+  public String tcpGreeting(String fromRole, String address, int port) throws IOException {
+    Lab.Result result = lab.exec(fromRole, "socat", "-T", "3", "-u",
+        "TCP:" + address + ":" + port + ",connect-timeout=2", "STDOUT");
+    return result.ok() ? result.output().strip() : "";
+  }
+
+  /** A UDP listener on {@code 0.0.0.0:port} of {@code role} that appends what it receives to the returned file. */
+  public Path udpListener(String role, int port) throws IOException {
+    Path received = Files.createTempFile(lab.workDir(), "udp-received-", ".txt");
+    lab.start(role, Files.createTempFile(lab.workDir(), "udp-listener-", ".log"), "socat", "-u",
+        "UDP-RECV:" + port, "OPEN:" + received + ",append");
+    awaitBound(role, "-Hlun", port);
+    return received;
+  }
+
+  /** Sends one UDP datagram with {@code text} from {@code fromRole} to {@code address:port}. */
+  public void udpSend(String fromRole, String address, int port, String text) throws IOException {
+    Path payload = Files.createTempFile(lab.workDir(), "udp-payload-", ".txt");
+    Files.writeString(payload, text + "\n");
+    lab.run(fromRole, "socat", "-u", "FILE:" + payload, "UDP:" + address + ":" + port);
+  }
+
+  /**
+   * Like {@link #tcpTransfer} with the connection the other way round: {@code clientRole} connects to a listener in
+   * {@code serverRole} at {@code serverAddress}, which sends {@code bytes} of random data; true when what arrived is
+   * byte-for-byte what was sent. (Data from a SIM on a connection the node opened: what the inbound default-deny
+   * lets through.)
+   */
+  public boolean tcpDownload(String clientRole, String serverRole, String serverAddress, int bytes) throws IOException {
+    Path dir = Files.createTempDirectory(lab.workDir(), "tcp-");
+    Path sent = dir.resolve("sent");
+    Path received = dir.resolve("received");
+    byte[] data = new byte[bytes];
+    new Random(bytes).nextBytes(data);
+    Files.write(sent, data);
+    int port = 7000 + new Random().nextInt(1000);
+    Process server = lab.start(serverRole, dir.resolve("server.log"), "socat", "-u", "FILE:" + sent,
+        "TCP-LISTEN:" + port + ",reuseaddr");
+    try {
+      awaitBound(serverRole, "-Hltn", port);
+      Lab.Result client = lab.exec(clientRole, "socat", "-u",
+          "TCP:" + serverAddress + ":" + port + ",connect-timeout=5", "CREATE:" + received);
+      if (!client.ok() || !server.waitFor(30, TimeUnit.SECONDS)) {
+        return false;
+      }
+      return server.exitValue() == 0 && digest(Files.readAllBytes(received)).equals(digest(data));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      server.destroyForcibly();
+    }
+  }
+
   /** Receives datagrams until {@code count} came or none for 5 s; prints how many and a digest of (length, bytes)*. */
   private static final String UDP_RECEIVER = """
       import hashlib, socket, sys

@@ -13,9 +13,17 @@ record AgentInLab(Lab lab, AgentProcess agent, Traffic traffic) implements AutoC
 
   /** Starts the agent with the lab's config as changed by {@code edit}. */
   static AgentInLab start(Lab.Options options, UnaryOperator<AgentConfig> edit) throws IOException {
+    return start(options, edit, true);
+  }
+
+  /** Starts the agent with the lab's config as changed by {@code edit}; waits until it is ready if asked to. */
+  static AgentInLab start(Lab.Options options, UnaryOperator<AgentConfig> edit, boolean awaitReady)
+      throws IOException {
     Lab lab = Lab.up(options);
     try {
-      return new AgentInLab(lab, AgentProcess.start(lab, edit.apply(lab.agentConfig())), new Traffic(lab));
+      String yaml = dev.simgate.contract.agentconfig.AgentConfigWriter.write(edit.apply(lab.agentConfig()));
+      AgentProcess agent = awaitReady ? AgentProcess.start(lab, yaml) : AgentProcess.launch(lab, yaml);
+      return new AgentInLab(lab, agent, new Traffic(lab));
     } catch (IOException | RuntimeException e) {
       lab.close();
       throw e;

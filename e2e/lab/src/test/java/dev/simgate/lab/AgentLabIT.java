@@ -46,10 +46,11 @@ class AgentLabIT extends SharedLabTest {
   }
 
   @Test
-  void simReachesTheNodesInnerAddressByPingAndTcp() throws IOException {
+  void simPingsTheNodesInnerAddressAndSendsOverTcp() throws IOException {
     assertThat(traffic.ping("sim1", Lab.NODE_INNER, 3)).as("ping SIM -> node").isTrue();
     double coalesced = agent.metric(COALESCED);
-    assertThat(traffic.tcpTransfer("sim1", "node", Lab.NODE_INNER, 2 << 20)).as("2 MiB over TCP SIM -> node").isTrue();
+    // The node opens (inbound, the tunnel lets only replies in), the SIM sends.
+    assertThat(traffic.tcpDownload("node", "sim1", Lab.SIM1, 2 << 20)).as("2 MiB over TCP SIM -> node").isTrue();
     // The VPG sends a TCP burst as back-to-back datagrams: the agent hands them to the node's stack as super-frames,
     // and the transfer's digest above proves they were put together right.
     assertThat(agent.metric(COALESCED) - coalesced).as("segments merged into super-frames").isPositive();
@@ -142,13 +143,16 @@ class AgentLabIT extends SharedLabTest {
     }
   }
 
-  /** 128-byte UDP at full speed for some seconds, SIM -> node (decapsulation) or, reversed, node -> SIM. */
+  /**
+   * 128-byte UDP at full speed for some seconds, SIM -> node (decapsulation) or, reversed, node -> SIM; the node's
+   * iperf3 client opens the test either way (the tunnel lets only replies in).
+   */
   private void udpFlood(boolean reverse, int seconds) throws IOException {
     String time = Integer.toString(seconds);
     if (reverse) {
-      traffic.iperf3("node", "sim1", Lab.NODE_INNER, "-u", "-b", "0", "-l", "128", "-t", time, "-R");
+      traffic.iperf3("sim1", "node", Lab.SIM1, "-u", "-b", "0", "-l", "128", "-t", time);
     } else {
-      traffic.iperf3("node", "sim1", Lab.NODE_INNER, "-u", "-b", "0", "-l", "128", "-t", time);
+      traffic.iperf3("sim1", "node", Lab.SIM1, "-u", "-b", "0", "-l", "128", "-t", time, "-R");
     }
   }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * The gate node routing for a server network behind it (what a Gate Peer does for the hosts of its
  * VPC): server ↔ SIM traffic is forwarded by the node through the agent. Server and SIMs have MTU
  * 1500, as hosts and cellular devices do, but the tunnel carries 1450: the agent's MSS clamp makes
- * both ends agree on segments that fit, whichever side opens the connection.
+ * both ends agree on segments that fit, whichever side opens the connection. The SIMs open connections to the
+ * server here, so the agent runs with {@code inbound: open} (the gate peer of a VPC whose devices connect to it).
  */
 class ForwardingLabIT extends SharedLabTest {
   private static final String APPLIED = "simgate_config_reloads_total{result=\"applied\"}";
@@ -30,6 +31,11 @@ class ForwardingLabIT extends SharedLabTest {
   @Override
   protected Lab.Options options() {
     return Lab.Options.agent(1).withServerAndDeviceMtu();
+  }
+
+  @Override
+  protected AgentConfig config(AgentConfig lab) {
+    return lab.withSettings(lab.settings().withInbound(Settings.Inbound.OPEN));
   }
 
   @Test
@@ -71,7 +77,7 @@ class ForwardingLabIT extends SharedLabTest {
   /** Rewrites the agent's config as the lab's with {@code change} and waits until the agent applied it. */
   private void reload(UnaryOperator<Settings> change) throws IOException {
     double applied = agent.metric(APPLIED);
-    AgentConfig config = lab.agentConfig();
+    AgentConfig config = config(lab.agentConfig());
     agent.writeConfig(config.withSettings(change.apply(config.settings())));
     await().atMost(Duration.ofSeconds(10)).until(() -> agent.metric(APPLIED) > applied);
   }

@@ -1,5 +1,6 @@
 package dev.simgate.lab;
 
+import dev.simgate.contract.agentconfig.AgentConfig;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,9 +17,14 @@ abstract class SharedLabTest {
   /** What the lab is made of. */
   protected abstract Lab.Options options();
 
+  /** The agent's config: the lab's, changed by this (the lab's as it is by default). */
+  protected AgentConfig config(AgentConfig lab) {
+    return lab;
+  }
+
   @BeforeAll
   void up() throws IOException {
-    env = AgentInLab.start(options());
+    env = AgentInLab.start(options(), this::config);
     lab = env.lab();
     agent = env.agent();
     traffic = env.traffic();

@@ -26,7 +26,7 @@ class TwoPeerLabIT extends SharedLabTest {
       assertThat(traffic.ping("node", sim[1], 3)).as("ping node -> %s", sim[0]).isTrue();
       assertThat(traffic.ping(sim[0], Lab.NODE_INNER, 3)).as("ping %s -> node", sim[0]).isTrue();
       assertThat(traffic.tcpTransfer("node", sim[0], sim[1], 1 << 20)).as("TCP node -> %s", sim[0]).isTrue();
-      assertThat(traffic.tcpTransfer(sim[0], "node", Lab.NODE_INNER, 1 << 20)).as("TCP %s -> node", sim[0]).isTrue();
+      assertThat(traffic.tcpDownload("node", sim[0], sim[1], 1 << 20)).as("TCP %s -> node", sim[0]).isTrue();
     }
     // Each peer was just heard from: the gauge an alert on a silent VPG peer would watch.
     double now = System.currentTimeMillis() / 1000.0;

@@ -87,20 +87,46 @@ class VpgPeerFailoverLabIT {
   }
 
   @Test
-  void anAgentWhosePeersAllStopAnsweringIsNotReadyButKeepsFlooding() throws IOException {
+  void anAgentWhosePeersAllStopAnsweringTakesItsInterfaceDownUntilOneAnswersAgain() throws IOException {
     assertThat(agent.readyz()).startsWith("200");
     lab.peer(1, false);
     lab.peer(2, false);
     await().atMost(DETECTION).until(() -> agent.metric("simgate_ready") == 0);
     assertThat(agent.readyz()).startsWith("503").contains("no VPG peer answers (ARP for " + Lab.VPG_SHARED + ")");
-
-    double before = agent.metric("simgate_tx_packets_total" + VPG2);
-    traffic.ping("node", Lab.SIM3, 2);
-    assertThat(agent.metric("simgate_tx_packets_total" + VPG2)).as("with no peer up, floods go to every peer")
-        .isGreaterThan(before);
+    // Down, so that nodes steering pods here (and this node's own steering routes) turn to gate nodes that work.
+    await().atMost(DETECTION).until(() -> !interfaceUp());
+    assertThat(lab.run("node", "ip", "-4", "addr", "show", "dev", "simgate0")).as("the address stays")
+        .contains(Lab.NODE_INNER);
+    assertThat(lab.exec("node", "ip", "route", "get", Lab.SIM3).ok()).as("no route into the tunnel").isFalse();
 
     lab.peer(2, true);
     await().atMost(DETECTION).until(() -> agent.metric("simgate_ready") == 1);
+    assertThat(interfaceUp()).isTrue();
     await().atMost(DETECTION).until(() -> traffic.ping("node", Lab.SIM3, 3));
+  }
+
+  private boolean interfaceUp() throws IOException {
+    return lab.run("node", "ip", "-o", "link", "show", "dev", "simgate0").contains(",UP");
+  }
+
+  /**
+   * Probes that were never answered prove nothing about the tunnel (the probe address may be what is wrong): the
+   * agent is not ready, says why, and fails open: the interface stays up and floods go to every VPG peer.
+   */
+  @Test
+  void probesNeverAnsweredKeepTheInterfaceUpAndFloodingToEveryPeer() throws IOException {
+    env.close();
+    env = AgentInLab.start(Lab.Options.agent(2), config -> config.withSettings(config.settings().withProbe(
+        config.settings().probe().withAddress(dev.simgate.contract.net.Ipv4.parse("10.128.0.99")))), false);
+    lab = env.lab();
+    agent = env.agent();
+    traffic = env.traffic();
+    await().atMost(DETECTION).until(() -> agent.readyz().contains("no VPG peer answers (ARP for 10.128.0.99)"));
+    assertThat(agent.readyz()).startsWith("503");
+    assertThat(interfaceUp()).isTrue();
+    double before = agent.metric("simgate_tx_packets_total" + VPG2);
+    assertThat(traffic.ping("node", Lab.SIM1, 3)).as("the tunnel itself works").isTrue();
+    assertThat(agent.metric("simgate_tx_packets_total" + VPG2)).as("with no peer up, floods go to every peer")
+        .isGreaterThan(before);
   }
 }

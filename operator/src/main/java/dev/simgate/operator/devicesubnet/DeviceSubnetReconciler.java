@@ -53,11 +53,12 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 
 /**
  * DeviceSubnet: observe (VPG, namespace, GatePeer pools, the cluster's ranges, the VPG's range ledger) → validate →
- * claim its CIDRs in the ledger → publish its devices (the DeviceSubnet's headless Service and packed EndpointSlices;
- * with spec.perDeviceServices also a Service + EndpointSlice per device) → status. On a cross-object error nothing is
- * claimed or published anew; what it holds stays, except on a VPG that no longer admits its namespace, which takes its
- * routes away at once. A reconcile touches only this DeviceSubnet's objects (and its VPG's ledger when its claim
- * changes): siblings are woken only when they wait for a range (see {@link Waiting}).
+ * claim its CIDRs in the ledger, with its podSelector and exposedServices → publish its devices (the DeviceSubnet's
+ * headless Service and packed EndpointSlices; with spec.perDeviceServices also a Service + EndpointSlice per device)
+ * → status. On a cross-object error nothing is claimed or published anew; what it holds stays, except on a VPG that no
+ * longer admits its namespace, which takes its routes away at once. A reconcile touches only this DeviceSubnet's
+ * objects (and its VPG's ledger when its claim changes): siblings are woken only when they wait for a range (see
+ * {@link Waiting}).
  */
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(name = "service", type = DeviceSubnetServiceDependent.class),
@@ -237,7 +238,9 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
     next.routed = held.routed(vpgName);
     next.observedGeneration = generation;
     events.readyChanged(subnet, previous.conditions, next.conditions);
-    UpdateControl<DeviceSubnet> control = StatusPatch.ifChanged(subnet, previous, next, DeviceSubnet::new);
+    // status.access and status.exposedServices are the access controller's (DeviceSubnetAccessReconciler).
+    UpdateControl<DeviceSubnet> control = StatusPatch.ifChanged(subnet, previous.withoutAccess(), next,
+        DeviceSubnet::new);
     // Someone else's Service going away is no event this operator watches for: look again in a while.
     if (problem.filter(p -> p.reason().equals(Problem.SERVICE_NAME_TAKEN)).isPresent()) {
       return control.rescheduleAfter(SERVICE_NAME_RECHECK);
@@ -277,7 +280,7 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
     Set<String> live = context.getPrimaryCache().list().map(DeviceSubnetReconciler::uid)
         .filter(other -> !deleted.contains(other)).collect(Collectors.toSet());
     Optional<Problem> problem = ledger.update(vpgName, vpg, held.ledger(vpgName), claims -> claims.claim(uid,
-        holder(subnet), cidrs(subnet), live::contains, settings.limits().routesPerVpg(), vpgName,
+        holder(subnet), cidrs(subnet), ClaimTerms.of(subnet), live::contains, settings.limits().routesPerVpg(), vpgName,
         settings.clock().instant()));
     if (problem.isEmpty()) {
       held.holding().forEach((other, cm) -> {

@@ -29,10 +29,11 @@ final class Waiting {
     return onClusterRanges(context.getPrimaryCache().list(), ranges);
   }
 
-  /** DeviceSubnets of {@code vpg} refused for a range someone holds or for the route limit. */
+  /** DeviceSubnets of {@code vpg} refused for a range or inner port someone holds, or for the ledger's limits. */
   static Set<ResourceID> on(Stream<DeviceSubnet> all, String vpg) {
     return all.filter(ds -> vpg.equals(ds.getSpec().vpgRef)
-            && refusedFor(ds, Problem.CIDR_OVERLAP, Problem.ROUTE_LIMIT_EXCEEDED))
+            && refusedFor(ds, Problem.CIDR_OVERLAP, Problem.ROUTE_LIMIT_EXCEEDED,
+            Problem.EXPOSED_PORT_CONFLICT, Problem.LEDGER_FULL))
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
   }

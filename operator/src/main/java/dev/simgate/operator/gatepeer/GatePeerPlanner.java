@@ -75,7 +75,8 @@ public final class GatePeerPlanner {
         allocation.unallocated(), List.copyOf(new LinkedHashSet<>(missingOuter)), Map.copyOf(claimed));
   }
 
-  static Optional<String> outerAddress(Node node, OuterAddress source) {
+  /** A node's outer (underlay) address as {@code source} says where it comes from. */
+  public static Optional<String> outerAddress(Node node, OuterAddress source) {
     if (source.source == OuterAddress.Source.Annotation) {
       var annotations = node.getMetadata().getAnnotations();
       String value = annotations == null ? null : annotations.get(source.annotation);

@@ -2,6 +2,7 @@ package dev.simgate.operator.routes;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
@@ -26,16 +27,22 @@ public record DeviceRoutes(List<Cidr> routes, List<String> withheld) {
         return;
       }
       for (Cidr cidr : claim.cidrs()) {
-        var collision = cluster.overlapping(cidr);
-        if (!deviceSubnet.contains(cidr)) {
-          withheld.add(claim.holder() + " " + cidr + ": outside deviceSubnet " + deviceSubnet);
-        } else if (collision.isPresent()) {
-          withheld.add(claim.holder() + " " + cidr + ": overlaps cluster range " + collision.get());
-        } else {
-          routes.add(cidr);
-        }
+        withheld(cidr, deviceSubnet, cluster).ifPresentOrElse(why -> withheld.add(claim.holder() + " " + cidr + ": " + why),
+            () -> routes.add(cidr));
       }
     });
     return new DeviceRoutes(List.copyOf(routes), List.copyOf(withheld));
+  }
+
+  /** The CIDRs of a live claim that the gate nodes route (the others are withheld, see {@link #of}). */
+  public static List<Cidr> routable(RangeClaims.Claim claim, Cidr deviceSubnet, ClusterRanges cluster) {
+    return claim.cidrs().stream().filter(cidr -> withheld(cidr, deviceSubnet, cluster).isEmpty()).toList();
+  }
+
+  private static Optional<String> withheld(Cidr cidr, Cidr deviceSubnet, ClusterRanges cluster) {
+    if (!deviceSubnet.contains(cidr)) {
+      return Optional.of("outside deviceSubnet " + deviceSubnet);
+    }
+    return cluster.overlapping(cidr).map(range -> "overlaps cluster range " + range);
   }
 }

@@ -13,32 +13,75 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.simgate.contract.net.Cidr;
 import dev.simgate.operator.validation.Problem;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 
 /**
  * Who holds which device ranges of one VPG: one claim per DeviceSubnet (by uid), with the CIDRs it was last accepted
- * with and since when it holds them. A DeviceSubnet may claim a range only while no other live DeviceSubnet holds an
- * overlapping one, so the first holder keeps its range whatever the age or later edits of the others. Immutable;
- * stored by {@link RangeLedger}, one JSON value per claim so that a damaged entry costs only itself.
+ * with and since when it holds them, and the {@link Terms} accepted with them (which of its pods may reach them, which
+ * Services its SIMs may reach). A DeviceSubnet may claim a range only while no other live DeviceSubnet holds an
+ * overlapping one, and expose an inner port only while no other one exposes it, so the first holder keeps its range
+ * and its port whatever the age or later edits of the others. Immutable; stored by {@link RangeLedger}, one JSON value
+ * per claim so that a damaged entry costs only itself.
  */
 public final class RangeClaims {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** @param holder {@code namespace/name} of the DeviceSubnet */
-  public record Claim(String holder, Instant since, List<Cidr> cidrs) {
+  public record Claim(String holder, Instant since, List<Cidr> cidrs, Terms terms) {
     public Claim {
       cidrs = List.copyOf(cidrs);
+      Objects.requireNonNull(terms, "terms");
+    }
+
+    public Claim(String holder, Instant since, List<Cidr> cidrs) {
+      this(holder, since, cidrs, Terms.NONE);
+    }
+
+    /** The DeviceSubnet's namespace. */
+    public String namespace() {
+      return holder.substring(0, holder.indexOf('/'));
+    }
+  }
+
+  /**
+   * What a DeviceSubnet's CIDRs were accepted with: the pods of its namespace that may reach them (null: none; an
+   * empty selector: all) and the Services its SIMs may reach.
+   */
+  public record Terms(LabelSelector podSelector, List<Exposure> exposures) {
+    public static final Terms NONE = new Terms(null, List.of());
+
+    public Terms {
+      exposures = List.copyOf(exposures);
+    }
+  }
+
+  /**
+   * A Service of the holder's namespace exposed on {@code innerPort} of its VPG's gate nodes.
+   *
+   * @param port the Service port as written: a number or a name
+   * @param protocol TCP or UDP
+   */
+  public record Exposure(String service, String port, String protocol, int innerPort) {
+    /** What two DeviceSubnets of a VPG may not both expose. */
+    String innerKey() {
+      return innerPort + "/" + protocol;
     }
   }
 
   /** The outcome of a claim: the claims to store, or why the DeviceSubnet may not have its CIDRs. */
   public record Outcome(RangeClaims claims, Optional<Problem> problem) {}
 
-  record Stored(String holder, String since, List<String> cidrs) {}
+  // podSelector and exposures are left out when unset, so claims without them are stored as before.
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Stored(String holder, String since, List<String> cidrs, LabelSelector podSelector, List<Exposure> exposures) {}
 
   private final Map<String, Claim> byUid;
   private final List<String> malformed;
@@ -76,8 +119,13 @@ public final class RangeClaims {
         }
         cidrs.add(cidr);
       }
-      return Optional.of(new Claim(stored.holder(), Instant.parse(stored.since()), cidrs));
-    } catch (JsonProcessingException | DateTimeParseException e) {
+      List<Exposure> exposures = stored.exposures() == null ? List.of() : stored.exposures();
+      if (exposures.stream().anyMatch(e -> e == null || e.service() == null || e.port() == null || e.protocol() == null)) {
+        return Optional.empty();
+      }
+      return Optional.of(new Claim(stored.holder(), Instant.parse(stored.since()), cidrs,
+          new Terms(stored.podSelector(), exposures)));
+    } catch (JsonProcessingException | DateTimeParseException | IllegalArgumentException e) {
       return Optional.empty();
     }
   }
@@ -87,7 +135,8 @@ public final class RangeClaims {
     byUid.forEach((uid, c) -> {
       try {
         data.put(uid, JSON.writeValueAsString(new Stored(c.holder(), c.since().toString(),
-            c.cidrs().stream().map(Cidr::toString).toList())));
+            c.cidrs().stream().map(Cidr::toString).toList(), c.terms().podSelector(),
+            c.terms().exposures().isEmpty() ? null : c.terms().exposures())));
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
@@ -108,15 +157,21 @@ public final class RangeClaims {
     return malformed;
   }
 
+  /** {@link #claim(String, String, Collection, Terms, Predicate, int, String, Instant)} with no pod and no Service. */
+  public Outcome claim(String uid, String holder, Collection<Cidr> cidrs, Predicate<String> live, int routeLimit,
+      String vpg, Instant now) {
+    return claim(uid, holder, cidrs, Terms.NONE, live, routeLimit, vpg, now);
+  }
+
   /**
-   * Claims {@code cidrs} for the DeviceSubnet {@code uid}: refused when another live holder's range overlaps one of
-   * them, or when the VPG would route more than {@code routeLimit} CIDRs. Claims of holders that no longer exist are
-   * dropped on the way.
+   * Claims {@code cidrs} with {@code terms} for the DeviceSubnet {@code uid}: refused when another live holder's range
+   * overlaps one of them, when another live holder exposes one of the same inner ports, or when the VPG would route
+   * more than {@code routeLimit} CIDRs. Claims of holders that no longer exist are dropped on the way.
    *
    * @param live whether a DeviceSubnet uid still exists
    */
-  public Outcome claim(String uid, String holder, Collection<Cidr> cidrs, Predicate<String> live, int routeLimit,
-      String vpg, Instant now) {
+  public Outcome claim(String uid, String holder, Collection<Cidr> cidrs, Terms terms, Predicate<String> live,
+      int routeLimit, String vpg, Instant now) {
     for (Cidr cidr : cidrs) {
       for (var entry : byUid.entrySet()) {
         if (entry.getKey().equals(uid) || !live.test(entry.getKey())) {
@@ -128,6 +183,20 @@ public final class RangeClaims {
           return new Outcome(this, Optional.of(new Problem(Problem.CIDR_OVERLAP, "spec.cidrs: " + cidr
               + " overlaps " + held.get() + ", which DeviceSubnet " + other.holder() + " holds on VirtualPrivateGateway '"
               + vpg + "' since " + other.since())));
+        }
+      }
+    }
+    for (int i = 0; i < terms.exposures().size(); i++) {
+      Exposure wanted = terms.exposures().get(i);
+      for (var entry : byUid.entrySet()) {
+        if (entry.getKey().equals(uid) || !live.test(entry.getKey())) {
+          continue;
+        }
+        Claim other = entry.getValue();
+        if (other.terms().exposures().stream().anyMatch(e -> e.innerKey().equals(wanted.innerKey()))) {
+          return new Outcome(this, Optional.of(new Problem(Problem.EXPOSED_PORT_CONFLICT, "spec.exposedServices[" + i
+              + "]: innerPort " + wanted.innerPort() + "/" + wanted.protocol() + " is already exposed by DeviceSubnet "
+              + other.holder() + " on the gate nodes of VirtualPrivateGateway '" + vpg + "'")));
         }
       }
     }
@@ -145,7 +214,7 @@ public final class RangeClaims {
       }
     });
     Instant since = Optional.ofNullable(byUid.get(uid)).map(Claim::since).orElse(now);
-    next.put(uid, new Claim(holder, since, List.copyOf(cidrs)));
+    next.put(uid, new Claim(holder, since, List.copyOf(cidrs), terms));
     return new Outcome(new RangeClaims(next, List.of()), Optional.empty());
   }
 

@@ -49,6 +49,8 @@ public final class RangeLedger {
   public static final String VPG_ANNOTATION = "simgate.dev/vpg";
   private static final String PREFIX = "simgate-ranges-";
   private static final int ATTEMPTS = 5;
+  /** Room left below a ConfigMap's 1 MiB for metadata. */
+  static final int MAX_BYTES = 900_000;
   private static final Logger LOG = LoggerFactory.getLogger(RangeLedger.class);
   private static final Map<String, Parsed> PARSED = new ConcurrentHashMap<>();
 
@@ -174,8 +176,10 @@ public final class RangeLedger {
       List<Optional<Problem>> problems = new ArrayList<>();
       for (Change change : batch) {
         RangeClaims.Outcome outcome = change.decide().apply(claims);
-        problems.add(outcome.problem());
-        if (outcome.problem().isEmpty()) {
+        Optional<Problem> problem = outcome.problem().isPresent() ? outcome.problem()
+            : tooLarge(vpg, claims, outcome.claims());
+        problems.add(problem);
+        if (problem.isEmpty()) {
           claims = outcome.claims();
         }
       }
@@ -215,6 +219,25 @@ public final class RangeLedger {
         return;
       }
     }
+  }
+
+  /** LEDGER_FULL when a change would grow the ledger past {@link #MAX_BYTES} (one that shrinks it always passes). */
+  private Optional<Problem> tooLarge(String vpg, RangeClaims before, RangeClaims after) {
+    int bytes = bytes(after.toData());
+    if (bytes <= MAX_BYTES || bytes <= bytes(before.toData())) {
+      return Optional.empty();
+    }
+    return Optional.of(new Problem(Problem.LEDGER_FULL, "the operator's record of what the DeviceSubnets of"
+        + " VirtualPrivateGateway '" + vpg + "' hold would be " + bytes + " bytes, over the limit of " + MAX_BYTES
+        + " (ConfigMap " + namespace + "/" + configMapName(vpg) + "): use shorter podSelectors or fewer"
+        + " exposedServices, or fewer DeviceSubnets on the VPG"));
+  }
+
+  private static int bytes(Map<String, String> data) {
+    return data.entrySet().stream()
+        .mapToInt(e -> e.getKey().getBytes(StandardCharsets.UTF_8).length
+            + e.getValue().getBytes(StandardCharsets.UTF_8).length)
+        .sum();
   }
 
   /** The later of two versions of a ledger (resourceVersions of one object grow), or the one there is. */

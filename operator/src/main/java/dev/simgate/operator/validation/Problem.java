@@ -13,6 +13,10 @@ public record Problem(String reason, String message) {
   /** A CIDR (or the VPG's deviceSubnet) overlaps a pod or Service range of the cluster. */
   public static final String CLUSTER_RANGE_OVERLAP = "ClusterRangeOverlap";
   public static final String ROUTE_LIMIT_EXCEEDED = "RouteLimitExceeded";
+  /** Another DeviceSubnet of the VPG already exposes a Service on the same inner port and protocol. */
+  public static final String EXPOSED_PORT_CONFLICT = "ExposedPortConflict";
+  /** The VPG's range ledger would outgrow a ConfigMap. */
+  public static final String LEDGER_FULL = "LedgerFull";
   public static final String AGENT_CONFIG_TOO_LARGE = "AgentConfigTooLarge";
   /** A GatePeer selects more nodes than its status (one object, listing every node) may hold. */
   public static final String TOO_MANY_NODES = "TooManyNodes";

@@ -587,15 +587,19 @@ class OperatorScenarioIT {
   }
 
   static double reconcileErrors() {
-    return reconciliations("[a-z]+", "error");
+    return reconciliations("[a-z-]+", "error");
   }
 
   static double reconciliations(String result) {
-    return reconciliations("[a-z]+", result);
+    return reconciliations("[a-z-]+", result);
+  }
+
+  static double reconciliations(String controller, String result) {
+    return reconciliations(registry, controller, result);
   }
 
   /** Sum of simgate_operator_reconciliations_total over the controllers matching the regex, for one result. */
-  static double reconciliations(String controller, String result) {
+  static double reconciliations(PrometheusRegistry registry, String controller, String result) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       PrometheusTextFormatWriter.create().write(out, registry.scrape());

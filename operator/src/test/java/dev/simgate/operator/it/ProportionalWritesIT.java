@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import dev.simgate.contract.nodepolicy.NodePolicy;
 import dev.simgate.operator.Fixtures;
 import dev.simgate.operator.Limits;
 import dev.simgate.operator.OperatorSettings;
@@ -24,16 +26,21 @@ import dev.simgate.operator.api.v1alpha1.Device;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
+import dev.simgate.operator.policy.SteeringLedger;
 import dev.simgate.testkit.KubeControlPlane;
 import dev.simgate.testkit.WithKubeControlPlane;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
  * A single change writes only the objects that depend on it, counted by the API server itself ({@link ApiWrites}):
  * a fleet of three gate nodes and 1,350 devices in three DeviceSubnets of five EndpointSlices each, then one device
- * added, one removed, one gate node removed. The steps build on each other; each counts its own writes.
+ * added, one removed, one gate node removed (and, by name, which ConfigMaps it changed). The steps build on each other; each counts its own writes.
  */
 @WithKubeControlPlane(controllers = {"garbage-collector-controller", "daemonset-controller"}, scheduler = true, kwok = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -133,20 +140,41 @@ class ProportionalWritesIT {
 
   @Test
   @Order(3)
-  void oneGateNodeRemovedWritesTheAgentConfigAndTheGatePeerAndNothingOfTheDevices() throws InterruptedException {
+  void oneGateNodeRemovedWritesTheAgentConfigAndTheNodePoliciesAndNothingOfTheDevices() throws InterruptedException {
     Map<String, Long> before = ApiWrites.settled(admin);
-    admin.nodes().withName("gate-3").delete();
-    Cluster.await().untilAsserted(() -> {
-      GatePeer gp = admin.resources(GatePeer.class).withName("gp").get();
-      assertThat(gp.getStatus().nodes).extracting(n -> n.name()).containsExactly("gate-1", "gate-2");
-      assertThat(gp.getStatus().readyNodes).isEqualTo(2);
-    });
-    Map<String, Long> writes = operatorWrites(before, ApiWrites.settled(admin));
+    Map<String, Integer> configMapChanges = new ConcurrentHashMap<>();
+    try (Watch watch = admin.configMaps().inNamespace(NS).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, ConfigMap map) {
+        if (action != Action.ADDED) { // a watch begins with every existing object as ADDED
+          configMapChanges.merge(action + " " + map.getMetadata().getName(), 1, Integer::sum);
+        }
+      }
 
-    assertThat(writes).as("the agent config, once; the ledger not at all").containsEntry("configmaps", 1L);
-    assertThat(writes.keySet()).as("nothing of the DeviceSubnets, nor the DaemonSet")
-        .doesNotContain("endpointslices", "services", "devicesubnets/status", "daemonsets");
-    // The node leaving and its agent pod going may reach the GatePeer as one change or as two.
-    assertThat(writes.get("gatepeers/status")).isBetween(1L, 2L);
+      @Override
+      public void onClose(WatcherException cause) {}
+    })) {
+      admin.nodes().withName("gate-3").delete();
+      Cluster.await().untilAsserted(() -> {
+        GatePeer gp = admin.resources(GatePeer.class).withName("gp").get();
+        assertThat(gp.getStatus().nodes).extracting(n -> n.name()).containsExactly("gate-1", "gate-2");
+        assertThat(gp.getStatus().readyNodes).isEqualTo(2);
+      });
+      Map<String, Long> writes = operatorWrites(before, ApiWrites.settled(admin));
+
+      assertThat(writes.keySet()).as("nothing of the DeviceSubnets, nor the DaemonSets")
+          .doesNotContain("endpointslices", "services", "devicesubnets/status", "daemonsets");
+      // The node leaving and its agent pod going may reach the GatePeer as one change or as two.
+      assertThat(writes.get("gatepeers/status")).isBetween(1L, 2L);
+    }
+    // By name: the agent config once; each remaining node's policy (its ways to the gate nodes), as the GatePeer, once
+    // or twice; the gone node's policy deleted (by the garbage collector) and its steering address released; the range
+    // ledger not at all.
+    assertThat(configMapChanges).containsEntry("MODIFIED simgate-gp", 1)
+        .containsEntry("DELETED " + NodePolicy.configMapName("gate-3"), 1)
+        .containsEntry("MODIFIED " + SteeringLedger.NAME, 1);
+    assertThat(configMapChanges.get("MODIFIED " + NodePolicy.configMapName("gate-1"))).isBetween(1, 2);
+    assertThat(configMapChanges.get("MODIFIED " + NodePolicy.configMapName("gate-2"))).isBetween(1, 2);
+    assertThat(configMapChanges).hasSize(5);
   }
 }

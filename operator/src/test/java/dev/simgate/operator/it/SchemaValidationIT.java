@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import dev.simgate.operator.Fixtures;
 import dev.simgate.operator.api.v1alpha1.Device;
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
+import dev.simgate.operator.api.v1alpha1.ExposedService;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
 import dev.simgate.operator.api.v1alpha1.OuterAddress;
 import dev.simgate.operator.api.v1alpha1.SimTag;
@@ -21,6 +22,7 @@ import dev.simgate.operator.api.v1alpha1.SoracomVpgSpec;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
 import dev.simgate.testkit.WithKubeControlPlane;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -211,6 +213,40 @@ class SchemaValidationIT {
   }
 
   @Test
+  void exposedServices(KubernetesClient client) {
+    assertRejected(client, exposing(new ExposedService("web", new IntOrString(0), ExposedService.Protocol.TCP, 80)),
+        "spec.exposedServices[0].port", "port must be a Service port number (1..65535) or a port name");
+    assertRejected(client, exposing(new ExposedService("web", new IntOrString("a-name-far-too-long"),
+        ExposedService.Protocol.TCP, 80)), "spec.exposedServices[0].port", "at most 15 characters");
+    assertRejected(client, exposing(new ExposedService("Web_1", new IntOrString(80), ExposedService.Protocol.TCP, 80)),
+        "spec.exposedServices[0].service");
+    assertRejected(client, exposing(new ExposedService("web", new IntOrString(80), ExposedService.Protocol.TCP, 70000)),
+        "spec.exposedServices[0].innerPort", "less than or equal to 65535");
+    assertRejected(client, exposing(new ExposedService("web", new IntOrString(80), ExposedService.Protocol.TCP, 8080),
+        new ExposedService("api", new IntOrString("http"), ExposedService.Protocol.TCP, 8080)),
+        "spec.exposedServices", "innerPort must be unique per protocol");
+    List<ExposedService> seventeen = new ArrayList<>();
+    for (int i = 0; i < 17; i++) {
+      seventeen.add(new ExposedService("web", new IntOrString(80), ExposedService.Protocol.TCP, 8000 + i));
+    }
+    assertRejected(client, exposing(seventeen.toArray(ExposedService[]::new)), "spec.exposedServices", "at most 16");
+
+    // The same inner port over TCP and UDP, a port by name, and the protocol's default.
+    ExposedService defaulted = new ExposedService("dns", new IntOrString("dns"), null, 53);
+    DeviceSubnet stored = client.resource(exposing(defaulted,
+        new ExposedService("dns", new IntOrString(53), ExposedService.Protocol.UDP, 53))).create();
+    assertThat(stored.getSpec().exposedServices).extracting(e -> e.protocol)
+        .containsExactly(ExposedService.Protocol.TCP, ExposedService.Protocol.UDP);
+    assertThat(stored.getSpec().exposedServices.getFirst().portText()).isEqualTo("dns");
+  }
+
+  private static DeviceSubnet exposing(ExposedService... services) {
+    var subnet = Fixtures.deviceSubnet("factory", name(), "vpg");
+    subnet.getSpec().exposedServices = List.of(services);
+    return subnet;
+  }
+
+  @Test
   void gatePeerFields(KubernetesClient client) {
     var annotationWithoutKey = Fixtures.gatePeer(name(), "vpg", "10.255.255.0/24");
     annotationWithoutKey.getSpec().outerAddress = new OuterAddress(OuterAddress.Source.Annotation, null);
@@ -223,5 +259,11 @@ class SchemaValidationIT {
     var noSelector = Fixtures.gatePeer(name(), "vpg", "10.255.255.0/24");
     noSelector.getSpec().nodeSelector = null;
     assertRejected(client, noSelector, "spec.nodeSelector", "Required");
+
+    // Its objects are named simgate-<name>: never the operator's node policies, range ledgers or steering addresses.
+    for (String reserved : List.of("node-pool", "ranges-a", "steering")) {
+      assertRejected(client, Fixtures.gatePeer(reserved, "vpg", "10.255.255.0/24"), "metadata.name",
+          "may not be named node-*, ranges-* or steering");
+    }
   }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.simgate.contract.net.Cidr;
 import dev.simgate.operator.validation.Problem;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 
 class RangeClaimsTest {
   private static final Instant T1 = Instant.parse("2026-01-01T00:00:00Z");
@@ -88,5 +89,49 @@ class RangeClaimsTest {
     RangeClaims read = RangeClaims.parse(data);
     assertThat(read.claims()).containsOnlyKeys("a", "b");
     assertThat(read.malformed()).containsExactlyInAnyOrder("c", "d", "e");
+  }
+
+  private static RangeClaims.Terms exposing(int... innerPorts) {
+    return new RangeClaims.Terms(new LabelSelectorBuilder().addToMatchLabels("app", "telemetry").build(),
+        Arrays.stream(innerPorts).mapToObj(p -> new RangeClaims.Exposure("web", "http", "TCP", p)).toList());
+  }
+
+  @Test
+  void theFirstToExposeAnInnerPortKeepsItAndTheRefusalNamesTheEntry() {
+    RangeClaims claims = claims(RangeClaims.empty(), "b", exposing(8080), "10.129.0.0/16");
+    claims = claims(claims, "a", exposing(9090), "10.128.0.0/16");
+
+    RangeClaims.Outcome edit = claims.claim("a", "ns/a", cidrs("10.128.0.0/16"), exposing(9090, 8080), LIVE::contains,
+        1024, "vpg", T2);
+
+    assertThat(edit.problem()).get().extracting(Problem::reason).isEqualTo(Problem.EXPOSED_PORT_CONFLICT);
+    assertThat(edit.problem().get().message()).contains("spec.exposedServices[1]", "8080/TCP", "ns/b", "'vpg'");
+    assertThat(edit.claims()).isEqualTo(claims);
+    // The same port over the other protocol, or once the holder is gone, is free.
+    assertThat(claims.claim("a", "ns/a", cidrs("10.128.0.0/16"), new RangeClaims.Terms(null,
+        List.of(new RangeClaims.Exposure("dns", "53", "UDP", 8080))), LIVE::contains, 1024, "vpg", T2).problem()).isEmpty();
+    assertThat(claims.claim("a", "ns/a", cidrs("10.128.0.0/16"), exposing(8080), Set.of("a")::contains, 1024, "vpg", T2)
+        .problem()).isEmpty();
+  }
+
+  @Test
+  void termsAreStoredWithTheClaimAndOlderEntriesReadAsNone() {
+    RangeClaims claims = claims(RangeClaims.empty(), "a", exposing(8080), "10.128.0.0/16");
+    RangeClaims read = RangeClaims.parse(claims.toData());
+    assertThat(read).isEqualTo(claims);
+    assertThat(read.of("a").orElseThrow().terms()).isEqualTo(exposing(8080));
+    assertThat(read.of("a").orElseThrow().namespace()).isEqualTo("ns");
+
+    // As written before terms existed: no pod, no Service; and such a claim is still stored the same way.
+    String old = "{\"holder\":\"ns/c\",\"since\":\"2026-01-01T00:00:00Z\",\"cidrs\":[\"10.140.0.0/16\"]}";
+    RangeClaims.Claim c = RangeClaims.parse(Map.of("c", old)).of("c").orElseThrow();
+    assertThat(c.terms()).isEqualTo(RangeClaims.Terms.NONE);
+    assertThat(RangeClaims.parse(Map.of("c", old)).toData()).containsEntry("c", old);
+  }
+
+  private static RangeClaims claims(RangeClaims claims, String uid, RangeClaims.Terms terms, String... texts) {
+    RangeClaims.Outcome outcome = claims.claim(uid, "ns/" + uid, cidrs(texts), terms, LIVE::contains, 1024, "vpg", T1);
+    assertThat(outcome.problem()).isEmpty();
+    return outcome.claims();
   }
 }

@@ -30,8 +30,17 @@ public class DeviceSubnetSpec {
   @ValidationRule(value = "self.all(c, isCIDR(c) && cidr(c).ip().family() == 4)", message = "cidrs must be IPv4 CIDRs such as 10.128.0.0/16")
   public List<@Size(min = 9, max = 18) String> cidrs;
 
-  @JsonPropertyDescription("Pods of this namespace that may reach the SIMs. Unset: all pods of the namespace.")
+  @JsonPropertyDescription("Pods of this namespace that may reach the SIMs, from whichever node they run on. Unset: no"
+      + " pod; {} : every pod of the namespace. hostNetwork pods are not confined (they send as their node).")
   public LabelSelector podSelector;
+
+  @JsonPropertyDescription("Services of this namespace that the SIMs may open connections to, each on a port of the"
+      + " gate nodes' inner addresses (at most 16; innerPort and protocol unique). Nothing else is reachable from the"
+      + " SIMs.")
+  @Size(max = 16)
+  @ValidationRule(value = "self.all(a, self.exists_one(b, b.innerPort == a.innerPort && b.protocol == a.protocol))",
+      message = "exposedServices[].innerPort must be unique per protocol")
+  public List<ExposedService> exposedServices = new ArrayList<>();
 
   @JsonPropertyDescription("Named SIMs: '<name>.<devicesubnet>.<namespace>.svc' resolves to the address through the DeviceSubnet's headless Service. Names and addresses are unique; at most 500 per DeviceSubnet.")
   @Size(max = 500)

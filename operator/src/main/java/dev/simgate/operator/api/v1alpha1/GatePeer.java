@@ -1,6 +1,7 @@
 package dev.simgate.operator.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -19,6 +20,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+// A GatePeer's objects are named simgate-<name> in the operator's namespace, beside the operator's own
+// simgate-node-<node> (node policies), simgate-ranges-<vpg> (range ledgers) and simgate-steering.
+@ValidationRule(value = "!self.metadata.name.startsWith('node-') && !self.metadata.name.startsWith('ranges-')"
+    + " && self.metadata.name != 'steering'",
+    message = "metadata.name: a GatePeer may not be named node-*, ranges-* or steering (its objects, simgate-<name>,"
+        + " would take the names of the operator's node policies, range ledgers or steering addresses)")
 public class GatePeer extends CustomResource<GatePeerSpec, GatePeerStatus> {
   public GatePeer() {}
 

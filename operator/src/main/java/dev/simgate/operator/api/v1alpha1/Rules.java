@@ -5,6 +5,8 @@ final class Rules {
   static final String IPV4_CIDR = "isCIDR(self) && cidr(self).ip().family() == 4";
   static final String IPV4_ADDRESS = "isIP(self) && ip(self).family() == 4";
   static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+  /** A Service name (RFC 1035 label: starts with a letter). */
+  static final String DNS_1035_LABEL = "^[a-z]([-a-z0-9]*[a-z0-9])?$";
   static final String DNS_SUBDOMAIN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
   static final String HTTP_URL = "isURL(self) && url(self).getScheme() in ['http', 'https'] && url(self).getHostname() != ''";
   /** A Go duration (CEL's duration()) between 5 s, which tests use, and a day. */

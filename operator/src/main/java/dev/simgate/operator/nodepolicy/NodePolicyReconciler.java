@@ -1,0 +1,185 @@
+package dev.simgate.operator.nodepolicy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.simgate.contract.net.Cidr;
+import dev.simgate.contract.net.Ipv4;
+import dev.simgate.contract.nodepolicy.NodePolicy;
+import dev.simgate.contract.nodepolicy.NodePolicyCodec;
+import dev.simgate.operator.OperatorSettings;
+import dev.simgate.operator.api.v1alpha1.GatePeer;
+import dev.simgate.operator.policy.NodePolicyPlanner;
+import dev.simgate.operator.policy.PolicyPods;
+import dev.simgate.operator.policy.PolicySettings;
+import dev.simgate.operator.policy.PolicySources;
+import dev.simgate.operator.policy.PolicyView;
+import dev.simgate.operator.policy.ServiceTargets;
+import dev.simgate.operator.policy.SteeringLedger;
+import dev.simgate.operator.policy.SteeringNodes;
+import dev.simgate.operator.policy.SteeringPlan;
+import dev.simgate.operator.routes.ClusterRangeInformers;
+import dev.simgate.operator.routes.ClusterRanges;
+import dev.simgate.operator.status.Informers;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+
+/**
+ * One Node → its {@link NodePolicy} document: observe (the pods on it, the range ledgers and live DeviceSubnets, the
+ * GatePeers' gate nodes, the VPGs, every node's underlay address, the steering addresses, exposed Services'
+ * EndpointSlices, the cluster's ranges) → give every node a steering address → plan → write the document when it
+ * changed. Events reach only the nodes they can change: a pod only its own node, an EndpointSlice only the gate nodes
+ * that expose its Service; what every document holds (the node list, gate readiness, the accepted DeviceSubnets)
+ * every node. While no GatePeer exists there are no documents (and no node agents).
+ */
+@ControllerConfiguration(name = "nodepolicy", fieldManager = "simgate-operator", generationAwareEventProcessing = false,
+    informer = @Informer(itemStore = SteeringNodes.class, onUpdateFilter = SteeringNodes.UpdateFilter.class))
+public class NodePolicyReconciler implements Reconciler<Node> {
+  static final String NODES = "policy-nodes";
+  static final String STEERING = "steering-ledger";
+  static final String DOCUMENTS = "node-policies";
+  private static final Logger LOG = LoggerFactory.getLogger(NodePolicyReconciler.class);
+
+  private final OperatorSettings settings;
+  private final PolicyDocuments documents;
+  private final SteeringLedger steeringLedger;
+  private final AtomicReference<String> steeringProblem = new AtomicReference<>();
+  private boolean serviceCidrs;
+
+  public NodePolicyReconciler(OperatorSettings settings, KubernetesClient client) {
+    this.settings = settings;
+    this.documents = new PolicyDocuments(client, settings.namespace());
+    this.steeringLedger = new SteeringLedger(client, settings.namespace());
+  }
+
+  @Override
+  public List<EventSource<?, Node>> prepareEventSources(EventSourceContext<Node> context) {
+    SecondaryToPrimaryMapper<Object> all = ignored -> context.getPrimaryCache().list()
+        .map(ResourceID::fromResource).collect(Collectors.toSet());
+    var ledgers = new InformerEventSource<>(PolicySources.ledgers(Node.class, settings.namespace(), all::toPrimaryResourceIDs), context);
+    var gatePeers = new InformerEventSource<>(PolicySources.gatePeers(Node.class, all::toPrimaryResourceIDs), context);
+    // An exposed Service's endpoints matter to the gate nodes that expose it only.
+    SecondaryToPrimaryMapper<String> exposing = key -> {
+      String namespace = key.substring(0, key.indexOf('/'));
+      String service = key.substring(key.indexOf('/') + 1);
+      return PolicySources.gateNodesExposing(ledgers.list(), gatePeers.list(), namespace, service).stream()
+          .map(ResourceID::new).collect(Collectors.toSet());
+    };
+    var pods = PolicySources.withPodIndexes(new InformerEventSource<>(PolicySources.pods(Node.class,
+        pod -> pod.getSpec() == null || pod.getSpec().getNodeName() == null ? Set.of()
+            : Set.of(new ResourceID(pod.getSpec().getNodeName()))), context));
+    var slices = PolicySources.withSliceIndex(new InformerEventSource<>(PolicySources.slices(Node.class,
+        slice -> ServiceTargets.serviceOf(slice)
+            .map(service -> exposing.toPrimaryResourceIDs(slice.getMetadata().getNamespace() + "/" + service))
+            .orElse(Set.of())), context));
+    var services = new InformerEventSource<>(PolicySources.services(Node.class,
+        svc -> exposing.toPrimaryResourceIDs(svc.getMetadata().getNamespace() + "/" + svc.getMetadata().getName())),
+        context);
+    // Every node's underlay address and pod ranges (the cluster's ranges are read from this informer too).
+    var nodes = InformerEventSourceConfiguration.from(Node.class, Node.class)
+        .withName(NODES)
+        .withItemStore(new SteeringNodes())
+        .withOnUpdateFilter(SteeringNodes::changed)
+        .withSecondaryToPrimaryMapper(all::toPrimaryResourceIDs)
+        .build();
+    var steering = InformerEventSourceConfiguration.from(ConfigMap.class, Node.class)
+        .withName(STEERING)
+        .withNamespaces(settings.namespace())
+        .withLabelSelector(SteeringLedger.SELECTOR)
+        .withOnUpdateFilter((next, previous) -> !SteeringLedger.addresses(next).equals(SteeringLedger.addresses(previous)))
+        .withSecondaryToPrimaryMapper(all::toPrimaryResourceIDs)
+        .build();
+    // The documents themselves: one edited or deleted by someone else is written again.
+    var written = InformerEventSourceConfiguration.from(ConfigMap.class, Node.class)
+        .withName(DOCUMENTS)
+        .withNamespaces(settings.namespace())
+        .withLabelSelector(PolicyDocuments.SELECTOR)
+        .withSecondaryToPrimaryMapper(cm -> PolicyDocuments.nodeOf(cm).map(n -> Set.of(new ResourceID(n)))
+            .orElse(Set.of()))
+        .build();
+    List<EventSource<?, Node>> sources = new ArrayList<>(List.of(
+        pods, ledgers, gatePeers, slices, services,
+        new InformerEventSource<>(PolicySources.vpgs(Node.class, all::toPrimaryResourceIDs), context),
+        new InformerEventSource<>(PolicySources.deviceSubnets(Node.class, all::toPrimaryResourceIDs), context),
+        new InformerEventSource<>(nodes, context),
+        new InformerEventSource<>(steering, context),
+        new InformerEventSource<>(written, context)));
+    serviceCidrs = ClusterRangeInformers.serviceCidrsServed(context.getClient());
+    if (serviceCidrs) {
+      sources.add(new InformerEventSource<>(ClusterRangeInformers.serviceCidrs(Node.class,
+          (ServiceCIDR s) -> all.toPrimaryResourceIDs(s)), context));
+    }
+    return sources;
+  }
+
+  @Override
+  public UpdateControl<Node> reconcile(Node node, Context<Node> context) {
+    String name = node.getMetadata().getName();
+    ConfigMap cached = Informers.named(context, ConfigMap.class, DOCUMENTS)
+        .get(new ResourceID(NodePolicy.configMapName(name), settings.namespace())).orElse(null);
+    if (Informers.named(context, GatePeer.class, PolicySources.GATE_PEERS).list().findAny().isEmpty()) {
+      documents.delete(name, cached); // no GatePeer, no node agents: nothing to tell the nodes
+      return UpdateControl.noUpdate();
+    }
+    ClusterRanges cluster = ClusterRangeInformers.read(context, NODES, serviceCidrs, settings.clusterCidrs());
+    List<Node> nodes = Informers.named(context, Node.class, NODES).list().toList();
+    PolicyView view = PolicySources.view(context, cluster,
+        (vpgSubnets, gateNodes) -> steering(context, nodes, gateNodes, cluster, vpgSubnets));
+    NodePolicy policy = NodePolicyPlanner.plan(name, PolicySources.podAddresses(context, PolicyPods.BY_NODE, name), view);
+    documents.apply(node, NodePolicyCodec.write(policy), cached);
+    return UpdateControl.noUpdate();
+  }
+
+  /** The steering plan, after giving every node with an underlay address a steering address. */
+  private SteeringPlan steering(Context<Node> context, List<Node> nodes, Set<String> gateNodes, ClusterRanges cluster,
+      Map<String, Cidr> vpgSubnets) {
+    PolicySettings policy = settings.policy();
+    Optional<String> problem = SteeringPlan.poolProblem(policy.steeringPool(), cluster, vpgSubnets);
+    reportSteering(problem.orElse(null));
+    if (problem.isPresent()) {
+      return new SteeringPlan(policy, List.of(), problem.get());
+    }
+    Set<String> members = nodes.stream().filter(n -> SteeringPlan.underlay(n, policy).isPresent())
+        .map(n -> n.getMetadata().getName()).collect(Collectors.toCollection(TreeSet::new));
+    ConfigMap ledger = Informers.named(context, ConfigMap.class, STEERING)
+        .get(new ResourceID(SteeringLedger.NAME, settings.namespace())).orElse(null);
+    Map<String, Ipv4> addresses = steeringLedger.ensure(ledger, policy.steeringPool(), members);
+    return SteeringPlan.of(policy, nodes, addresses, gateNodes, cluster, vpgSubnets);
+  }
+
+  /** Logs when steering stops or starts working (not once per node). */
+  private void reportSteering(String problem) {
+    String before = steeringProblem.getAndSet(problem);
+    if (!Objects.equals(before, problem)) {
+      if (problem != null) {
+        LOG.atWarn().addKeyValue("problem", problem)
+            .log("no steering: pods on nodes without a gate agent cannot reach SIMs (operator option --steering-pool)");
+      } else if (before != null) {
+        LOG.info("steering pool usable again");
+      }
+    }
+  }
+}

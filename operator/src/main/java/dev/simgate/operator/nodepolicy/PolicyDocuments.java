@@ -1,0 +1,111 @@
+package dev.simgate.operator.nodepolicy;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.simgate.contract.nodepolicy.NodePolicy;
+import dev.simgate.operator.render.Labels;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * The node policy ConfigMaps ({@code simgate-node-<node>}, key {@code policy.json}) in the operator's namespace, each
+ * owned by its Node (so it goes with the Node), written only when the document changed. A write is compared with what
+ * the informer holds, or with what this operator wrote last when the informer has not seen that yet, so a reconcile
+ * on a cache a write behind does not write the same document again.
+ */
+final class PolicyDocuments {
+  static final String LABEL = "simgate-node-policy";
+  static final String SELECTOR = Labels.NAME + "=" + LABEL;
+  static final String NODE_ANNOTATION = "simgate.dev/node";
+  private static final String FIELD_MANAGER = "simgate-operator";
+  private static final Logger LOG = LoggerFactory.getLogger(PolicyDocuments.class);
+
+  private record Written(long version, String json) {}
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final Map<String, Written> written = new ConcurrentHashMap<>();
+
+  PolicyDocuments(KubernetesClient client, String namespace) {
+    this.client = client;
+    this.namespace = namespace;
+  }
+
+  /** The node a policy ConfigMap is for. */
+  static Optional<String> nodeOf(ConfigMap document) {
+    var annotations = document.getMetadata().getAnnotations();
+    return Optional.ofNullable(annotations == null ? null : annotations.get(NODE_ANNOTATION));
+  }
+
+  /**
+   * Writes {@code json} as the node's document unless it already is.
+   *
+   * @param cached the informer's copy, or null
+   * @return whether it was written
+   */
+  boolean apply(Node node, String json, ConfigMap cached) {
+    String name = node.getMetadata().getName();
+    if (json.equals(current(name, cached))) {
+      return false;
+    }
+    ConfigMap applied = client.resource(build(node, json)).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+    written.put(name, new Written(version(applied), json));
+    LOG.atDebug().addKeyValue("node", name).addKeyValue("bytes", json.length()).log("node policy written");
+    return true;
+  }
+
+  /** Deletes the node's document, if there is one. */
+  void delete(String node, ConfigMap cached) {
+    written.remove(node);
+    if (cached != null) {
+      client.resource(cached).delete();
+      LOG.atDebug().addKeyValue("node", node).log("node policy deleted");
+    }
+  }
+
+  /** The document as stored: the cached one, unless this operator wrote a newer one since. */
+  private String current(String node, ConfigMap cached) {
+    Written last = written.get(node);
+    long cachedVersion = cached == null ? -1 : version(cached);
+    if (last != null && last.version() > cachedVersion) {
+      return last.json();
+    }
+    return cached == null || cached.getData() == null ? null : cached.getData().get(NodePolicy.KEY);
+  }
+
+  private static long version(ConfigMap cm) {
+    try {
+      return Long.parseLong(cm.getMetadata().getResourceVersion());
+    } catch (RuntimeException e) {
+      return -1; // not a number: trust the cache
+    }
+  }
+
+  private ConfigMap build(Node node, String json) {
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(NodePolicy.configMapName(node.getMetadata().getName()))
+        .withNamespace(namespace)
+        .addToLabels(Labels.NAME, LABEL)
+        .addToLabels(Labels.MANAGED_BY, Labels.OPERATOR)
+        .addToAnnotations(NODE_ANNOTATION, node.getMetadata().getName())
+        // Goes with its Node: a node that leaves the cluster leaves no document behind.
+        .withOwnerReferences(new OwnerReferenceBuilder()
+            .withApiVersion("v1")
+            .withKind("Node")
+            .withName(node.getMetadata().getName())
+            .withUid(node.getMetadata().getUid())
+            .build())
+        .endMetadata()
+        .withData(Map.of(NodePolicy.KEY, json))
+        .build();
+  }
+}
