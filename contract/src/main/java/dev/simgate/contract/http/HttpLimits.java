@@ -1,4 +1,4 @@
-package dev.simgate.agent.admin;
+package dev.simgate.contract.http;
 
 /**
  * Limits of the JDK's HTTP server, which it reads once from system properties: a request (line and headers) must
@@ -6,19 +6,20 @@ package dev.simgate.agent.admin;
  * closed; an idle or silent connection is closed after {@link #IDLE_SECONDS}; at most {@link #CONNECTIONS}
  * connections per listener; headers at most {@link #HEADER_BYTES} bytes. Without them one client that sends half a
  * request holds its connection (and, on the default single thread, the whole server) for ever. Properties already
- * set (e.g. with -D) win. Must run before the first server is created.
+ * set (e.g. with -D) win. Must run before the first server is created. The operator's and the agents' endpoints
+ * share them.
  */
-final class HttpLimits {
-  static final int REQUEST_SECONDS = 5;
-  static final int RESPONSE_SECONDS = 10;
-  static final int IDLE_SECONDS = 10;
-  static final int CONNECTIONS = 32;
-  static final int HEADER_BYTES = 8 * 1024;
-  static final int BACKLOG = 16;
+public final class HttpLimits {
+  public static final int REQUEST_SECONDS = 5;
+  public static final int RESPONSE_SECONDS = 10;
+  public static final int IDLE_SECONDS = 10;
+  public static final int CONNECTIONS = 32;
+  public static final int HEADER_BYTES = 8 * 1024;
+  public static final int BACKLOG = 16;
 
   private HttpLimits() {}
 
-  static void apply() {
+  public static void apply() {
     setIfAbsent("sun.net.httpserver.maxReqTime", REQUEST_SECONDS);
     setIfAbsent("sun.net.httpserver.maxRspTime", RESPONSE_SECONDS);
     setIfAbsent("sun.net.httpserver.idleInterval", IDLE_SECONDS);
