@@ -6,30 +6,22 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged agent ({@code java -jar simgate-agent.jar --config FILE}) running in a lab's gate node namespace
  * ({@code node}, or {@code node2}), with its admin endpoint read through curl inside that namespace.
  */
-public final class AgentProcess implements AutoCloseable {
-  private final Lab lab;
-  private final String role;
-  private final Process process;
+public final class AgentProcess extends LabJvm {
   private final Path config;
-  private final Path log;
 
   private AgentProcess(Lab lab, String role, Process process, Path config, Path log) {
-    this.lab = lab;
-    this.role = role;
+    super(lab, role, log, "http://127.0.0.1:9464", "agent");
     this.process = process;
     this.config = config;
-    this.log = log;
   }
 
   /** Starts the agent in gate node {@code role} with {@code config} and waits until /readyz says ready. */
@@ -111,28 +103,6 @@ public final class AgentProcess implements AutoCloseable {
     return jar.toAbsolutePath().normalize();
   }
 
-  /** Waits until /readyz says ready; fails with the agent's log when it exits or the time is up. */
-  public void awaitReady(Duration timeout) throws IOException {
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      if (!process.isAlive()) {
-        throw new IOException("agent exited with " + process.exitValue() + ": " + log());
-      }
-      if (lab.exec(role, "curl", "-sf", "-o", "/dev/null", "http://127.0.0.1:9464/readyz").ok()) {
-        return;
-      }
-      sleep(100);
-    }
-    throw new IOException("agent not ready after " + timeout + ": " + log());
-  }
-
-  /** What /readyz says (status line and reason), e.g. {@code 200 ok: 2/2 VPG peers answer}. */
-  public String readyz() throws IOException {
-    Lab.Result result = lab.exec(role, "curl", "-s", "-w", "%{http_code} ", "-o", "/dev/stderr",
-        "http://127.0.0.1:9464/readyz");
-    return (result.output() + result.errors()).strip();
-  }
-
   public Path configFile() {
     return config;
   }
@@ -149,92 +119,9 @@ public final class AgentProcess implements AutoCloseable {
     Files.move(next, config, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 
-  /** Every sample of /metrics, keyed by series ({@code name{labels}}). */
-  public Map<String, Double> metrics() throws IOException {
-    String text = lab.run(role, "curl", "-sf", "http://127.0.0.1:9464/metrics");
-    Map<String, Double> samples = new HashMap<>();
-    for (String line : text.split("\n")) {
-      if (line.isBlank() || line.startsWith("#")) {
-        continue;
-      }
-      int space = line.lastIndexOf(' ');
-      samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-    }
-    return samples;
-  }
-
-  /** One series' value; fails if the agent does not export it. */
-  public double metric(String series) throws IOException {
-    Double value = metrics().get(series);
-    if (value == null) {
-      throw new IllegalStateException("agent exports no series " + series);
-    }
-    return value;
-  }
-
-  public String log() {
-    try {
-      return Files.readString(log);
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
-  }
-
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
-  /** Kills the agent with SIGKILL (no cleanup at all) and waits for it to be gone. */
-  public void kill() throws IOException {
-    process.destroyForcibly();
-    awaitExit(Duration.ofSeconds(15));
-  }
-
   /** Sends SIGTERM and does not wait. */
   public void signalTerm() {
     process.destroy();
-  }
-
-  /** Sends SIGTERM and waits for the agent to exit; returns its exit code. */
-  public int terminate(Duration timeout) throws IOException {
-    process.destroy(); // SIGTERM: `ip netns exec` exec()s the JVM, so this reaches the agent itself
-    return awaitExit(timeout);
-  }
-
-  /** Waits for the agent to exit by itself; returns its exit code. */
-  public int awaitExit(Duration timeout) throws IOException {
-    try {
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IOException("agent did not exit within " + timeout + ": " + log());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-    return process.exitValue();
-  }
-
-  @Override
-  public void close() {
-    if (process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** Convenience: counters are exported as doubles but are whole numbers. */

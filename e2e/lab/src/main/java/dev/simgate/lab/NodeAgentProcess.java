@@ -8,31 +8,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged agent in node-agent mode ({@code java -jar simgate-agent.jar node --policy-file FILE}) in one of the
  * lab's node namespaces, with its admin endpoint ({@code 127.0.0.1:9466}) read through curl there. Probes every
  * 200 ms, so that the tests see a gate's change within a second or two.
  */
-public final class NodeAgentProcess implements AutoCloseable {
-  private static final String ADMIN = "http://127.0.0.1:9466";
-
-  private final Lab lab;
-  private final String role;
+public final class NodeAgentProcess extends LabJvm {
   private final Path policy;
-  private final Path log;
   private final List<String> command;
-  private Process process;
 
   private NodeAgentProcess(Lab lab, String role, Path policy, Path log, List<String> command) {
-    this.lab = lab;
-    this.role = role;
+    super(lab, role, log, "http://127.0.0.1:9466", "node agent");
     this.policy = policy;
-    this.log = log;
     this.command = command;
   }
 
@@ -60,10 +49,6 @@ public final class NodeAgentProcess implements AutoCloseable {
     process = lab.start(role, log, command.toArray(String[]::new));
   }
 
-  public String role() {
-    return role;
-  }
-
   /** Writes a new policy (atomically, as a ConfigMap update would appear) and waits until it is in force. */
   public void writePolicy(NodePolicy next) throws IOException {
     double applied = metrics().getOrDefault("simgate_node_policy_updates_total{result=\"applied\"}", 0.0);
@@ -87,113 +72,9 @@ public final class NodeAgentProcess implements AutoCloseable {
     Files.move(staged, policy, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  /** Waits until /readyz says ready; fails with the log when the process exits or the time is up. */
-  public void awaitReady(Duration timeout) throws IOException {
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      if (!process.isAlive()) {
-        throw new IOException("node agent exited with " + process.exitValue() + ": " + log());
-      }
-      if (lab.exec(role, "curl", "-sf", "-o", "/dev/null", ADMIN + "/readyz").ok()) {
-        return;
-      }
-      sleep(100);
-    }
-    throw new IOException("node agent not ready after " + timeout + ": " + log());
-  }
-
-  /** What /readyz says (status code and reason). */
-  public String readyz() throws IOException {
-    Lab.Result result = lab.exec(role, "curl", "-s", "-w", "%{http_code} ", "-o", "/dev/stderr", ADMIN + "/readyz");
-    return (result.output() + result.errors()).strip();
-  }
-
   /** /status (JSON). */
   public String status() throws IOException {
-    return lab.run(role, "curl", "-sf", ADMIN + "/status");
+    return get("/status");
   }
 
-  /** Every sample of /metrics, keyed by series ({@code name{labels}}). */
-  public Map<String, Double> metrics() throws IOException {
-    Lab.Result result = lab.exec(role, "curl", "-sf", ADMIN + "/metrics");
-    Map<String, Double> samples = new HashMap<>();
-    if (!result.ok()) {
-      return samples;
-    }
-    for (String line : result.output().split("\n")) {
-      if (line.isBlank() || line.startsWith("#")) {
-        continue;
-      }
-      int space = line.lastIndexOf(' ');
-      samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-    }
-    return samples;
-  }
-
-  public double metric(String series) throws IOException {
-    Double value = metrics().get(series);
-    if (value == null) {
-      throw new IllegalStateException("node agent exports no series " + series + ": " + log());
-    }
-    return value;
-  }
-
-  public String log() {
-    try {
-      return Files.readString(log);
-    } catch (IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
-  }
-
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
-  /** SIGKILL: nothing is cleaned up. */
-  public void kill() throws IOException {
-    process.destroyForcibly();
-    awaitExit(Duration.ofSeconds(15));
-  }
-
-  /** SIGTERM, and waits for the exit; returns the exit code. */
-  public int terminate(Duration timeout) throws IOException {
-    process.destroy();
-    return awaitExit(timeout);
-  }
-
-  private int awaitExit(Duration timeout) throws IOException {
-    try {
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IOException("node agent did not exit within " + timeout + ": " + log());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-    return process.exitValue();
-  }
-
-  @Override
-  public void close() {
-    if (process != null && process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }
