@@ -3,15 +3,16 @@ package dev.simgate.operator.policy;
 import java.util.Objects;
 
 import dev.simgate.operator.routes.ClusterRanges;
+import dev.simgate.operator.status.Pruning;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.javaoperatorsdk.operator.processing.event.source.filter.OnUpdateFilter;
 
 /**
  * Nodes as far as the node policies go: name and uid (a policy ConfigMap is owned by its Node), labels, annotations
- * and addresses (the underlay address), and pod ranges (the cluster's ranges). Kubelet status churn is not kept.
+ * and addresses (the underlay address), and pod ranges (the cluster's ranges): {@link Pruning#nodeEssentials}. Kubelet
+ * status churn is not kept.
  */
 public final class SteeringNodes extends BasicItemStore<Node> {
   public SteeringNodes() {
@@ -20,22 +21,7 @@ public final class SteeringNodes extends BasicItemStore<Node> {
 
   @Override
   public Node put(String key, Node node) {
-    return super.put(key, new NodeBuilder()
-        .withNewMetadata()
-        .withName(node.getMetadata().getName())
-        .withUid(node.getMetadata().getUid())
-        .withResourceVersion(node.getMetadata().getResourceVersion())
-        .withLabels(node.getMetadata().getLabels())
-        .withAnnotations(node.getMetadata().getAnnotations())
-        .endMetadata()
-        .withNewSpec()
-        .withPodCIDR(node.getSpec() == null ? null : node.getSpec().getPodCIDR())
-        .withPodCIDRs(node.getSpec() == null ? null : node.getSpec().getPodCIDRs())
-        .endSpec()
-        .withNewStatus()
-        .withAddresses(node.getStatus() == null ? null : node.getStatus().getAddresses())
-        .endStatus()
-        .build());
+    return super.put(key, Pruning.nodeEssentials(node));
   }
 
   /** Whether an update changes what this store keeps (anything else is kubelet churn). */
