@@ -54,6 +54,34 @@ final class Kubectl {
     return result(Duration.ofMinutes(2), args.toArray(String[]::new));
   }
 
+  /**
+   * A toolbox pod (busybox, the cluster's {@link KubeCluster#toolboxImage()}) pinned to {@code node}, running
+   * {@code script} with {@code sh -c}; returns once it is Ready.
+   *
+   * @param labels YAML flow mapping entries, e.g. {@code "app: telemetry"}
+   */
+  void toolboxPod(String namespace, String name, String node, String labels, String script) {
+    apply("""
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: %s
+          namespace: %s
+          labels: {%s}
+        spec:
+          nodeName: %s
+          terminationGracePeriodSeconds: 1
+          containers:
+            - name: toolbox
+              image: %s
+              imagePullPolicy: Never
+              command: ["sh", "-c", "%s"]
+        """.formatted(name, namespace, labels, node, cluster.toolboxImage(),
+        script.replace("\\", "\\\\").replace("\"", "\\\"")));
+    result(Duration.ofMinutes(3), "-n", namespace, "wait", "--for=condition=Ready", "--timeout=120s", "pod/" + name)
+        .requireSuccess();
+  }
+
   /** {@code helm ARGS}; fails with the output unless it succeeds. */
   String helm(String... args) {
     return command(cluster.controlPlane().helm(), Duration.ofMinutes(6), args).requireSuccess();

@@ -46,12 +46,10 @@ class SimGateOnRealNodesIT {
 
   private static Lab lab;
   private static Kubectl kubectl;
-  private static String toolbox;
 
   @BeforeAll
   static void images(KubeCluster cluster) throws IOException {
     cluster.importImages(Kubectl.IMAGES.resolve("simgate-operator.tar"), Kubectl.IMAGES.resolve("simgate-agent.tar"));
-    toolbox = cluster.toolboxImage();
     kubectl = new Kubectl(cluster);
     lab = Lab.up(Lab.Options.agent(2).onUnderlay(cluster.underlayNetns(), cluster.underlayBridge(),
         List.of(cluster.node(GATE_NODE).address())));
@@ -114,7 +112,7 @@ class SimGateOnRealNodesIT {
   @Test
   @Order(3)
   void aPodOnTheGateNodeReachesSimsByAddress() {
-    startPod(TENANT, "telemetry", GATE_NODE, "app: telemetry");
+    kubectl.toolboxPod(TENANT, "telemetry", GATE_NODE, "app: telemetry", "sleep 3600");
     for (String sim : List.of(SIM1, SIM2)) {
       assertThat(kubectl.exec(TENANT, "telemetry", "ping", "-c", "3", "-W", "2", sim).requireSuccess())
           .as("ping %s", sim).contains("3 packets received");
@@ -320,28 +318,6 @@ class SimGateOnRealNodesIT {
             - {name: sim-1, address: %s}
             - {name: sim-2, address: %s}
         """.formatted(TENANT, SIM1, SIM2);
-  }
-
-  /** A toolbox pod (busybox) pinned to {@code node}, ready. */
-  private static void startPod(String namespace, String name, String node, String labels) {
-    kubectl.apply("""
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: %s
-          namespace: %s
-          labels: {%s}
-        spec:
-          nodeName: %s
-          terminationGracePeriodSeconds: 1
-          containers:
-            - name: toolbox
-              image: %s
-              imagePullPolicy: Never
-              command: ["sleep", "3600"]
-        """.formatted(name, namespace, labels, node, toolbox));
-    kubectl.result(READY, "-n", namespace, "wait", "--for=condition=Ready", "--timeout=120s", "pod/" + name)
-        .requireSuccess();
   }
 
   /**

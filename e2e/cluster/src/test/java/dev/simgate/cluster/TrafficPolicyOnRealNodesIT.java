@@ -57,13 +57,11 @@ class TrafficPolicyOnRealNodesIT {
 
   private static Lab lab;
   private static Kubectl kubectl;
-  private static String toolbox;
   private static final List<Process> listeners = new ArrayList<>();
 
   @BeforeAll
   static void install(KubeCluster cluster) throws IOException {
     cluster.importImages(Kubectl.IMAGES.resolve("simgate-operator.tar"), Kubectl.IMAGES.resolve("simgate-agent.tar"));
-    toolbox = cluster.toolboxImage();
     kubectl = new Kubectl(cluster);
     lab = Lab.up(Lab.Options.agent(2).onUnderlay(cluster.underlayNetns(), cluster.underlayBridge(),
         List.of(cluster.node(GATE_1).address(), cluster.node(GATE_2).address())));
@@ -131,7 +129,7 @@ class TrafficPolicyOnRealNodesIT {
     listeners.add(new ProcessBuilder("ip", "netns", "exec", gate.netns(), "socat",
         "TCP-LISTEN:" + SSH_LIKE_PORT + ",fork,reuseaddr", "SYSTEM:echo SSH-2.0-listener")
         .redirectErrorStream(true).redirectOutput(lab.workDir().resolve("ssh-like.log").toFile()).start());
-    startPod(TENANT_A, "web", GATE_1, "app: web", "httpd -f -p 8080 -h /etc");
+    kubectl.toolboxPod(TENANT_A, "web", GATE_1, "app: web", "httpd -f -p 8080 -h /etc");
     kubectl.apply("""
         apiVersion: v1
         kind: Service
@@ -185,9 +183,9 @@ class TrafficPolicyOnRealNodesIT {
   @Test
   @Order(3)
   void aSelectedPodReachesItsOwnSimsFromThePlainNodeAndNoOneElseDoes(KubeCluster cluster, KubernetesClient client) {
-    startPod(TENANT_A, "selected", PLAIN, "app: telemetry", "sleep 3600");
-    startPod(TENANT_A, "unselected", PLAIN, "app: billing", "sleep 3600");
-    startPod(TENANT_B, "other-tenant", PLAIN, "app: telemetry", "sleep 3600");
+    kubectl.toolboxPod(TENANT_A, "selected", PLAIN, "app: telemetry", "sleep 3600");
+    kubectl.toolboxPod(TENANT_A, "unselected", PLAIN, "app: billing", "sleep 3600");
+    kubectl.toolboxPod(TENANT_B, "other-tenant", PLAIN, "app: telemetry", "sleep 3600");
     String selected = podIp(client, TENANT_A, "selected");
     String unselected = podIp(client, TENANT_A, "unselected");
     KubeNode plain = cluster.node(PLAIN);
@@ -241,7 +239,7 @@ class TrafficPolicyOnRealNodesIT {
   @Order(5)
   void aSimReachesTheExposedServiceAndNothingElse(KubeCluster cluster, KubernetesClient client) throws IOException {
     // An HTTP echo of the caller's address (busybox httpd CGI) on the plain node, and a Service that is not exposed.
-    startPod(TENANT_A, "echo", PLAIN, "app: echo", "mkdir -p /www/cgi-bin && printf '#!/bin/sh\\necho Content-Type:"
+    kubectl.toolboxPod(TENANT_A, "echo", PLAIN, "app: echo", "mkdir -p /www/cgi-bin && printf '#!/bin/sh\\necho Content-Type:"
         + " text/plain\\necho\\necho $REMOTE_ADDR\\n' > /www/cgi-bin/addr && chmod +x /www/cgi-bin/addr"
         + " && httpd -p 9090 -h /www && httpd -f -p 8080 -h /www");
     kubectl.apply("""
@@ -381,28 +379,6 @@ class TrafficPolicyOnRealNodesIT {
         podSelector: {matchLabels: {app: telemetry}}
         devices: [{name: sim-2, address: %6$s}]
       """.formatted(Lab.VPG1_OUTER, Lab.VPG2_OUTER, TENANT_A, TENANT_B, SIM1, SIM2);
-
-  /** A toolbox pod (busybox) pinned to {@code node} running {@code script}, ready. */
-  private static void startPod(String namespace, String name, String node, String labels, String script) {
-    kubectl.apply("""
-        apiVersion: v1
-        kind: Pod
-        metadata:
-          name: %s
-          namespace: %s
-          labels: {%s}
-        spec:
-          nodeName: %s
-          terminationGracePeriodSeconds: 1
-          containers:
-            - name: toolbox
-              image: %s
-              imagePullPolicy: Never
-              command: ["sh", "-c", "%s"]
-        """.formatted(name, namespace, labels, node, toolbox, script.replace("\\", "\\\\").replace("\"", "\\\"")));
-    kubectl.result(READY, "-n", namespace, "wait", "--for=condition=Ready", "--timeout=120s", "pod/" + name)
-        .requireSuccess();
-  }
 
   private static String podIp(KubernetesClient client, String namespace, String name) {
     return client.pods().inNamespace(namespace).withName(name).get().getStatus().getPodIP();

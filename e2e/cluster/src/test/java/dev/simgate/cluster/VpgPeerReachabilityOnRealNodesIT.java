@@ -43,12 +43,10 @@ class VpgPeerReachabilityOnRealNodesIT {
 
   private static Lab lab;
   private static Kubectl kubectl;
-  private static String toolbox;
 
   @BeforeAll
   static void install(KubeCluster cluster) throws IOException {
     cluster.importImages(Kubectl.IMAGES.resolve("simgate-operator.tar"), Kubectl.IMAGES.resolve("simgate-agent.tar"));
-    toolbox = cluster.toolboxImage();
     kubectl = new Kubectl(cluster);
     lab = Lab.up(Lab.Options.agent(2).withHa().onUnderlay(cluster.underlayNetns(), cluster.underlayBridge(),
         List.of(cluster.node(GATE_NODE).address())));
@@ -86,19 +84,6 @@ class VpgPeerReachabilityOnRealNodesIT {
   @Order(2)
   void aRollingUpdateOfTheAgentsKeepsAPodsConnectionToASim(KubeCluster cluster, KubernetesClient client)
       throws Exception {
-    kubectl.apply("""
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: telemetry, namespace: %s, labels: {app: telemetry}}
-        spec:
-          nodeName: %s
-          terminationGracePeriodSeconds: 1
-          containers:
-            - name: toolbox
-              image: %s
-              imagePullPolicy: Never
-              command: ["sh", "-c", "i=0; while true; do echo $i; i=$((i+1)); sleep 0.1; done | nc %s 7000"]
-        """.formatted(TENANT, GATE_NODE, toolbox, Lab.SIM3));
     Path received = Files.createTempFile(lab.workDir(), "received-", ".txt");
     Process sink = lab.start("sim3", received, "python3", "-u", "-c", LINE_SINK, "7000");
     KubeNode gate = cluster.node(GATE_NODE);
@@ -106,8 +91,9 @@ class VpgPeerReachabilityOnRealNodesIT {
     Path udpReport = Files.createTempFile(lab.workDir(), "udp-", ".txt");
     Process udpSink = lab.start("sim3", udpReport, "python3", "-u", "-c", UDP_SINK, "9999");
     try {
-      kubectl.result(READY, "-n", TENANT, "wait", "--for=condition=Ready", "--timeout=120s", "pod/telemetry")
-          .requireSuccess();
+      // Started once the SIM listens: a line every 100 ms over one TCP connection.
+      kubectl.toolboxPod(TENANT, "telemetry", GATE_NODE, "app: telemetry",
+          "i=0; while true; do echo $i; i=$((i+1)); sleep 0.1; done | nc " + Lab.SIM3 + " 7000");
       await().atMost(SECONDS).until(() -> lines(received) > 20);
       Process udp = new ProcessBuilder("ip", "netns", "exec", gate.netns(), "python3", "-c", UDP_SOURCE, Lab.SIM3,
           "9999", stop.toString()).redirectErrorStream(true).redirectOutput(lab.workDir().resolve("udp-source.txt")
