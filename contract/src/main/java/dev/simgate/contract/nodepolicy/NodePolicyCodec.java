@@ -17,8 +17,10 @@ import dev.simgate.contract.nodepolicy.NodePolicy.Steering;
 import dev.simgate.contract.nodepolicy.NodePolicy.SteeringNode;
 import dev.simgate.contract.nodepolicy.NodePolicy.Target;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
@@ -53,10 +55,18 @@ public final class NodePolicyCodec {
         nodes.addObject().put("name", node.name()).put("underlay", node.underlay().toString())
             .put("address", node.address().toString()).put("gate", node.gate());
       }
+      // Every CIDR of a VPG goes to the same gate nodes: each set of gates is written once and routes name it by
+      // index, so a document stays O(CIDRs + gate nodes), not O(CIDRs x gate nodes) (250 x 1,000 at fleet scale).
+      Map<List<Gate>, Integer> gateSets = new LinkedHashMap<>();
       ArrayNode routes = item.putArray("routes");
       for (Route route : steering.routes()) {
-        ArrayNode gates = routes.addObject().put("destination", route.destination().toString()).putArray("gates");
-        route.gates().forEach(g -> gates.addObject().put("node", g.node()).put("innerAddress", g.innerAddress().toString()));
+        routes.addObject().put("destination", route.destination().toString())
+            .put("gates", gateSets.computeIfAbsent(route.gates(), k -> gateSets.size()));
+      }
+      ArrayNode sets = item.putArray("gateSets");
+      for (List<Gate> set : gateSets.keySet()) {
+        ArrayNode gates = sets.addArray();
+        set.forEach(g -> gates.addObject().put("node", g.node()).put("innerAddress", g.innerAddress().toString()));
       }
     }
     ArrayNode exposures = root.putArray("exposures");
@@ -110,6 +120,8 @@ public final class NodePolicyCodec {
 
   private static Steering steering(Reader r, JsonNode item) {
     Cidr address = r.cidr(item, "address");
+    List<List<Gate>> gateSets = r.list(item, "gateSets", (s, set) -> s.elements(set,
+        (g, gate) -> new Gate(g.text(gate, "node"), g.address(gate, "innerAddress"))));
     return new Steering(
         r.number(item, "vni", 1, 16_777_215),
         r.number(item, "port", 1, 65535),
@@ -119,7 +131,7 @@ public final class NodePolicyCodec {
         r.list(item, "nodes", (n, node) -> new SteeringNode(n.text(node, "name"), n.address(node, "underlay"),
             n.address(node, "address"), n.bool(node, "gate"))),
         r.list(item, "routes", (n, route) -> new Route(n.network(route, "destination"),
-            n.list(route, "gates", (g, gate) -> new Gate(g.text(gate, "node"), g.address(gate, "innerAddress"))))));
+            gateSets.get(n.number(route, "gates", 0, gateSets.size() - 1)))));
   }
 
   /** A field that is missing or wrong: the message starts with its path. */
@@ -199,12 +211,17 @@ public final class NodePolicyCodec {
       if (value == null || value.isNull()) {
         return List.of();
       }
+      return at(key).elements(value, element);
+    }
+
+    /** This reader's value, which must be an array, each element read by {@code element}. */
+    <T> List<T> elements(JsonNode value, BiFunction<Reader, JsonNode, T> element) {
       if (!value.isArray()) {
-        throw new Invalid(at(key).path, "must be a list");
+        throw new Invalid(path, "must be a list");
       }
       List<T> items = new ArrayList<>(value.size());
       for (int i = 0; i < value.size(); i++) {
-        items.add(element.apply(new Reader(at(key).path + "[" + i + "]"), value.get(i)));
+        items.add(element.apply(new Reader(path + "[" + i + "]"), value.get(i)));
       }
       return items;
     }

@@ -15,6 +15,7 @@ import dev.simgate.contract.nodepolicy.NodePolicy.Steering;
 import dev.simgate.contract.nodepolicy.NodePolicy.SteeringNode;
 import dev.simgate.contract.nodepolicy.NodePolicy.Target;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class NodePolicyCodecTest {
@@ -59,6 +60,25 @@ class NodePolicyCodecTest {
     assertThatThrownBy(() -> NodePolicyCodec.parse("{\"access\":[]}")).hasMessage("node policy: node: missing");
     assertThatThrownBy(() -> NodePolicyCodec.parse("[]")).hasMessage("node policy: must be a JSON object");
     assertThatThrownBy(() -> NodePolicyCodec.parse("{")).hasMessageStartingWith("node policy is not JSON");
+  }
+
+  @Test
+  void theGatesOfRoutesThatShareThemAreWrittenOnce() throws ConfigException {
+    List<Gate> gates = IntStream.range(0, 1000)
+        .mapToObj(i -> new Gate("gate-" + i, Ipv4.parse("10.255." + i / 250 + "." + (i % 250 + 1)))).toList();
+    List<Route> routes = IntStream.range(0, 250)
+        .mapToObj(i -> new Route(Cidr.parse("10.128." + i + ".0/24"), List.copyOf(gates))).toList();
+    Steering steering = full().steering();
+    NodePolicy policy = new NodePolicy("node-2", List.of(), new Steering(steering.vni(), steering.port(),
+        steering.mtu(), steering.localAddress(), steering.address(), steering.nodes(), routes), List.of());
+
+    String json = NodePolicyCodec.write(policy);
+
+    assertThat(NodePolicyCodec.parse(json)).isEqualTo(policy);
+    assertThat(json.split("\"gate-999\"", -1)).as("each gate once").hasSize(2);
+    assertThat(json.length()).as("250 CIDRs to 1,000 gate nodes").isLessThan(80_000);
+    assertThatThrownBy(() -> NodePolicyCodec.parse(json.replace("\"gates\":0", "\"gates\":1")))
+        .hasMessage("node policy: steering.routes[0].gates: must be an integer 0..0, was 1");
   }
 
   @Test

@@ -100,12 +100,14 @@ public class NodePolicyReconciler implements Reconciler<Node> {
         context);
     // Every node's underlay address and pod ranges (the cluster's ranges are read from this informer too).
     var nodes = InformerEventSourceConfiguration.from(Node.class, Node.class)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache()) // read by name or listed, never by primary
         .withName(NODES)
         .withItemStore(new SteeringNodes())
         .withOnUpdateFilter(SteeringNodes::changed)
         .withSecondaryToPrimaryMapper(all::toPrimaryResourceIDs)
         .build();
     var steering = InformerEventSourceConfiguration.from(ConfigMap.class, Node.class)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache()) // read by name or listed, never by primary
         .withName(STEERING)
         .withNamespaces(settings.namespace())
         .withLabelSelector(SteeringLedger.SELECTOR)
@@ -114,9 +116,11 @@ public class NodePolicyReconciler implements Reconciler<Node> {
         .build();
     // The documents themselves: one edited or deleted by someone else is written again.
     var written = InformerEventSourceConfiguration.from(ConfigMap.class, Node.class)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache()) // read by name or listed, never by primary
         .withName(DOCUMENTS)
         .withNamespaces(settings.namespace())
         .withLabelSelector(PolicyDocuments.SELECTOR)
+        .withItemStore(new PolicyDocuments.Digests())
         .withSecondaryToPrimaryMapper(cm -> PolicyDocuments.nodeOf(cm).map(n -> Set.of(new ResourceID(n)))
             .orElse(Set.of()))
         .build();

@@ -1,5 +1,9 @@
 package dev.simgate.operator.nodepolicy;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,26 +13,32 @@ import org.slf4j.LoggerFactory;
 
 import dev.simgate.contract.nodepolicy.NodePolicy;
 import dev.simgate.operator.render.Labels;
+import dev.simgate.operator.status.PrunedStore;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 
 /**
  * The node policy ConfigMaps ({@code simgate-node-<node>}, key {@code policy.json}) in the operator's namespace, each
  * owned by its Node (so it goes with the Node), written only when the document changed. A write is compared with what
  * the informer holds, or with what this operator wrote last when the informer has not seen that yet, so a reconcile
- * on a cache a write behind does not write the same document again.
+ * on a cache a write behind does not write the same document again. Documents are compared by digest: a thousand
+ * nodes' documents of a hundred kilobytes each are not kept in the operator's memory ({@link Digests}).
  */
 final class PolicyDocuments {
   static final String LABEL = "simgate-node-policy";
   static final String SELECTOR = Labels.NAME + "=" + LABEL;
   static final String NODE_ANNOTATION = "simgate.dev/node";
   private static final String FIELD_MANAGER = "simgate-operator";
+  /** The key under which the informer's store keeps a document's digest instead of the document. */
+  private static final String DIGEST = "sha256";
   private static final Logger LOG = LoggerFactory.getLogger(PolicyDocuments.class);
 
-  private record Written(long version, String json) {}
+  private record Written(long version, String digest) {}
 
   private final KubernetesClient client;
   private final String namespace;
@@ -53,11 +63,12 @@ final class PolicyDocuments {
    */
   boolean apply(Node node, String json, ConfigMap cached) {
     String name = node.getMetadata().getName();
-    if (json.equals(current(name, cached))) {
+    String digest = digest(json);
+    if (digest.equals(current(name, cached))) {
       return false;
     }
     ConfigMap applied = client.resource(build(node, json)).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
-    written.put(name, new Written(version(applied), json));
+    written.put(name, new Written(version(applied), digest));
     LOG.atDebug().addKeyValue("node", name).addKeyValue("bytes", json.length()).log("node policy written");
     return true;
   }
@@ -71,14 +82,39 @@ final class PolicyDocuments {
     }
   }
 
-  /** The document as stored: the cached one, unless this operator wrote a newer one since. */
+  /** The digest of the document as stored: the cached one, unless this operator wrote a newer one since. */
   private String current(String node, ConfigMap cached) {
     Written last = written.get(node);
     long cachedVersion = cached == null ? -1 : version(cached);
     if (last != null && last.version() > cachedVersion) {
-      return last.json();
+      return last.digest();
     }
-    return cached == null || cached.getData() == null ? null : cached.getData().get(NodePolicy.KEY);
+    return cached == null || cached.getData() == null ? null : cached.getData().get(DIGEST);
+  }
+
+  static String digest(String json) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The informer's store of the documents: each with its identity, annotations and the digest of its policy only. */
+  static final class Digests extends BasicItemStore<ConfigMap> {
+    Digests() {
+      super(Cache::metaNamespaceKeyFunc);
+    }
+
+    @Override
+    public ConfigMap put(String key, ConfigMap document) {
+      String json = document.getData() == null ? null : document.getData().get(NodePolicy.KEY);
+      return super.put(key, new ConfigMapBuilder()
+          .withMetadata(PrunedStore.identity(document.getMetadata()))
+          .editMetadata().withAnnotations(document.getMetadata().getAnnotations()).endMetadata()
+          .withData(json == null ? Map.of() : Map.of(DIGEST, digest(json)))
+          .build());
+    }
   }
 
   private static long version(ConfigMap cm) {

@@ -3,6 +3,7 @@ package dev.simgate.operator.policy;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -69,10 +70,13 @@ public final class NodePolicyPlanner {
 
   static List<Route> routes(String node, PolicyView view) {
     List<Route> routes = new ArrayList<>();
-    view.carriers().forEach((cidr, vpg) -> routes.add(new Route(cidr, view.gatesOf(vpg).stream()
-        .filter(g -> g.ready() && !g.node().equals(node))
-        .map(g -> new Gate(g.node(), g.innerAddress()))
-        .toList())));
+    // One list per VPG, shared by its CIDRs (a VPG's 250 CIDRs to 1,000 gate nodes are one list, not 250).
+    Map<String, List<Gate>> gatesByVpg = new HashMap<>();
+    view.carriers().forEach((cidr, vpg) -> routes.add(new Route(cidr, gatesByVpg.computeIfAbsent(vpg,
+        v -> view.gatesOf(v).stream()
+            .filter(g -> g.ready() && !g.node().equals(node))
+            .map(g -> new Gate(g.node(), g.innerAddress()))
+            .toList()))));
     return routes;
   }
 
