@@ -73,6 +73,7 @@ public class NodeAgentReconciler implements Reconciler<GatePeer> {
   public List<EventSource<?, GatePeer>> prepareEventSources(EventSourceContext<GatePeer> context) {
     // Node names only: a node joining or leaving changes the Role.
     var nodes = InformerEventSourceConfiguration.from(Node.class, GatePeer.class)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache()) // read by name or listed, never by primary
         .withName(NODES)
         .withItemStore(new NamesOnly())
         .withOnUpdateFilter((next, previous) -> false)

@@ -55,6 +55,7 @@ public final class PolicySources {
   public static <P extends HasMetadata> InformerEventSourceConfiguration<Pod> pods(Class<P> primary,
       SecondaryToPrimaryMapper<Pod> mapper) {
     return InformerEventSourceConfiguration.from(Pod.class, primary)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache()) // read by name or listed, never by primary
         .withName(PODS)
         .withItemStore(new PolicyPods.Trimmed())
         .withOnUpdateFilter(PolicyPods::changed)
@@ -71,6 +72,7 @@ public final class PolicySources {
   public static <P extends HasMetadata> InformerEventSourceConfiguration<ConfigMap> ledgers(Class<P> primary,
       String namespace, SecondaryToPrimaryMapper<ConfigMap> mapper) {
     return InformerEventSourceConfiguration.from(ConfigMap.class, primary)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache()) // read by name or listed, never by primary
         .withName(LEDGERS)
         .withNamespaces(namespace)
         .withLabelSelector(RangeLedger.SELECTOR)
@@ -82,6 +84,7 @@ public final class PolicySources {
   public static <P extends HasMetadata> InformerEventSourceConfiguration<GatePeer> gatePeers(Class<P> primary,
       SecondaryToPrimaryMapper<GatePeer> mapper) {
     return InformerEventSourceConfiguration.from(GatePeer.class, primary)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache()) // read by name or listed, never by primary
         .withName(GATE_PEERS)
         .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getSpec().vpgRef, previous.getSpec().vpgRef)
             || !Objects.equals(GateNode.of(List.of(next)), GateNode.of(List.of(previous))))
@@ -92,6 +95,7 @@ public final class PolicySources {
   public static <P extends HasMetadata> InformerEventSourceConfiguration<VirtualPrivateGateway> vpgs(Class<P> primary,
       SecondaryToPrimaryMapper<VirtualPrivateGateway> mapper) {
     return InformerEventSourceConfiguration.from(VirtualPrivateGateway.class, primary)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache()) // read by name or listed, never by primary
         .withName(VPGS)
         .withOnUpdateFilter((next, previous) -> !Objects.equals(deviceSubnet(next), deviceSubnet(previous)))
         .withSecondaryToPrimaryMapper(mapper)
@@ -102,6 +106,7 @@ public final class PolicySources {
   public static <P extends HasMetadata> InformerEventSourceConfiguration<DeviceSubnet> deviceSubnets(Class<P> primary,
       SecondaryToPrimaryMapper<DeviceSubnet> mapper) {
     return InformerEventSourceConfiguration.from(DeviceSubnet.class, primary)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache()) // read by name or listed, never by primary
         .withName(DEVICE_SUBNETS)
         .withItemStore(new PrunedStore<>(Pruning::deviceSubnetSummary)) // not their devices: 100,000 at scale
         .withOnUpdateFilter((next, previous) -> false)
@@ -112,6 +117,7 @@ public final class PolicySources {
   public static <P extends HasMetadata> InformerEventSourceConfiguration<Service> services(Class<P> primary,
       SecondaryToPrimaryMapper<Service> mapper) {
     return InformerEventSourceConfiguration.from(Service.class, primary)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache()) // read by name or listed, never by primary
         .withName(SERVICES)
         .withItemStore(new ServiceTargets.TrimmedServices())
         .withOnUpdateFilter((next, previous) -> !Objects.equals(next.getSpec().getPorts(), previous.getSpec().getPorts()))
@@ -122,6 +128,7 @@ public final class PolicySources {
   public static <P extends HasMetadata> InformerEventSourceConfiguration<EndpointSlice> slices(Class<P> primary,
       SecondaryToPrimaryMapper<EndpointSlice> mapper) {
     return InformerEventSourceConfiguration.from(EndpointSlice.class, primary)
+        .withPrimaryToSecondaryMapper(Informers.readThroughCache()) // read by name or listed, never by primary
         .withName(SLICES)
         // Not the DeviceSubnets' own slices (their devices, up to 100,000): SIMs are never exposed to SIMs.
         .withLabelSelector(DeviceResources.SLICE_MANAGED_BY + "!=" + DeviceResources.SLICE_MANAGER)
