@@ -6,7 +6,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.AGENT_SELECTOR))
 public class AgentDaemonSetDependent extends AgentDependent<DaemonSet> {
   public AgentDaemonSetDependent() {
     super(DaemonSet.class);

@@ -23,6 +23,11 @@ public final class Labels {
   public static final String SERVICE_NAME = "kubernetes.io/service-name";
   /** Label selector of every object this operator manages (its informers watch only these). */
   public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR;
+  /**
+   * A GatePeer's agent objects only: not the other objects the operator manages in its namespace (a thousand nodes'
+   * policy documents of a hundred kilobytes each would otherwise sit in the agent ConfigMaps' informer).
+   */
+  public static final String AGENT_SELECTOR = MANAGED_SELECTOR + "," + NAME + "=" + AGENT;
   /** The DeviceSubnets' own Services and EndpointSlices. */
   public static final String DEVICE_SUBNET_DNS_SELECTOR = MANAGED_SELECTOR + "," + DNS + "=" + DNS_BY_DEVICE_SUBNET;
   /** Per-device Services and EndpointSlices, including those of SimGate 0.1 (no {@link #DNS} label). */
