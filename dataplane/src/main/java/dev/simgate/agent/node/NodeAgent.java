@@ -261,7 +261,9 @@ final class NodeAgent {
       host.routes(SteeringPlan.desired(inForce, probes.carrying()));
       routesDirty = false;
       View current = view;
-      view = new View(inForce, readyReason(inForce), current.ready(), current.lastApplySeconds());
+      // Not ready says why (a refused document, trouble reading, a retry): a gate's change does not change that.
+      view = current.ready() ? new View(inForce, readyReason(inForce), true, current.lastApplySeconds())
+          : new View(inForce, current.reason(), false, current.lastApplySeconds());
     } catch (IOException e) {
       dirty = true; // converge everything again
       failed(e);
