@@ -30,6 +30,13 @@ public record NodePolicy(String node, List<Access> access, Steering steering, Li
   public static final String KEY = "policy.json";
   /** Prefix of the ConfigMaps' names. */
   public static final String CONFIG_MAP_PREFIX = "simgate-node-";
+  /**
+   * The ConfigMap (key {@value #KEY}) of what is the same for every node: the nodes of the steering VXLAN and the
+   * routes to the gate nodes ({@link NodePolicyCodec#writeTable}). Kept apart from the nodes' own documents so that a
+   * gate node turning ready or a node joining is one write, not one per node (1,000 at fleet scale); a node agent
+   * reads both and joins them ({@link NodePolicyCodec#join}).
+   */
+  public static final String TABLE_CONFIG_MAP = "simgate-steering-table";
 
   /**
    * The name of a node's ConfigMap: {@code simgate-node-<node>}, or, for a node name too long to fit an object name
@@ -52,6 +59,12 @@ public record NodePolicy(String node, List<Access> access, Steering steering, Li
     Objects.requireNonNull(node, "node");
     access = List.copyOf(access);
     exposures = List.copyOf(exposures);
+  }
+
+  /** This node's own part: its steering without the cluster-wide nodes and routes (those are in the table). */
+  public NodePolicy withoutTable() {
+    return steering == null ? this : new NodePolicy(node, access, new Steering(steering.vni(), steering.port(),
+        steering.mtu(), steering.localAddress(), steering.address(), List.of(), List.of()), exposures);
   }
 
   /** Nothing allowed, nothing steered, nothing exposed: what a node holds before the operator wrote anything. */

@@ -17,6 +17,7 @@ import dev.simgate.contract.nodepolicy.NodePolicy.Steering;
 import dev.simgate.contract.nodepolicy.NodePolicy.SteeringNode;
 import dev.simgate.contract.nodepolicy.NodePolicy.Target;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,24 +51,7 @@ public final class NodePolicyCodec {
           .put("mtu", steering.mtu())
           .put("localAddress", steering.localAddress().toString())
           .put("address", steering.address().toString());
-      ArrayNode nodes = item.putArray("nodes");
-      for (SteeringNode node : steering.nodes()) {
-        nodes.addObject().put("name", node.name()).put("underlay", node.underlay().toString())
-            .put("address", node.address().toString()).put("gate", node.gate());
-      }
-      // Every CIDR of a VPG goes to the same gate nodes: each set of gates is written once and routes name it by
-      // index, so a document stays O(CIDRs + gate nodes), not O(CIDRs x gate nodes) (250 x 1,000 at fleet scale).
-      Map<List<Gate>, Integer> gateSets = new LinkedHashMap<>();
-      ArrayNode routes = item.putArray("routes");
-      for (Route route : steering.routes()) {
-        routes.addObject().put("destination", route.destination().toString())
-            .put("gates", gateSets.computeIfAbsent(route.gates(), k -> gateSets.size()));
-      }
-      ArrayNode sets = item.putArray("gateSets");
-      for (List<Gate> set : gateSets.keySet()) {
-        ArrayNode gates = sets.addArray();
-        set.forEach(g -> gates.addObject().put("node", g.node()).put("innerAddress", g.innerAddress().toString()));
-      }
+      writeTable(item, steering.nodes(), steering.routes());
     }
     ArrayNode exposures = root.putArray("exposures");
     for (Exposure exposure : policy.exposures()) {
@@ -81,11 +65,89 @@ public final class NodePolicyCodec {
       ArrayNode targets = item.putArray("targets");
       exposure.targets().forEach(t -> targets.add(t.address() + ":" + t.port()));
     }
+    return text(root);
+  }
+
+  private static String text(ObjectNode root) {
     try {
       return JSON.writeValueAsString(root);
     } catch (JacksonException e) {
       throw new IllegalStateException("cannot write a node policy", e);
     }
+  }
+
+  /** The steering table ({@link NodePolicy#TABLE_CONFIG_MAP}): every node of the steering VXLAN and every route. */
+  public static String writeTable(List<SteeringNode> nodes, List<Route> routes) {
+    ObjectNode root = JSON.createObjectNode();
+    writeTable(root, nodes, routes);
+    return text(root);
+  }
+
+  private static void writeTable(ObjectNode item, List<SteeringNode> nodes, List<Route> routes) {
+    ArrayNode nodeList = item.putArray("nodes");
+    for (SteeringNode node : nodes) {
+      nodeList.addObject().put("name", node.name()).put("underlay", node.underlay().toString())
+          .put("address", node.address().toString()).put("gate", node.gate());
+    }
+    // Every CIDR of a VPG goes to the same gate nodes: each set of gates is written once and routes name it by
+    // index, so a document stays O(CIDRs + gate nodes), not O(CIDRs x gate nodes) (250 x 1,000 at fleet scale).
+    Map<List<Gate>, Integer> gateSets = new LinkedHashMap<>();
+    ArrayNode routeList = item.putArray("routes");
+    for (Route route : routes) {
+      routeList.addObject().put("destination", route.destination().toString())
+          .put("gates", gateSets.computeIfAbsent(route.gates(), k -> gateSets.size()));
+    }
+    ArrayNode sets = item.putArray("gateSets");
+    for (List<Gate> set : gateSets.keySet()) {
+      ArrayNode gates = sets.addArray();
+      set.forEach(g -> gates.addObject().put("node", g.node()).put("innerAddress", g.innerAddress().toString()));
+    }
+  }
+
+  /**
+   * A node's own document joined with the steering table: the table's nodes, and its routes without this node's own
+   * gate entry (its agent routes those CIDRs itself). A document without steering ignores the table.
+   *
+   * @param table null: none written yet (no nodes, no routes)
+   */
+  public static NodePolicy join(String own, String table) throws ConfigException {
+    NodePolicy policy = parse(own);
+    Steering steering = policy.steering();
+    if (steering == null || table == null) {
+      return policy;
+    }
+    Table shared = parseTable(table);
+    Map<List<Gate>, List<Gate>> others = new IdentityHashMap<>();
+    List<Route> routes = shared.routes().stream().map(r -> new Route(r.destination(), others.computeIfAbsent(r.gates(),
+        gates -> gates.stream().filter(g -> !g.node().equals(policy.node())).toList()))).toList();
+    return new NodePolicy(policy.node(), policy.access(), new Steering(steering.vni(), steering.port(),
+        steering.mtu(), steering.localAddress(), steering.address(), shared.nodes(), routes), policy.exposures());
+  }
+
+  private record Table(List<SteeringNode> nodes, List<Route> routes) {}
+
+  private static Table parseTable(String json) throws ConfigException {
+    try {
+      JsonNode root = JSON.readTree(json);
+      if (root == null || !root.isObject()) {
+        throw new Invalid("", "must be a JSON object");
+      }
+      return table(new Reader(""), root);
+    } catch (JacksonException e) {
+      throw new ConfigException("steering table is not JSON: " + e.getOriginalMessage(), e);
+    } catch (Invalid e) {
+      throw new ConfigException("steering table: " + e.getMessage());
+    }
+  }
+
+  private static Table table(Reader r, JsonNode item) {
+    List<List<Gate>> gateSets = r.list(item, "gateSets", (s, set) -> s.elements(set,
+        (g, gate) -> new Gate(g.text(gate, "node"), g.address(gate, "innerAddress"))));
+    return new Table(
+        r.list(item, "nodes", (n, node) -> new SteeringNode(n.text(node, "name"), n.address(node, "underlay"),
+            n.address(node, "address"), n.bool(node, "gate"))),
+        r.list(item, "routes", (n, route) -> new Route(n.network(route, "destination"),
+            gateSets.get(n.number(route, "gates", 0, gateSets.size() - 1)))));
   }
 
   public static NodePolicy parse(String json) throws ConfigException {
@@ -120,18 +182,15 @@ public final class NodePolicyCodec {
 
   private static Steering steering(Reader r, JsonNode item) {
     Cidr address = r.cidr(item, "address");
-    List<List<Gate>> gateSets = r.list(item, "gateSets", (s, set) -> s.elements(set,
-        (g, gate) -> new Gate(g.text(gate, "node"), g.address(gate, "innerAddress"))));
+    Table table = table(r, item);
     return new Steering(
         r.number(item, "vni", 1, 16_777_215),
         r.number(item, "port", 1, 65535),
         r.number(item, "mtu", 576, 9000),
         r.address(item, "localAddress"),
         address,
-        r.list(item, "nodes", (n, node) -> new SteeringNode(n.text(node, "name"), n.address(node, "underlay"),
-            n.address(node, "address"), n.bool(node, "gate"))),
-        r.list(item, "routes", (n, route) -> new Route(n.network(route, "destination"),
-            gateSets.get(n.number(route, "gates", 0, gateSets.size() - 1)))));
+        table.nodes(),
+        table.routes());
   }
 
   /** A field that is missing or wrong: the message starts with its path. */

@@ -82,6 +82,28 @@ class NodePolicyCodecTest {
   }
 
   @Test
+  void aNodesOwnDocumentJoinedWithTheTableIsItsWholePolicyWithoutItsOwnGate() throws ConfigException {
+    NodePolicy plain = full();
+    String table = NodePolicyCodec.writeTable(plain.steering().nodes(), plain.steering().routes());
+    String own = NodePolicyCodec.write(plain.withoutTable());
+
+    assertThat(own).doesNotContain("198.51.100.11").as("no other node in a node's own document");
+    assertThat(NodePolicyCodec.join(own, table)).isEqualTo(plain);
+    assertThat(NodePolicyCodec.join(own, null)).as("no table yet").isEqualTo(plain.withoutTable());
+
+    // node-1 is the gate: its own entry is left out of its routes (its agent routes the CIDR itself).
+    NodePolicy gate = new NodePolicy("node-1", List.of(), new Steering(4242, 8479, 1450,
+        Ipv4.parse("198.51.100.11"), Cidr.parse("198.18.0.1/16"), List.of(), List.of()), List.of());
+    assertThat(NodePolicyCodec.join(NodePolicyCodec.write(gate), table).steering().routes())
+        .singleElement().satisfies(route -> assertThat(route.gates()).isEmpty());
+    assertThat(NodePolicyCodec.join(NodePolicyCodec.write(NodePolicy.closed("n")), table))
+        .as("no steering: the table does not matter").isEqualTo(NodePolicy.closed("n"));
+    assertThatThrownBy(() -> NodePolicyCodec.join(own, table.replace("\"198.18.0.1\"", "\"198.18.0\"")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("steering table: nodes[0].address: \"198.18.0\" is not an IPv4 address");
+  }
+
+  @Test
   void aNodesConfigMapIsNamedAfterIt() {
     assertThat(NodePolicy.configMapName("node-1")).isEqualTo("simgate-node-node-1");
     String longName = "n".repeat(240);
