@@ -2,6 +2,7 @@ package dev.simgate.agent.node;
 
 import dev.simgate.agent.admin.AdminServer;
 import dev.simgate.agent.admin.Health;
+import dev.simgate.contract.nodepolicy.NodePolicy;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,11 +33,13 @@ public final class NodeCommand implements Callable<Integer> {
   String namespace;
 
   @Option(names = "--config-map", paramLabel = "NAME",
-      description = "The policy ConfigMap (default: simgate-node-<node>)")
+      description = "The node's own policy ConfigMap (default: simgate-node-<node>), joined with the steering table"
+          + " (ConfigMap simgate-steering-table)")
   String configMap;
 
   @Option(names = "--policy-file", paramLabel = "FILE",
-      description = "Read the policy (NodePolicy JSON) from this file instead of the API (polled)")
+      description = "Read the whole policy (NodePolicy JSON, the steering table in it) from this file instead of the"
+          + " API (polled)")
   Path policyFile;
 
   @Option(names = "--api-server", paramLabel = "URL",
@@ -192,7 +195,9 @@ public final class NodeCommand implements Callable<Integer> {
       throw new IllegalStateException("no namespace for the policy ConfigMap (--namespace or env POD_NAMESPACE)");
     }
     KubeApi api = new KubeApi(apiServer != null ? apiServer : KubeApi.inClusterServer(), tokenFile, caFile);
-    return new ConfigMapWatch(api, namespace, configMap != null ? configMap : ConfigMapWatch.configMapName(node));
+    return new TableJoin(
+        new ConfigMapWatch(api, namespace, configMap != null ? configMap : ConfigMapWatch.configMapName(node)),
+        new ConfigMapWatch(api, namespace, NodePolicy.TABLE_CONFIG_MAP));
   }
 
   private static AdminServer.Content content(NodeAgent agent) {
