@@ -121,8 +121,10 @@ public class NodePolicyReconciler implements Reconciler<Node> {
         .withNamespaces(settings.namespace())
         .withLabelSelector(PolicyDocuments.SELECTOR)
         .withItemStore(new PolicyDocuments.Digests())
+        // A node's document wakes its node; the table, one node (any: each writes the table when it differs).
         .withSecondaryToPrimaryMapper(cm -> PolicyDocuments.nodeOf(cm).map(n -> Set.of(new ResourceID(n)))
-            .orElse(Set.of()))
+            .orElseGet(() -> context.getPrimaryCache().list().findFirst().map(ResourceID::fromResource)
+                .map(Set::of).orElse(Set.of())))
         .build();
     List<EventSource<?, Node>> sources = new ArrayList<>(List.of(
         pods, ledgers, gatePeers, slices, services,
@@ -142,10 +144,13 @@ public class NodePolicyReconciler implements Reconciler<Node> {
   @Override
   public UpdateControl<Node> reconcile(Node node, Context<Node> context) {
     String name = node.getMetadata().getName();
-    ConfigMap cached = Informers.named(context, ConfigMap.class, DOCUMENTS)
-        .get(new ResourceID(NodePolicy.configMapName(name), settings.namespace())).orElse(null);
+    var written = Informers.named(context, ConfigMap.class, DOCUMENTS);
+    ConfigMap cached = written.get(new ResourceID(NodePolicy.configMapName(name), settings.namespace())).orElse(null);
+    ConfigMap cachedTable = written.get(new ResourceID(NodePolicy.TABLE_CONFIG_MAP, settings.namespace())).orElse(null);
     if (Informers.named(context, GatePeer.class, PolicySources.GATE_PEERS).list().findAny().isEmpty()) {
-      documents.delete(name, cached); // no GatePeer, no node agents: nothing to tell the nodes
+      // no GatePeer, no node agents: nothing to tell the nodes
+      documents.delete(NodePolicy.configMapName(name), cached);
+      documents.delete(NodePolicy.TABLE_CONFIG_MAP, cachedTable);
       return UpdateControl.noUpdate();
     }
     ClusterRanges cluster = ClusterRangeInformers.read(context, NODES, serviceCidrs, settings.clusterCidrs());
@@ -153,7 +158,13 @@ public class NodePolicyReconciler implements Reconciler<Node> {
     PolicyView view = PolicySources.view(context, cluster,
         (vpgSubnets, gateNodes) -> steering(context, nodes, gateNodes, cluster, vpgSubnets));
     NodePolicy policy = NodePolicyPlanner.plan(name, PolicySources.podAddresses(context, PolicyPods.BY_NODE, name), view);
-    documents.apply(node, NodePolicyCodec.write(policy), cached);
+    // What is the same for every node goes into the one table (the first reconcile after a change writes it, the
+    // others find it written); the node's own document holds the rest.
+    if (policy.steering() != null) {
+      documents.applyTable(NodePolicyCodec.writeTable(policy.steering().nodes(), NodePolicyPlanner.routes(null, view)),
+          cachedTable);
+    }
+    documents.apply(node, NodePolicyCodec.write(policy.withoutTable()), cached);
     return UpdateControl.noUpdate();
   }
 

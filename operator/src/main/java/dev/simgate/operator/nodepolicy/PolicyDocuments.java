@@ -24,7 +24,8 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 
 /**
  * The node policy ConfigMaps ({@code simgate-node-<node>}, key {@code policy.json}) in the operator's namespace, each
- * owned by its Node (so it goes with the Node), written only when the document changed. A write is compared with what
+ * owned by its Node (so it goes with the Node), and the steering table all nodes share
+ * ({@link NodePolicy#TABLE_CONFIG_MAP}), written only when the document changed. A write is compared with what
  * the informer holds, or with what this operator wrote last when the informer has not seen that yet, so a reconcile
  * on a cache a write behind does not write the same document again. Documents are compared by digest: a thousand
  * nodes' documents of a hundred kilobytes each are not kept in the operator's memory ({@link Digests}).
@@ -62,23 +63,32 @@ final class PolicyDocuments {
    * @return whether it was written
    */
   boolean apply(Node node, String json, ConfigMap cached) {
-    String name = node.getMetadata().getName();
+    return apply(NodePolicy.configMapName(node.getMetadata().getName()), node, json, cached);
+  }
+
+  /** Writes {@code json} as the steering table ({@link NodePolicy#TABLE_CONFIG_MAP}) unless it already is. */
+  boolean applyTable(String json, ConfigMap cached) {
+    return apply(NodePolicy.TABLE_CONFIG_MAP, null, json, cached);
+  }
+
+  private boolean apply(String name, Node node, String json, ConfigMap cached) {
     String digest = digest(json);
     if (digest.equals(current(name, cached))) {
       return false;
     }
-    ConfigMap applied = client.resource(build(node, json)).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+    ConfigMap applied = client.resource(build(name, node, json)).fieldManager(FIELD_MANAGER).forceConflicts()
+        .serverSideApply();
     written.put(name, new Written(version(applied), digest));
-    LOG.atDebug().addKeyValue("node", name).addKeyValue("bytes", json.length()).log("node policy written");
+    LOG.atDebug().addKeyValue("configMap", name).addKeyValue("bytes", json.length()).log("node policy written");
     return true;
   }
 
-  /** Deletes the node's document, if there is one. */
-  void delete(String node, ConfigMap cached) {
-    written.remove(node);
+  /** Deletes the node's document (or, with {@link NodePolicy#TABLE_CONFIG_MAP}, the table), if there is one. */
+  void delete(String configMap, ConfigMap cached) {
+    written.remove(configMap);
     if (cached != null) {
       client.resource(cached).delete();
-      LOG.atDebug().addKeyValue("node", node).log("node policy deleted");
+      LOG.atDebug().addKeyValue("configMap", configMap).log("node policy deleted");
     }
   }
 
@@ -125,23 +135,24 @@ final class PolicyDocuments {
     }
   }
 
-  private ConfigMap build(Node node, String json) {
-    return new ConfigMapBuilder()
+  /** @param node the Node that owns it (it goes with its Node); null: the table, which no Node owns */
+  private ConfigMap build(String name, Node node, String json) {
+    var metadata = new ConfigMapBuilder()
         .withNewMetadata()
-        .withName(NodePolicy.configMapName(node.getMetadata().getName()))
+        .withName(name)
         .withNamespace(namespace)
         .addToLabels(Labels.NAME, LABEL)
-        .addToLabels(Labels.MANAGED_BY, Labels.OPERATOR)
-        .addToAnnotations(NODE_ANNOTATION, node.getMetadata().getName())
-        // Goes with its Node: a node that leaves the cluster leaves no document behind.
-        .withOwnerReferences(new OwnerReferenceBuilder()
-            .withApiVersion("v1")
-            .withKind("Node")
-            .withName(node.getMetadata().getName())
-            .withUid(node.getMetadata().getUid())
-            .build())
-        .endMetadata()
-        .withData(Map.of(NodePolicy.KEY, json))
-        .build();
+        .addToLabels(Labels.MANAGED_BY, Labels.OPERATOR);
+    if (node != null) {
+      metadata.addToAnnotations(NODE_ANNOTATION, node.getMetadata().getName())
+          // Goes with its Node: a node that leaves the cluster leaves no document behind.
+          .withOwnerReferences(new OwnerReferenceBuilder()
+              .withApiVersion("v1")
+              .withKind("Node")
+              .withName(node.getMetadata().getName())
+              .withUid(node.getMetadata().getUid())
+              .build());
+    }
+    return metadata.endMetadata().withData(Map.of(NodePolicy.KEY, json)).build();
   }
 }

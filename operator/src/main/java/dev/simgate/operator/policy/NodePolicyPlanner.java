@@ -68,7 +68,12 @@ public final class NodePolicyPlanner {
     return access;
   }
 
-  static List<Route> routes(String node, PolicyView view) {
+  /**
+   * Device CIDRs and the ready gate nodes that carry them, without {@code node}'s own entry.
+   *
+   * @param node null: every ready gate node (the steering table's routes, which each node agent filters itself)
+   */
+  public static List<Route> routes(String node, PolicyView view) {
     List<Route> routes = new ArrayList<>();
     // One list per VPG, shared by its CIDRs (a VPG's 250 CIDRs to 1,000 gate nodes are one list, not 250).
     Map<String, List<Gate>> gatesByVpg = new HashMap<>();

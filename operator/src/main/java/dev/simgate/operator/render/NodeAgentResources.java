@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 
 import dev.simgate.contract.nodepolicy.NodePolicy;
@@ -28,7 +29,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 /**
  * The node agent's objects, one set for the cluster, all named {@value #NAME} in the operator's namespace: the
  * DaemonSet (every node), its ServiceAccount, and a Role + RoleBinding that let it get and watch exactly the node
- * policy ConfigMaps ({@code simgate-node-<node>}, by name) and nothing else. Each is owned by every GatePeer, so
+ * policy ConfigMaps ({@code simgate-node-<node>}, by name) and the steering table, nothing else. Each is owned by every GatePeer, so
  * the garbage collector removes them with the last one.
  */
 public final class NodeAgentResources {
@@ -36,11 +37,6 @@ public final class NodeAgentResources {
   /** Label selector of the node agent's objects (and pods). */
   public static final String SELECTOR = Labels.NAME + "=" + NAME;
   private static final String TEMPLATE = "node-agent-daemonset.yaml";
-  /**
-   * A name no ConfigMap can have (it ends with '-'): a Role without resourceNames would allow every ConfigMap, so a
-   * cluster without nodes gets this one.
-   */
-  static final String NO_NODE = NodePolicy.CONFIG_MAP_PREFIX;
 
   private NodeAgentResources() {}
 
@@ -83,18 +79,19 @@ public final class NodeAgentResources {
   }
 
   /**
-   * Read access to exactly the policy ConfigMaps of {@code nodes}: get, and watch (the node agent watches its own with
-   * a {@code metadata.name} field selector, which the API server authorizes against resourceNames). No list: it has no
-   * use for one.
+   * Read access to exactly the steering table and the policy ConfigMaps of {@code nodes}: get, and watch (the node
+   * agent watches each with a {@code metadata.name} field selector, which the API server authorizes against
+   * resourceNames). No list: it has no use for one.
    */
   public static Role role(String namespace, List<OwnerReference> owners, Collection<String> nodes) {
-    List<String> names = nodes.stream().sorted().distinct().map(NodePolicy::configMapName).toList();
+    List<String> names = Stream.concat(Stream.of(NodePolicy.TABLE_CONFIG_MAP),
+        nodes.stream().sorted().distinct().map(NodePolicy::configMapName)).toList();
     return new RoleBuilder()
         .withMetadata(meta(namespace, owners))
         .withRules(new PolicyRuleBuilder()
             .withApiGroups("")
             .withResources("configmaps")
-            .withResourceNames(names.isEmpty() ? List.of(NO_NODE) : names)
+            .withResourceNames(names)
             .withVerbs("get", "watch")
             .build())
         .build();

@@ -177,9 +177,12 @@ class NodePolicyIT {
     return ip[0];
   }
 
+  /** The node's policy as its node agent reads it: its own document joined with the steering table. */
   static NodePolicy policy(String node) throws ConfigException {
     ConfigMap cm = admin.configMaps().inNamespace(NS).withName(NodePolicy.configMapName(node)).get();
-    return cm == null ? null : NodePolicyCodec.parse(cm.getData().get(NodePolicy.KEY));
+    ConfigMap table = admin.configMaps().inNamespace(NS).withName(NodePolicy.TABLE_CONFIG_MAP).get();
+    return cm == null ? null : NodePolicyCodec.join(cm.getData().get(NodePolicy.KEY),
+        table == null ? null : table.getData().get(NodePolicy.KEY));
   }
 
   /** owner → the pod addresses the node lets reach that DeviceSubnet's CIDRs. */
@@ -567,10 +570,12 @@ class NodePolicyIT {
         .getFirst().getResourceNames());
   }
 
-  /** The document names of the nodes there are. */
+  /** The document names of the nodes there are, and the steering table. */
   private static Set<String> allDocuments() {
-    return admin.nodes().list().getItems().stream().map(n -> NodePolicy.configMapName(n.getMetadata().getName()))
-        .collect(Collectors.toCollection(TreeSet::new));
+    Set<String> names = admin.nodes().list().getItems().stream()
+        .map(n -> NodePolicy.configMapName(n.getMetadata().getName())).collect(Collectors.toCollection(TreeSet::new));
+    names.add(NodePolicy.TABLE_CONFIG_MAP);
+    return names;
   }
 
   private static Set<String> allDocumentsStored() {

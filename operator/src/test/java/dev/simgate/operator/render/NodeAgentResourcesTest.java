@@ -39,11 +39,12 @@ class NodeAgentResourcesTest {
       assertThat(rule.getApiGroups()).containsExactly("");
       assertThat(rule.getResources()).containsExactly("configmaps");
       assertThat(rule.getVerbs()).containsExactly("get", "watch");
-      assertThat(rule.getResourceNames()).containsExactly("simgate-node-node-1", "simgate-node-node-2");
+      assertThat(rule.getResourceNames())
+          .containsExactly("simgate-steering-table", "simgate-node-node-1", "simgate-node-node-2");
     });
-    // No resourceNames would mean every ConfigMap of the namespace: a name no ConfigMap can have instead.
+    // Never no resourceNames (that would mean every ConfigMap of the namespace): the table is always named.
     assertThat(NodeAgentResources.role("simgate-system", List.of(), List.of()).getRules().getFirst().getResourceNames())
-        .containsExactly("simgate-node-");
+        .containsExactly("simgate-steering-table");
   }
 
   @Test
