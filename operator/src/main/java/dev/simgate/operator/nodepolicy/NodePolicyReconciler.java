@@ -161,8 +161,7 @@ public class NodePolicyReconciler implements Reconciler<Node> {
     // What is the same for every node goes into the one table (the first reconcile after a change writes it, the
     // others find it written); the node's own document holds the rest.
     if (policy.steering() != null) {
-      documents.applyTable(NodePolicyCodec.writeTable(policy.steering().nodes(), NodePolicyPlanner.routes(null, view)),
-          cachedTable);
+      documents.applyTable(policy.steering().nodes(), NodePolicyPlanner.routes(null, view), cachedTable);
     }
     documents.apply(node, NodePolicyCodec.write(policy.withoutTable()), cached);
     return UpdateControl.noUpdate();

@@ -4,14 +4,19 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.simgate.contract.nodepolicy.NodePolicy;
+import dev.simgate.contract.nodepolicy.NodePolicy.Route;
+import dev.simgate.contract.nodepolicy.NodePolicy.SteeringNode;
+import dev.simgate.contract.nodepolicy.NodePolicyCodec;
 import dev.simgate.operator.render.Labels;
 import dev.simgate.operator.status.PrunedStore;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -44,6 +49,7 @@ final class PolicyDocuments {
   private final KubernetesClient client;
   private final String namespace;
   private final Map<String, Written> written = new ConcurrentHashMap<>();
+  private final AtomicReference<Table> table = new AtomicReference<>();
 
   PolicyDocuments(KubernetesClient client, String namespace) {
     this.client = client;
@@ -66,13 +72,27 @@ final class PolicyDocuments {
     return apply(NodePolicy.configMapName(node.getMetadata().getName()), node, json, cached);
   }
 
-  /** Writes {@code json} as the steering table ({@link NodePolicy#TABLE_CONFIG_MAP}) unless it already is. */
-  boolean applyTable(String json, ConfigMap cached) {
-    return apply(NodePolicy.TABLE_CONFIG_MAP, null, json, cached);
+  /**
+   * Writes the steering table ({@link NodePolicy#TABLE_CONFIG_MAP}) unless it already is. Every node's reconcile asks
+   * with the same table: it is written out and digested once per change, not once per node.
+   */
+  boolean applyTable(List<SteeringNode> nodes, List<Route> routes, ConfigMap cached) {
+    Table last = table.get();
+    if (last == null || !last.nodes().equals(nodes) || !last.routes().equals(routes)) {
+      String json = NodePolicyCodec.writeTable(nodes, routes);
+      last = new Table(nodes, routes, json, digest(json));
+      table.set(last);
+    }
+    return apply(NodePolicy.TABLE_CONFIG_MAP, null, last.json(), last.digest(), cached);
   }
 
+  private record Table(List<SteeringNode> nodes, List<Route> routes, String json, String digest) {}
+
   private boolean apply(String name, Node node, String json, ConfigMap cached) {
-    String digest = digest(json);
+    return apply(name, node, json, digest(json), cached);
+  }
+
+  private boolean apply(String name, Node node, String json, String digest, ConfigMap cached) {
     if (digest.equals(current(name, cached))) {
       return false;
     }
