@@ -113,6 +113,10 @@ class SimGateOnRealNodesIT {
   @Order(3)
   void aPodOnTheGateNodeReachesSimsByAddress() {
     kubectl.toolboxPod(TENANT, "telemetry", GATE_NODE, "app: telemetry", "sleep 3600");
+    // A new pod may reach the SIMs once its node's access rules have its address (a few hundred ms after it is Ready;
+    // until then its packets are refused at the node, as the traffic policy says).
+    await().atMost(Duration.ofSeconds(30)).until(() -> kubectl.exec(TENANT, "telemetry", "ping", "-c", "1", "-W", "1",
+        SIM1).exitCode() == 0);
     for (String sim : List.of(SIM1, SIM2)) {
       assertThat(kubectl.exec(TENANT, "telemetry", "ping", "-c", "3", "-W", "2", sim).requireSuccess())
           .as("ping %s", sim).contains("3 packets received");
