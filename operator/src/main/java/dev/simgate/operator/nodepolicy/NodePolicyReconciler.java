@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -67,6 +68,8 @@ public class NodePolicyReconciler implements Reconciler<Node> {
   private final PolicyDocuments documents;
   private final SteeringLedger steeringLedger;
   private final AtomicReference<String> steeringProblem = new AtomicReference<>();
+  private final AtomicLong viewGeneration = new AtomicLong();
+  private final AtomicReference<CachedView> view = new AtomicReference<>();
   private boolean serviceCidrs;
 
   public NodePolicyReconciler(OperatorSettings settings, KubernetesClient client) {
@@ -77,8 +80,11 @@ public class NodePolicyReconciler implements Reconciler<Node> {
 
   @Override
   public List<EventSource<?, Node>> prepareEventSources(EventSourceContext<Node> context) {
-    SecondaryToPrimaryMapper<Object> all = ignored -> context.getPrimaryCache().list()
-        .map(ResourceID::fromResource).collect(Collectors.toSet());
+    // What concerns every node changes the cluster-wide view: it is computed again once, not once per node.
+    SecondaryToPrimaryMapper<Object> all = ignored -> {
+      viewGeneration.incrementAndGet();
+      return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
+    };
     var ledgers = new InformerEventSource<>(PolicySources.ledgers(Node.class, settings.namespace(), all::toPrimaryResourceIDs), context);
     var gatePeers = new InformerEventSource<>(PolicySources.gatePeers(Node.class, all::toPrimaryResourceIDs), context);
     // An exposed Service's endpoints matter to the gate nodes that expose it only.
@@ -153,10 +159,7 @@ public class NodePolicyReconciler implements Reconciler<Node> {
       documents.delete(NodePolicy.TABLE_CONFIG_MAP, cachedTable);
       return UpdateControl.noUpdate();
     }
-    ClusterRanges cluster = ClusterRangeInformers.read(context, NODES, serviceCidrs, settings.clusterCidrs());
-    List<Node> nodes = Informers.named(context, Node.class, NODES).list().toList();
-    PolicyView view = PolicySources.view(context, cluster,
-        (vpgSubnets, gateNodes) -> steering(context, nodes, gateNodes, cluster, vpgSubnets));
+    PolicyView view = view(context);
     NodePolicy policy = NodePolicyPlanner.plan(name, PolicySources.podAddresses(context, PolicyPods.BY_NODE, name), view);
     // What is the same for every node goes into the one table (the first reconcile after a change writes it, the
     // others find it written); the node's own document holds the rest.
@@ -166,6 +169,27 @@ public class NodePolicyReconciler implements Reconciler<Node> {
     documents.apply(node, NodePolicyCodec.write(policy.withoutTable()), cached);
     return UpdateControl.noUpdate();
   }
+
+  /**
+   * The cluster-wide view (accepted DeviceSubnets, gate nodes, steering plan), the same for every node: kept until an
+   * event of the informers it is made of (each maps to every node) says it may have changed. The generation is read
+   * before the caches, so a view computed while an event arrived is computed again at the next reconcile.
+   */
+  private PolicyView view(Context<Node> context) {
+    long generation = viewGeneration.get();
+    CachedView cached = view.get();
+    if (cached != null && cached.generation() == generation) {
+      return cached.view();
+    }
+    ClusterRanges cluster = ClusterRangeInformers.read(context, NODES, serviceCidrs, settings.clusterCidrs());
+    List<Node> nodes = Informers.named(context, Node.class, NODES).list().toList();
+    PolicyView fresh = PolicySources.view(context, cluster,
+        (vpgSubnets, gateNodes) -> steering(context, nodes, gateNodes, cluster, vpgSubnets));
+    view.set(new CachedView(generation, fresh));
+    return fresh;
+  }
+
+  private record CachedView(long generation, PolicyView view) {}
 
   /** The steering plan, after giving every node with an underlay address a steering address. */
   private SteeringPlan steering(Context<Node> context, List<Node> nodes, Set<String> gateNodes, ClusterRanges cluster,
