@@ -1,5 +1,6 @@
 package dev.simgate.agent.host;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
  * pipe holds cannot stall it; when the time is up the command and its children are killed and the call fails.
  */
 public final class HostCommand {
+  private static final Duration AFTER_EXIT = Duration.ofMillis(500);
   private final Duration timeout;
 
   /** What a finished command left: its exit status and its two outputs. */
@@ -40,10 +42,14 @@ public final class HostCommand {
     Drain stdout = new Drain(process.getInputStream());
     Drain stderr = new Drain(process.getErrorStream());
     try {
-      if (!process.waitFor(remaining(deadline), TimeUnit.NANOSECONDS)
-          || !stdout.await(deadline) || !stderr.await(deadline)) {
+      if (!process.waitFor(remaining(deadline), TimeUnit.NANOSECONDS)) {
         throw new IOException(String.join(" ", argv) + " did not finish within " + timeout.toMillis() + " ms");
       }
+      // What the command wrote is in the pipes when it exits and read soon after; a child it left behind may hold
+      // them open much longer, and is not waited for.
+      long drained = Math.min(deadline, System.nanoTime() + AFTER_EXIT.toNanos());
+      stdout.await(drained);
+      stderr.await(drained);
       stdin.join(Duration.ofNanos(remaining(deadline)));
       return new Result(List.copyOf(argv), process.exitValue(), stdout.text(), stderr.text());
     } catch (InterruptedException e) {
@@ -67,27 +73,34 @@ public final class HostCommand {
     return Math.max(0, deadline - System.nanoTime());
   }
 
-  /** Reads one output stream to its end on a virtual thread. */
+  /** Reads one output stream to its end on a virtual thread; what it has read so far can be taken at any time. */
   private static final class Drain {
     private final Thread thread;
-    private byte[] bytes = new byte[0]; // published to the caller by join()
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
     Drain(InputStream in) {
       thread = Thread.ofVirtual().start(() -> {
+        byte[] buffer = new byte[8192];
         try (in) {
-          bytes = in.readAllBytes();
+          for (int n; (n = in.read(buffer)) >= 0; ) {
+            synchronized (bytes) {
+              bytes.write(buffer, 0, n);
+            }
+          }
         } catch (IOException e) {
           // the process was killed: the caller fails anyway
         }
       });
     }
 
-    boolean await(long deadline) throws InterruptedException {
-      return thread.join(Duration.ofNanos(remaining(deadline)));
+    void await(long deadline) throws InterruptedException {
+      thread.join(Duration.ofNanos(remaining(deadline)));
     }
 
     String text() {
-      return new String(bytes, StandardCharsets.UTF_8);
+      synchronized (bytes) {
+        return bytes.toString(StandardCharsets.UTF_8);
+      }
     }
   }
 }
