@@ -113,8 +113,8 @@ final class PolicyDocuments {
   }
 
   /** The digest of the document as stored: the cached one, unless this operator wrote a newer one since. */
-  private String current(String node, ConfigMap cached) {
-    Written last = written.get(node);
+  private String current(String configMap, ConfigMap cached) {
+    Written last = written.get(configMap);
     long cachedVersion = cached == null ? -1 : version(cached);
     if (last != null && last.version() > cachedVersion) {
       return last.digest();
