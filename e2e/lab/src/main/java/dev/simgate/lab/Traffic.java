@@ -29,27 +29,43 @@ public final class Traffic {
    * returns true when what arrived is byte-for-byte what was sent.
    */
   public boolean tcpTransfer(String fromRole, String toRole, String toAddress, int bytes) throws IOException {
+    return transfer(bytes,
+        t -> lab.start(toRole, t.dir().resolve("server.log"), "socat", "-u",
+            "TCP-LISTEN:" + t.port() + ",reuseaddr", "CREATE:" + t.received()),
+        t -> lab.exec(fromRole, "socat", "-u", "FILE:" + t.sent(),
+            "TCP:" + toAddress + ":" + t.port() + ",retry=50,interval=0.1,connect-timeout=5"));
+  }
+
+  /** The files and port of one transfer of random data. */
+  private record Transfer(Path dir, Path sent, Path received, int port) {}
+
+  @FunctionalInterface
+  private interface Side<T> {
+    T start(Transfer transfer) throws IOException;
+  }
+
+  /**
+   * Writes {@code bytes} of random data to a file, starts the server side, runs the client side to its end, and
+   * returns true when both exited well and what arrived is byte-for-byte what was sent.
+   */
+  private boolean transfer(int bytes, Side<Process> server, Side<Lab.Result> client) throws IOException {
     Path dir = Files.createTempDirectory(lab.workDir(), "tcp-");
-    Path sent = dir.resolve("sent");
-    Path received = dir.resolve("received");
+    Transfer transfer = new Transfer(dir, dir.resolve("sent"), dir.resolve("received"),
+        7000 + new Random().nextInt(1000));
     byte[] data = new byte[bytes];
     new Random(bytes).nextBytes(data);
-    Files.write(sent, data);
-    int port = 7000 + new Random().nextInt(1000);
-    Process server = lab.start(toRole, dir.resolve("server.log"), "socat", "-u",
-        "TCP-LISTEN:" + port + ",reuseaddr", "CREATE:" + received);
+    Files.write(transfer.sent(), data);
+    Process running = server.start(transfer);
     try {
-      Lab.Result client = lab.exec(fromRole, "socat", "-u", "FILE:" + sent,
-          "TCP:" + toAddress + ":" + port + ",retry=50,interval=0.1,connect-timeout=5");
-      if (!client.ok() || !server.waitFor(30, TimeUnit.SECONDS)) {
+      if (!client.start(transfer).ok() || !running.waitFor(30, TimeUnit.SECONDS)) {
         return false;
       }
-      return server.exitValue() == 0 && digest(Files.readAllBytes(received)).equals(digest(data));
+      return running.exitValue() == 0 && digest(Files.readAllBytes(transfer.received())).equals(digest(data));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
     } finally {
-      server.destroyForcibly();
+      running.destroyForcibly();
     }
   }
 
@@ -98,29 +114,14 @@ public final class Traffic {
    * lets through.)
    */
   public boolean tcpDownload(String clientRole, String serverRole, String serverAddress, int bytes) throws IOException {
-    Path dir = Files.createTempDirectory(lab.workDir(), "tcp-");
-    Path sent = dir.resolve("sent");
-    Path received = dir.resolve("received");
-    byte[] data = new byte[bytes];
-    new Random(bytes).nextBytes(data);
-    Files.write(sent, data);
-    int port = 7000 + new Random().nextInt(1000);
-    Process server = lab.start(serverRole, dir.resolve("server.log"), "socat", "-u", "FILE:" + sent,
-        "TCP-LISTEN:" + port + ",reuseaddr");
-    try {
-      awaitBound(serverRole, "-Hltn", port);
-      Lab.Result client = lab.exec(clientRole, "socat", "-u",
-          "TCP:" + serverAddress + ":" + port + ",connect-timeout=5", "CREATE:" + received);
-      if (!client.ok() || !server.waitFor(30, TimeUnit.SECONDS)) {
-        return false;
-      }
-      return server.exitValue() == 0 && digest(Files.readAllBytes(received)).equals(digest(data));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } finally {
-      server.destroyForcibly();
-    }
+    return transfer(bytes,
+        t -> lab.start(serverRole, t.dir().resolve("server.log"), "socat", "-u", "FILE:" + t.sent(),
+            "TCP-LISTEN:" + t.port() + ",reuseaddr"),
+        t -> {
+          awaitBound(serverRole, "-Hltn", t.port());
+          return lab.exec(clientRole, "socat", "-u",
+              "TCP:" + serverAddress + ":" + t.port() + ",connect-timeout=5", "CREATE:" + t.received());
+        });
   }
 
   /** Receives datagrams until {@code count} came or none for 5 s; prints how many and a digest of (length, bytes)*. */
