@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import dev.simgate.contract.net.Cidr;
 import dev.simgate.contract.net.Ipv4;
 import dev.simgate.contract.nodepolicy.NodePolicy;
+import dev.simgate.contract.nodepolicy.NodePolicy.Route;
 import dev.simgate.contract.nodepolicy.NodePolicyCodec;
 import dev.simgate.operator.OperatorSettings;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
@@ -159,12 +160,13 @@ public class NodePolicyReconciler implements Reconciler<Node> {
       documents.delete(NodePolicy.TABLE_CONFIG_MAP, cachedTable);
       return UpdateControl.noUpdate();
     }
-    PolicyView view = view(context);
-    NodePolicy policy = NodePolicyPlanner.plan(name, PolicySources.podAddresses(context, PolicyPods.BY_NODE, name), view);
+    CachedView cluster = view(context);
+    NodePolicy policy = NodePolicyPlanner.plan(name, PolicySources.podAddresses(context, PolicyPods.BY_NODE, name),
+        cluster.view());
     // What is the same for every node goes into the one table (the first reconcile after a change writes it, the
     // others find it written); the node's own document holds the rest.
     if (policy.steering() != null) {
-      documents.applyTable(policy.steering().nodes(), NodePolicyPlanner.routes(null, view), cachedTable);
+      documents.applyTable(policy.steering().nodes(), cluster.tableRoutes(), cachedTable);
     }
     documents.apply(node, NodePolicyCodec.write(policy.withoutTable()), cached);
     return UpdateControl.noUpdate();
@@ -175,21 +177,23 @@ public class NodePolicyReconciler implements Reconciler<Node> {
    * event of the informers it is made of (each maps to every node) says it may have changed. The generation is read
    * before the caches, so a view computed while an event arrived is computed again at the next reconcile.
    */
-  private PolicyView view(Context<Node> context) {
+  private CachedView view(Context<Node> context) {
     long generation = viewGeneration.get();
     CachedView cached = view.get();
     if (cached != null && cached.generation() == generation) {
-      return cached.view();
+      return cached;
     }
     ClusterRanges cluster = ClusterRangeInformers.read(context, NODES, serviceCidrs, settings.clusterCidrs());
     List<Node> nodes = Informers.named(context, Node.class, NODES).list().toList();
     PolicyView fresh = PolicySources.view(context, cluster,
         (vpgSubnets, gateNodes) -> steering(context, nodes, gateNodes, cluster, vpgSubnets));
-    view.set(new CachedView(generation, fresh));
-    return fresh;
+    CachedView made = new CachedView(generation, fresh, NodePolicyPlanner.routes(null, fresh));
+    view.set(made);
+    return made;
   }
 
-  private record CachedView(long generation, PolicyView view) {}
+  /** @param tableRoutes the steering table's routes: every ready gate node of each routed CIDR */
+  private record CachedView(long generation, PolicyView view, List<Route> tableRoutes) {}
 
   /** The steering plan, after giving every node with an underlay address a steering address. */
   private SteeringPlan steering(Context<Node> context, List<Node> nodes, Set<String> gateNodes, ClusterRanges cluster,
