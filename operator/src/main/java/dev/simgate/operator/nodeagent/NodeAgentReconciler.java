@@ -8,6 +8,7 @@ import dev.simgate.operator.OperatorSettings;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
 import dev.simgate.operator.render.NodeAgentResources;
 import dev.simgate.operator.status.Informers;
+import dev.simgate.operator.status.PrunedStore;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -15,8 +16,6 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -75,7 +74,8 @@ public class NodeAgentReconciler implements Reconciler<GatePeer> {
     var nodes = InformerEventSourceConfiguration.from(Node.class, GatePeer.class)
         .withPrimaryToSecondaryMapper(Informers.readThroughCache()) // read by name or listed, never by primary
         .withName(NODES)
-        .withItemStore(new NamesOnly())
+        .withItemStore(new PrunedStore<Node>(node -> new NodeBuilder() // its name only
+            .withMetadata(PrunedStore.identity(node.getMetadata())).build()))
         .withOnUpdateFilter((next, previous) -> false)
         .withSecondaryToPrimaryMapper(node -> context.getPrimaryCache().list()
             .map(ResourceID::fromResource).collect(Collectors.toSet()))
@@ -91,19 +91,5 @@ public class NodeAgentReconciler implements Reconciler<GatePeer> {
     // The RoleBinding before the DaemonSet, so that a new agent's first watch is allowed.
     dependents.forEach(d -> d.reconcile(gatePeer, context));
     return UpdateControl.noUpdate();
-  }
-
-  /** Keeps a Node's name and version only. */
-  static final class NamesOnly extends BasicItemStore<Node> {
-    NamesOnly() {
-      super(Cache::metaNamespaceKeyFunc);
-    }
-
-    @Override
-    public Node put(String key, Node node) {
-      return super.put(key, new NodeBuilder().withNewMetadata().withName(node.getMetadata().getName())
-          .withUid(node.getMetadata().getUid()).withResourceVersion(node.getMetadata().getResourceVersion())
-          .endMetadata().build());
-    }
   }
 }

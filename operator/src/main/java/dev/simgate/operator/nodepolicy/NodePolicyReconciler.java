@@ -33,6 +33,7 @@ import dev.simgate.operator.policy.SteeringPlan;
 import dev.simgate.operator.routes.ClusterRangeInformers;
 import dev.simgate.operator.routes.ClusterRanges;
 import dev.simgate.operator.status.Informers;
+import dev.simgate.operator.status.PrunedStore;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR;
@@ -127,7 +128,7 @@ public class NodePolicyReconciler implements Reconciler<Node> {
         .withName(DOCUMENTS)
         .withNamespaces(settings.namespace())
         .withLabelSelector(PolicyDocuments.SELECTOR)
-        .withItemStore(new PolicyDocuments.Digests())
+        .withItemStore(new PrunedStore<>(PolicyDocuments::digestOnly))
         // A node's document wakes its node; the table, one node (any: each writes the table when it differs).
         .withSecondaryToPrimaryMapper(cm -> PolicyDocuments.nodeOf(cm).map(n -> Set.of(new ResourceID(n)))
             .orElseGet(() -> context.getPrimaryCache().list().findFirst().map(ResourceID::fromResource)

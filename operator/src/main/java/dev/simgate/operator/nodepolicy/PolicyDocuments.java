@@ -24,8 +24,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
 
 /**
  * The node policy ConfigMaps ({@code simgate-node-<node>}, key {@code policy.json}) in the operator's namespace, each
@@ -33,7 +31,7 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
  * ({@link NodePolicy#TABLE_CONFIG_MAP}), written only when the document changed. A write is compared with what
  * the informer holds, or with what this operator wrote last when the informer has not seen that yet, so a reconcile
  * on a cache a write behind does not write the same document again. Documents are compared by digest: a thousand
- * nodes' documents of a hundred kilobytes each are not kept in the operator's memory ({@link Digests}).
+ * nodes' documents of a hundred kilobytes each are not kept in the operator's memory ({@link #digestOnly}).
  */
 final class PolicyDocuments {
   static final String LABEL = "simgate-node-policy";
@@ -130,21 +128,14 @@ final class PolicyDocuments {
     }
   }
 
-  /** The informer's store of the documents: each with its identity, annotations and the digest of its policy only. */
-  static final class Digests extends BasicItemStore<ConfigMap> {
-    Digests() {
-      super(Cache::metaNamespaceKeyFunc);
-    }
-
-    @Override
-    public ConfigMap put(String key, ConfigMap document) {
-      String json = document.getData() == null ? null : document.getData().get(NodePolicy.KEY);
-      return super.put(key, new ConfigMapBuilder()
-          .withMetadata(PrunedStore.identity(document.getMetadata()))
-          .editMetadata().withAnnotations(document.getMetadata().getAnnotations()).endMetadata()
-          .withData(json == null ? Map.of() : Map.of(DIGEST, digest(json)))
-          .build());
-    }
+  /** What the informer keeps of a document ({@link PrunedStore}): its identity, annotations and digest only. */
+  static ConfigMap digestOnly(ConfigMap document) {
+    String json = document.getData() == null ? null : document.getData().get(NodePolicy.KEY);
+    return new ConfigMapBuilder()
+        .withMetadata(PrunedStore.identity(document.getMetadata()))
+        .editMetadata().withAnnotations(document.getMetadata().getAnnotations()).endMetadata()
+        .withData(json == null ? Map.of() : Map.of(DIGEST, digest(json)))
+        .build();
   }
 
   private static long version(ConfigMap cm) {
