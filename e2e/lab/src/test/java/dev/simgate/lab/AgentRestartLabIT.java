@@ -42,7 +42,7 @@ class AgentRestartLabIT {
   void aSuccessorTakesTheInterfaceOverAndTheConnectionGoesOn() throws Exception {
     String ifindex = ifindex();
     Traffic.TcpSession session = new Traffic(lab).session("srv", "sim1", Lab.SIM1);
-    Thread.sleep(500);
+    session.awaitStarted(START);
     // As a DaemonSet rolling update with maxSurge: the new agent starts while the old one runs ...
     second = first.launchAnother();
     await().atMost(START).until(() -> second.log().contains("took over from the running agent"));
@@ -64,7 +64,7 @@ class AgentRestartLabIT {
     first.awaitReady(START);
     String ifindex = ifindex();
     Traffic.TcpSession session = new Traffic(lab).session("srv", "sim1", Lab.SIM1);
-    Thread.sleep(500);
+    session.awaitStarted(START);
     first.signalTerm(); // a pod deleted: the replacement comes a little later
     await().atMost(START).until(() -> first.log().contains("a successor may take over meanwhile"));
     second = first.launchAnother();
@@ -76,10 +76,30 @@ class AgentRestartLabIT {
   }
 
   @Test
+  void afterSigtermAndANewStartWithNoSuccessorAConnectionWhereTheSimSpeaksFirstSurvives() throws Exception {
+    String ifindex = ifindex();
+    // The SIM sends, the host behind the node only acknowledges: after the gap, the SIM's retransmission is the first
+    // packet through, and it finds the connection only if the node's conntrack entry outlived the interface.
+    Traffic.TcpSession session = new Traffic(lab).pushedSession("srv", "sim1", Lab.SIM1);
+    session.awaitStarted(START);
+    first.terminate(Duration.ofSeconds(30)); // --handover-wait PT0S: no successor, everything is removed
+    assertThat(lab.exec("node", "ip", "link", "show", "dev", "simgate0").ok()).as("the interface is gone").isFalse();
+    assertThat(lab.run("node", "nft", "list", "tables")).doesNotContain("simgate_simgate0");
+
+    second = first.launchAnother();
+    second.awaitReady(START);
+    assertThat(ifindex()).as("made again").isNotEqualTo(ifindex);
+    String report = session.stop(); // returns once a line came after the gap, or the connection broke
+    assertThat(report).as("one TCP connection throughout").startsWith("ok");
+    assertThat(Integer.parseInt(report.split(" ")[2])).as("the longest gap between lines spans the restart")
+        .isGreaterThan(1000);
+  }
+
+  @Test
   void afterSigkillTheNextAgentAdoptsWhatWasLeftAndTheConnectionGoesOn() throws Exception {
     String ifindex = ifindex();
     Traffic.TcpSession session = new Traffic(lab).session("srv", "sim1", Lab.SIM1);
-    Thread.sleep(500);
+    session.awaitStarted(START);
     first.kill();
     // Everything stays: the (persistent) interface with its address and route, and the nftables table.
     assertThat(lab.run("node", "ip", "-o", "addr", "show", "dev", "simgate0")).contains(Lab.NODE_INNER + "/9");
