@@ -24,6 +24,10 @@ public final class IpCommandHostNetwork implements HostNetwork {
 
   /** Marks the agent's links (ifalias), so that a later start recognises what an agent killed with SIGKILL left. */
   public static final String TAG = "simgate-agent";
+  /** The node agent's table: named as an agent's are ({@code simgate_...}), and never an agent's leftover. */
+  public static final String NODE_AGENT_TABLE = "simgate_node";
+  /** The node agent's handover proofs are tables named with this prefix and a nonce: not an agent's leftovers. */
+  public static final String NODE_HANDOVER_TABLE_PREFIX = "simgate_handover_";
 
   @Override
   public void converge(InterfaceState current, InterfaceState desired) throws IOException {
@@ -91,7 +95,7 @@ public final class IpCommandHostNetwork implements HostNetwork {
       for (JsonNode item : tables) {
         String table = item.path("table").path("name").asText("");
         boolean anyLink = links.stream().anyMatch(link -> NftablesRules.tableName(link).equals(table));
-        if (table.startsWith("simgate_") && !anyLink && !table.equals(NftablesRules.tableName(keep))) {
+        if (agentTable(table) && !anyLink && !table.equals(NftablesRules.tableName(keep))) {
           nft("table inet " + table + "\ndelete table inet " + table + "\n");
           removed.add("nftables table " + table);
         }
@@ -100,6 +104,12 @@ public final class IpCommandHostNetwork implements HostNetwork {
       // leftovers stay; the agent still converges its own interface
     }
     return removed;
+  }
+
+  /** Whether the table is named as an agent's, and is not one of the node agent's (which would lose its rules). */
+  private static boolean agentTable(String table) {
+    return table.startsWith("simgate_") && !table.equals(NODE_AGENT_TABLE)
+        && !table.startsWith(NODE_HANDOVER_TABLE_PREFIX);
   }
 
   /** A TAP no process holds has no carrier; an admin-down link has none to read, and is left alone. */

@@ -3,6 +3,7 @@ package dev.simgate.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.simgate.contract.nodepolicy.NodePolicy;
 import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +21,7 @@ class AgentRestartLabIT {
   private Lab lab;
   private AgentProcess first;
   private AgentProcess second;
+  private NodeAgentProcess nodeAgent;
 
   @BeforeEach
   void up() throws IOException {
@@ -30,6 +32,9 @@ class AgentRestartLabIT {
 
   @AfterEach
   void down() {
+    if (nodeAgent != null) {
+      nodeAgent.close();
+    }
     for (AgentProcess agent : new AgentProcess[] {second, first}) {
       if (agent != null) {
         agent.close();
@@ -123,6 +128,17 @@ class AgentRestartLabIT {
     assertThat(lab.run("node", "nft", "list", "tables")).doesNotContain("simgate_simgate0").contains("simgate_simgate1");
     assertThat(lab.run("node", "ip", "route", "show", "192.0.2.0/24")).contains("dev simgate1");
     assertThat(new Traffic(lab).ping("node", Lab.SIM1, 2)).isTrue();
+  }
+
+  @Test
+  void anAgentStartingAfreshLeavesTheNodeAgentsTable() throws Exception {
+    nodeAgent = NodeAgentProcess.start(lab, "node", NodePolicy.closed("node"));
+    assertThat(lab.run("node", "nft", "list", "tables")).contains("simgate_node");
+    // The same interface again, so the node agent sees no change of its gates and would not make its table again.
+    first.terminate(Duration.ofSeconds(30));
+    second = first.launchAnother(); // looks for leftovers at its start, tables named simgate_* among them
+    second.awaitReady(START);
+    assertThat(lab.run("node", "nft", "list", "tables")).as("the node agent's is no leftover").contains("simgate_node");
   }
 
   private String ifindex() throws IOException {
