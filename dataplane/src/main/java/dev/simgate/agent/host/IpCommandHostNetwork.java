@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 
 /**
@@ -72,7 +73,7 @@ public final class IpCommandHostNetwork implements HostNetwork {
   }
 
   @Override
-  public List<String> removeLeftovers(String keep) {
+  public List<String> removeLeftovers(Set<String> keep) {
     List<String> removed = new ArrayList<>();
     try {
       List<String> links = new ArrayList<>();
@@ -84,7 +85,7 @@ public final class IpCommandHostNetwork implements HostNetwork {
         String name = parts[1].split("@")[0];
         links.add(name);
         boolean ours = line.contains(" alias " + TAG) || line.contains(" alias simgate-handover-");
-        if (ours && !name.equals(keep) && detached(name)) {
+        if (ours && !keep.contains(name) && detached(name)) {
           deleteLink(name);
           nft(NftablesRules.removeScript(name));
           removed.add("link " + name);
@@ -95,7 +96,8 @@ public final class IpCommandHostNetwork implements HostNetwork {
       for (JsonNode item : tables) {
         String table = item.path("table").path("name").asText("");
         boolean anyLink = links.stream().anyMatch(link -> NftablesRules.tableName(link).equals(table));
-        if (agentTable(table) && !anyLink && !table.equals(NftablesRules.tableName(keep))) {
+        boolean kept = keep.stream().anyMatch(name -> NftablesRules.tableName(name).equals(table));
+        if (agentTable(table) && !anyLink && !kept) {
           nft("table inet " + table + "\ndelete table inet " + table + "\n");
           removed.add("nftables table " + table);
         }

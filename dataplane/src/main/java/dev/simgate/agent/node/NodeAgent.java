@@ -7,6 +7,7 @@ import dev.simgate.contract.nodepolicy.NodePolicy;
 import dev.simgate.contract.nodepolicy.NodePolicyCodec;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,15 +37,18 @@ final class NodeAgent {
   /**
    * @param gateInterfaces interface names of gate agents assumed present (the default {@code simgate0}); those found
    *     running (by their alias) are added
+   * @param removeDetachedAfter how long a gate agent's interface may be held by no process before it is removed
+   *     ({@link LongDetached}); zero: never (but at the last stop)
    */
   record Options(String node, int probePort, Duration probeInterval, int probeFailures, List<Integer> adminPorts,
-      Set<String> gateInterfaces) {}
+      Set<String> gateInterfaces, Duration removeDetachedAfter) {}
 
   private final Options options;
   private final PolicySource source;
   private final NodeHost host;
   private final LocalGateCheck local;
   private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
+  private final LongDetached longDetached;
   private final AtomicLong updatesApplied = new AtomicLong();
   private final AtomicLong updatesRejected = new AtomicLong();
   private GateProbes probes;
@@ -76,6 +80,7 @@ final class NodeAgent {
     this.host = host;
     this.local = local;
     this.gateInterfaces = new TreeSet<>(options.gateInterfaces());
+    this.longDetached = new LongDetached(options.removeDetachedAfter());
   }
 
   /**
@@ -192,8 +197,25 @@ final class NodeAgent {
       gateInterfaces = found;
       dirty = true;
     }
+    removeLongDetached(found);
     if (inForce != null && System.nanoTime() - resyncAtNanos >= 0) {
       dirty = true;
+    }
+  }
+
+  private void removeLongDetached(Set<String> gates) {
+    if (options.removeDetachedAfter().isZero()) {
+      return;
+    }
+    Set<String> due = longDetached.due(host.detachedGateInterfaces(), System.nanoTime());
+    if (!due.isEmpty()) {
+      Set<String> keep = new TreeSet<>(gates);
+      keep.removeAll(due);
+      List<String> removed = host.removeDetachedGateInterfaces(keep);
+      if (!removed.isEmpty()) {
+        log.atInfo().addKeyValue("removed", removed).addKeyValue("detachedFor", options.removeDetachedAfter())
+            .log("removed gate interfaces no agent held");
+      }
     }
   }
 
@@ -320,7 +342,9 @@ final class NodeAgent {
 
   /**
    * Stops reading and applying; with {@code teardown}, removes everything the node agent made (nftables table,
-   * steering device, routes). Idempotent.
+   * steering device, routes) and gate agents' interfaces no process holds: the last stop (no successor) comes when the
+   * last GatePeer is deleted, and an interface its agent, killed, left for a successor has no successor to wait for.
+   * Idempotent.
    */
   synchronized void stop(boolean teardown) {
     if (stopping) {
@@ -341,7 +365,8 @@ final class NodeAgent {
       probes.close();
     }
     if (teardown) {
-      List<String> removed = host.removeAll();
+      List<String> removed = new ArrayList<>(host.removeAll());
+      removed.addAll(host.removeDetachedGateInterfaces(Set.of()));
       log.atInfo().addKeyValue("removed", removed).log("node agent removed what it made");
     }
   }

@@ -3,6 +3,11 @@ package dev.simgate.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.simgate.contract.agentconfig.AgentConfig;
+import dev.simgate.contract.agentconfig.AgentConfigWriter;
+import dev.simgate.contract.agentconfig.NodeAddresses;
+import dev.simgate.contract.agentconfig.Settings;
+import dev.simgate.contract.net.Cidr;
 import dev.simgate.contract.nodepolicy.NodePolicy;
 import java.io.IOException;
 import java.time.Duration;
@@ -11,9 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Restarts without loss (issue 10) and what an abrupt exit leaves (issue 11, item 8). A host behind the gate node
- * (the server network, masqueraded to the inner address as pods are) keeps one TCP connection to SIM 1 busy while the
- * agent is replaced: the connection must come through unreset, through the same interface.
+ * Restarts without loss (issue 10) and what an abrupt exit leaves (issue 11, item 8), and who removes that when no
+ * successor comes. A host behind the gate node (the server network, source-NATed to the inner address as pods are)
+ * keeps one TCP connection to SIM 1 busy while the agent is replaced: the connection must come through unreset.
  */
 class AgentRestartLabIT {
   private static final Duration START = Duration.ofSeconds(30);
@@ -131,6 +136,34 @@ class AgentRestartLabIT {
   }
 
   @Test
+  void theNodeAgentsLastStopRemovesAnInterfaceAKilledAgentLeftButNotOneAnAgentHolds() throws Exception {
+    nodeAgent = NodeAgentProcess.start(lab, "node", NodePolicy.closed("node"));
+    second = heldOtherInterface();
+    first.kill(); // its GatePeer is deleted before the agent comes back: simgate0 waits for a successor in vain
+    assertThat(lab.run("node", "nft", "list", "tables")).contains("simgate_simgate0", "simgate_simgate1");
+
+    nodeAgent.terminate(Duration.ofSeconds(30)); // the last GatePeer went: no successor
+    assertThat(lab.exec("node", "ip", "link", "show", "dev", "simgate0").ok()).as("the left interface").isFalse();
+    assertThat(lab.run("node", "nft", "list", "tables")).doesNotContain("simgate_simgate0", "simgate_node");
+    assertThat(lab.exec("node", "ip", "link", "show", "dev", "simgate1").ok()).as("a running agent's").isTrue();
+    assertThat(lab.run("node", "nft", "list", "tables")).contains("simgate_simgate1");
+  }
+
+  @Test
+  void theNodeAgentRemovesAnInterfaceNoAgentHeldForLongButNotOneAnAgentHolds() throws Exception {
+    nodeAgent = NodeAgentProcess.start(lab, "node", NodePolicy.closed("node"), "--remove-detached-after", "PT4S");
+    second = heldOtherInterface();
+    first.kill();
+    Thread.sleep(1000);
+    assertThat(lab.exec("node", "ip", "link", "show", "dev", "simgate0").ok()).as("left for a successor a while")
+        .isTrue();
+    await().atMost(START).until(() -> !lab.exec("node", "ip", "link", "show", "dev", "simgate0").ok());
+    assertThat(lab.run("node", "nft", "list", "tables")).doesNotContain("simgate_simgate0")
+        .contains("simgate_node", "simgate_simgate1");
+    assertThat(lab.exec("node", "ip", "link", "show", "dev", "simgate1").ok()).as("a running agent's").isTrue();
+  }
+
+  @Test
   void anAgentStartingAfreshLeavesTheNodeAgentsTable() throws Exception {
     nodeAgent = NodeAgentProcess.start(lab, "node", NodePolicy.closed("node"));
     assertThat(lab.run("node", "nft", "list", "tables")).contains("simgate_node");
@@ -139,6 +172,21 @@ class AgentRestartLabIT {
     second = first.launchAnother(); // looks for leftovers at its start, tables named simgate_* among them
     second.awaitReady(START);
     assertThat(lab.run("node", "nft", "list", "tables")).as("the node agent's is no leftover").contains("simgate_node");
+  }
+
+  /** Another agent on the node, on interface simgate1 (its own inner address, VXLAN port and admin port). */
+  private AgentProcess heldOtherInterface() throws IOException {
+    var settings = lab.agentConfig().settings().withInterfaceName("simgate1")
+        .withAdmin(new Settings.Admin("127.0.0.1", 9474), null);
+    String yaml = AgentConfigWriter.write(new AgentConfig(settings,
+        new NodeAddresses(Lab.NODE.localAddress(), Cidr.parse("10.200.0.2/24"))));
+    AgentProcess agent = AgentProcess.launch(lab, yaml.replace("port: 4789", "port: 4790"));
+    try {
+      await().atMost(START).until(() -> agent.log().contains("data plane up"));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("the other agent did not come up: " + agent.log(), e);
+    }
+    return agent;
   }
 
   private String ifindex() throws IOException {
