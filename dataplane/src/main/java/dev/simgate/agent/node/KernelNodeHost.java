@@ -195,8 +195,10 @@ final class KernelNodeHost implements NodeHost, NodeHandover.Proof {
     return names;
   }
 
-  /** A TAP no process holds has no carrier (an admin-down link has none to read, and is left out, as in {@link
-   * IpCommandHostNetwork#removeLeftovers}). */
+  /**
+   * A TAP no process holds has no carrier; an admin-down link has none to read, and is left out (as {@link
+   * IpCommandHostNetwork#removeLeftovers} leaves it).
+   */
   @Override
   public Map<String, String> detachedGateInterfaces() {
     Map<String, String> detached = new TreeMap<>();

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * policy into the node's nftables table ({@link NodeRuleset}) and steering ({@link SteeringPlan}), and applies them
  * ({@link NodeHost}); a change the host refuses is retried with backoff, a document that does not parse (or is
  * another node's) is refused whole and the running policy stays. Every second it also looks for gate agents'
- * interfaces; every minute it converges the steering again (what someone else changed comes back).
+ * interfaces (and removes those no process held for long, {@link LongDetached}); every minute it converges the steering
+ * again (what someone else changed comes back).
  */
 final class NodeAgent {
   private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
