@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SimGate failover and restart benchmark (not a test): prints the traffic gap, in ms, that each event costs a stream
 # of numbered UDP datagrams sent every millisecond from the gate node to SIM 3 (behind both VPG peers of the lab's
-# HA mode), and whether a TCP connection from the server network behind the node (masqueraded, as pods are) survives:
+# HA mode), and whether a TCP connection from the server network behind the node (source-NATed to the inner address, as pods are) survives:
 #
 #   VPG peer down / back          every link of VPG peer 1 (which carries SIM 3's traffic) down, then up again
 #   agent SIGTERM + successor     a second agent takes the interface over, then the first gets SIGTERM (a rolling update)

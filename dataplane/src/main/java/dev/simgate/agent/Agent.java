@@ -21,6 +21,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollIoOps;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -107,7 +108,7 @@ final class Agent {
       tap = TapDevice.adopt(donated.tap(), settings.interfaceName());
       socket = UdpSocket.adopt(donated.socket());
     } else {
-      for (String removed : host.removeLeftovers(settings.interfaceName())) {
+      for (String removed : host.removeLeftovers(Set.of(settings.interfaceName()))) {
         log.atInfo().addKeyValue("removed", removed).log("removed what an earlier agent left");
       }
       tap = TapDevice.open(settings.interfaceName());

@@ -3,6 +3,7 @@ package dev.simgate.agent.host;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Host network configuration for the agent's interface, declarative and idempotent. Calls block
@@ -23,10 +24,10 @@ public interface HostNetwork {
   void setAlias(String name, String alias) throws IOException;
 
   /**
-   * Removes what agents killed with SIGKILL left for other interfaces than {@code keep}: their links (tagged, and held
-   * by no process) and nftables tables of links that are gone. Best effort; returns what went.
+   * Removes what agents killed with SIGKILL left for other interfaces than those in {@code keep}: their links (tagged,
+   * and held by no process) and nftables tables of links that are gone. Best effort; returns what went.
    */
-  List<String> removeLeftovers(String keep);
+  List<String> removeLeftovers(Set<String> keep);
 
   /** Removes the routes and address of {@code state}; best effort, never throws. */
   void remove(InterfaceState state);

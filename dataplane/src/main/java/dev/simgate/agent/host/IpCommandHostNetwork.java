@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 
 /**
@@ -24,6 +25,10 @@ public final class IpCommandHostNetwork implements HostNetwork {
 
   /** Marks the agent's links (ifalias), so that a later start recognises what an agent killed with SIGKILL left. */
   public static final String TAG = "simgate-agent";
+  /** The node agent's table: named as an agent's are ({@code simgate_...}), and never an agent's leftover. */
+  public static final String NODE_AGENT_TABLE = "simgate_node";
+  /** The node agent's handover proofs are tables named with this prefix and a nonce: not an agent's leftovers. */
+  public static final String NODE_HANDOVER_TABLE_PREFIX = "simgate_handover_";
 
   @Override
   public void converge(InterfaceState current, InterfaceState desired) throws IOException {
@@ -68,7 +73,7 @@ public final class IpCommandHostNetwork implements HostNetwork {
   }
 
   @Override
-  public List<String> removeLeftovers(String keep) {
+  public List<String> removeLeftovers(Set<String> keep) {
     List<String> removed = new ArrayList<>();
     try {
       List<String> links = new ArrayList<>();
@@ -80,7 +85,7 @@ public final class IpCommandHostNetwork implements HostNetwork {
         String name = parts[1].split("@")[0];
         links.add(name);
         boolean ours = line.contains(" alias " + TAG) || line.contains(" alias simgate-handover-");
-        if (ours && !name.equals(keep) && detached(name)) {
+        if (ours && !keep.contains(name) && detached(name)) {
           deleteLink(name);
           nft(NftablesRules.removeScript(name));
           removed.add("link " + name);
@@ -91,7 +96,8 @@ public final class IpCommandHostNetwork implements HostNetwork {
       for (JsonNode item : tables) {
         String table = item.path("table").path("name").asText("");
         boolean anyLink = links.stream().anyMatch(link -> NftablesRules.tableName(link).equals(table));
-        if (table.startsWith("simgate_") && !anyLink && !table.equals(NftablesRules.tableName(keep))) {
+        boolean kept = keep.stream().anyMatch(name -> NftablesRules.tableName(name).equals(table));
+        if (agentTable(table) && !anyLink && !kept) {
           nft("table inet " + table + "\ndelete table inet " + table + "\n");
           removed.add("nftables table " + table);
         }
@@ -100,6 +106,12 @@ public final class IpCommandHostNetwork implements HostNetwork {
       // leftovers stay; the agent still converges its own interface
     }
     return removed;
+  }
+
+  /** Whether the table is named as an agent's, and is not one of the node agent's (which would lose its rules). */
+  private static boolean agentTable(String table) {
+    return table.startsWith("simgate_") && !table.equals(NODE_AGENT_TABLE)
+        && !table.startsWith(NODE_HANDOVER_TABLE_PREFIX);
   }
 
   /** A TAP no process holds has no carrier; an admin-down link has none to read, and is left alone. */

@@ -28,10 +28,13 @@ import java.util.stream.Collectors;
  *       for diagnostics), or as a connection the node agent exposed (its conntrack mark
  *       {@link ConntrackMarks#EXPOSED}); everything else is dropped and counted in {@value #INBOUND_TO_NODE} and
  *       {@value #INBOUND_ROUTED}. IPv6 and other non-IPv4 frames never reach the interface (the agent drops them).
- *   <li><b>Masquerade</b> ({@code masquerade}). Traffic the node forwards into the tunnel from
+ *   <li><b>Source NAT to the inner address</b> ({@code masquerade}). Traffic the node forwards into the tunnel from
  *       other sources (hosts routed through it, pods) leaves with the node's inner address, so the
  *       VPG needs no route back to those networks: replies come to the node, whose conntrack
- *       returns them.
+ *       returns them. {@code snat} to that fixed address, not {@code masquerade}: the kernel flushes every conntrack
+ *       entry masqueraded through a device when the device goes down or loses its address, so after an agent stopped
+ *       (interface removed) and started again, a SIM's first packet on such a connection found no entry and was
+ *       dropped or reset; SNAT entries survive the interface being removed and made again with the same address.
  * </ul>
  *
  * <p>The apply script is idempotent and atomic (one nft transaction): it creates the table if
@@ -120,7 +123,7 @@ final class NftablesRules {
       script.append("  chain source_nat {\n")
           .append("    type nat hook postrouting priority srcnat; policy accept;\n")
           .append("    oifname ").append(dev).append(" ip saddr != ").append(state.address().address())
-          .append(" masquerade\n")
+          .append(" snat ip to ").append(state.address().address()).append('\n')
           .append("  }\n");
     }
     return script.append("}\n").toString();

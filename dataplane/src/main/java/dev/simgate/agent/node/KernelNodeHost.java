@@ -152,6 +152,11 @@ final class KernelNodeHost implements NodeHost, NodeHandover.Proof {
   }
 
   @Override
+  public List<String> removeDetachedGateInterfaces(Set<String> keep) {
+    return new IpCommandHostNetwork().removeLeftovers(keep);
+  }
+
+  @Override
   public void make(String nonce) throws IOException {
     nft("table " + NodeHandover.table(nonce) + " {\n}\n");
   }
@@ -186,11 +191,37 @@ final class KernelNodeHost implements NodeHost, NodeHandover.Proof {
   @Override
   public Set<String> gateInterfaces() {
     Set<String> names = new TreeSet<>();
+    gateLinks().forEach(link -> names.add(link.getFileName().toString()));
+    return names;
+  }
+
+  /**
+   * A TAP no process holds has no carrier; an admin-down link has none to read, and is left out (as {@link
+   * IpCommandHostNetwork#removeLeftovers} leaves it).
+   */
+  @Override
+  public Map<String, String> detachedGateInterfaces() {
+    Map<String, String> detached = new TreeMap<>();
+    for (Path link : gateLinks()) {
+      try {
+        if (read(link, "carrier").equals("0")) {
+          detached.put(link.getFileName().toString(), read(link, "ifindex") + "/" + read(link, "carrier_changes"));
+        }
+      } catch (IOException e) {
+        // gone meanwhile, or down
+      }
+    }
+    return detached;
+  }
+
+  /** The sysfs directories of the links tagged as gate agents'. */
+  private List<Path> gateLinks() {
+    List<Path> tagged = new ArrayList<>();
     try (Stream<Path> links = Files.list(sysClassNet)) {
       links.forEach(link -> {
         try {
-          if (Files.readString(link.resolve("ifalias")).strip().equals(IpCommandHostNetwork.TAG)) {
-            names.add(link.getFileName().toString());
+          if (read(link, "ifalias").equals(IpCommandHostNetwork.TAG)) {
+            tagged.add(link);
           }
         } catch (IOException e) {
           // gone meanwhile, or no alias
@@ -199,7 +230,11 @@ final class KernelNodeHost implements NodeHost, NodeHandover.Proof {
     } catch (IOException e) {
       // no sysfs: the default name only
     }
-    return names;
+    return tagged;
+  }
+
+  private static String read(Path link, String attribute) throws IOException {
+    return Files.readString(link.resolve(attribute)).strip();
   }
 
   /** Removes every route of SimGate's protocol; returns how many there were. */

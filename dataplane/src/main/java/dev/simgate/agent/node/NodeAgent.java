@@ -7,6 +7,7 @@ import dev.simgate.contract.nodepolicy.NodePolicy;
 import dev.simgate.contract.nodepolicy.NodePolicyCodec;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * policy into the node's nftables table ({@link NodeRuleset}) and steering ({@link SteeringPlan}), and applies them
  * ({@link NodeHost}); a change the host refuses is retried with backoff, a document that does not parse (or is
  * another node's) is refused whole and the running policy stays. Every second it also looks for gate agents'
- * interfaces; every minute it converges the steering again (what someone else changed comes back).
+ * interfaces (and removes those no process held for long, {@link LongDetached}); every minute it converges the steering
+ * again (what someone else changed comes back).
  */
 final class NodeAgent {
   private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
@@ -36,15 +38,18 @@ final class NodeAgent {
   /**
    * @param gateInterfaces interface names of gate agents assumed present (the default {@code simgate0}); those found
    *     running (by their alias) are added
+   * @param removeDetachedAfter how long a gate agent's interface may be held by no process before it is removed
+   *     ({@link LongDetached}); zero: never (but at the last stop)
    */
   record Options(String node, int probePort, Duration probeInterval, int probeFailures, List<Integer> adminPorts,
-      Set<String> gateInterfaces) {}
+      Set<String> gateInterfaces, Duration removeDetachedAfter) {}
 
   private final Options options;
   private final PolicySource source;
   private final NodeHost host;
   private final LocalGateCheck local;
   private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
+  private final LongDetached longDetached;
   private final AtomicLong updatesApplied = new AtomicLong();
   private final AtomicLong updatesRejected = new AtomicLong();
   private GateProbes probes;
@@ -76,6 +81,7 @@ final class NodeAgent {
     this.host = host;
     this.local = local;
     this.gateInterfaces = new TreeSet<>(options.gateInterfaces());
+    this.longDetached = new LongDetached(options.removeDetachedAfter());
   }
 
   /**
@@ -192,8 +198,25 @@ final class NodeAgent {
       gateInterfaces = found;
       dirty = true;
     }
+    removeLongDetached(found);
     if (inForce != null && System.nanoTime() - resyncAtNanos >= 0) {
       dirty = true;
+    }
+  }
+
+  private void removeLongDetached(Set<String> gates) {
+    if (options.removeDetachedAfter().isZero()) {
+      return;
+    }
+    Set<String> due = longDetached.due(host.detachedGateInterfaces(), System.nanoTime());
+    if (!due.isEmpty()) {
+      Set<String> keep = new TreeSet<>(gates);
+      keep.removeAll(due);
+      List<String> removed = host.removeDetachedGateInterfaces(keep);
+      if (!removed.isEmpty()) {
+        log.atInfo().addKeyValue("removed", removed).addKeyValue("detachedFor", options.removeDetachedAfter())
+            .log("removed gate interfaces no agent held");
+      }
     }
   }
 
@@ -320,7 +343,9 @@ final class NodeAgent {
 
   /**
    * Stops reading and applying; with {@code teardown}, removes everything the node agent made (nftables table,
-   * steering device, routes). Idempotent.
+   * steering device, routes) and gate agents' interfaces no process holds: the last stop (no successor) comes when the
+   * last GatePeer is deleted, and an interface its agent, killed, left for a successor has no successor to wait for.
+   * Idempotent.
    */
   synchronized void stop(boolean teardown) {
     if (stopping) {
@@ -341,7 +366,8 @@ final class NodeAgent {
       probes.close();
     }
     if (teardown) {
-      List<String> removed = host.removeAll();
+      List<String> removed = new ArrayList<>(host.removeAll());
+      removed.addAll(host.removeDetachedGateInterfaces(Set.of()));
       log.atInfo().addKeyValue("removed", removed).log("node agent removed what it made");
     }
   }

@@ -85,6 +85,12 @@ public final class NodeCommand implements Callable<Integer> {
       description = "How often --policy-file is read (default: ${DEFAULT-VALUE})")
   Duration reloadInterval;
 
+  @Option(names = "--remove-detached-after", paramLabel = "DURATION", defaultValue = "PT10M",
+      description = "Removes a gate agent's interface that no process held for this long (an agent killed, whose"
+          + " GatePeer went meanwhile); longer than the kubelet's crash back-off; PT0S: only at the last stop"
+          + " (default: ${DEFAULT-VALUE})")
+  Duration removeDetachedAfter;
+
   @Option(names = "--handover-wait", paramLabel = "DURATION", defaultValue = "PT0S",
       description = "On SIGTERM, how long a successor started meanwhile may take the node over before everything is"
           + " removed (default: ${DEFAULT-VALUE}; the DaemonSet sets PT10S)")
@@ -94,6 +100,10 @@ public final class NodeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (node == null || node.isBlank()) {
       System.err.println("simgate-agent node: no node name (--node or env NODE_NAME)");
+      return 2;
+    }
+    if (removeDetachedAfter.isNegative()) {
+      System.err.println("simgate-agent node: --remove-detached-after must not be negative");
       return 2;
     }
     if (probeFailures < 1 || probeInterval.isNegative() || probeInterval.isZero()) {
@@ -116,7 +126,7 @@ public final class NodeCommand implements Callable<Integer> {
         : List.of(adminAddress.getPort(), metricsAddress.getPort());
     KernelNodeHost host = new KernelNodeHost();
     NodeAgent agent = new NodeAgent(new NodeAgent.Options(node, probePort, probeInterval, probeFailures, adminPorts,
-        Set.copyOf(gateInterfaces)), source, host, new LocalGateCheck());
+        Set.copyOf(gateInterfaces), removeDetachedAfter), source, host, new LocalGateCheck());
     AdminServer[] server = new AdminServer[1];
     NodeHandover.Server handover;
     try {

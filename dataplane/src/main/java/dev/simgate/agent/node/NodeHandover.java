@@ -1,6 +1,7 @@
 package dev.simgate.agent.node;
 
 import dev.simgate.agent.handover.UnixSeqpacket;
+import dev.simgate.agent.host.IpCommandHostNetwork;
 import dev.simgate.agent.sys.Libc;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -42,7 +43,7 @@ final class NodeHandover {
   }
 
   static String table(String nonce) {
-    return "inet simgate_handover_" + nonce;
+    return "inet " + IpCommandHostNetwork.NODE_HANDOVER_TABLE_PREFIX + nonce;
   }
 
   /**

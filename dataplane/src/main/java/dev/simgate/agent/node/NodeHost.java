@@ -19,9 +19,22 @@ interface NodeHost {
   /** Removes everything the node agent makes; best effort; returns what went. */
   List<String> removeAll();
 
+  /**
+   * Removes gate agents' interfaces that no process holds, but those in {@code keep}, with their nftables tables: what
+   * an agent killed with SIGKILL left for its successor, which will not come when its GatePeer went meanwhile. Best
+   * effort; returns what went.
+   */
+  List<String> removeDetachedGateInterfaces(Set<String> keep);
+
   /** The node agent table's named counters (packets by name); empty when unknown. */
   Map<String, Long> counters();
 
   /** The interfaces gate agents run on this node. */
   Set<String> gateInterfaces();
+
+  /**
+   * Gate agents' interfaces that no process holds, by name, each with what identifies it: its ifindex and how often its
+   * carrier changed (an agent attaching changes it).
+   */
+  Map<String, String> detachedGateInterfaces();
 }

@@ -1,6 +1,7 @@
 package dev.simgate.agent.node;
 
 import dev.simgate.agent.host.ConntrackMarks;
+import dev.simgate.agent.host.IpCommandHostNetwork;
 import dev.simgate.contract.net.Cidr;
 import dev.simgate.contract.net.Ipv4;
 import dev.simgate.contract.nodepolicy.NodePolicy;
@@ -37,7 +38,7 @@ import java.util.stream.Collectors;
  * </ul>
  */
 final class NodeRuleset {
-  static final String TABLE = "inet simgate_node";
+  static final String TABLE = "inet " + IpCommandHostNetwork.NODE_AGENT_TABLE;
   static final String NO_ACCESS = "no_access";
   static final String STEERING_NON_NODE = "steering_non_node";
   static final String EXPOSED = "exposed";

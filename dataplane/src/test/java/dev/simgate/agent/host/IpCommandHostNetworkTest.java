@@ -56,12 +56,16 @@ class IpCommandHostNetworkTest {
         "oifname \"gate-1.x\" tcp flags & (syn | rst) == syn tcp option maxseg size > 1410 tcp option maxseg size set 1410",
         "iifname \"gate-1.x\" tcp flags & (syn | rst) == syn tcp option maxseg size > 1410 tcp option maxseg size set 1410",
         "type nat hook postrouting priority srcnat; policy accept;",
-        "oifname \"gate-1.x\" ip saddr != 10.128.255.254 masquerade");
+        "oifname \"gate-1.x\" ip saddr != 10.128.255.254 snat ip to 10.128.255.254");
+    assertThat(script).as("masquerade's conntrack entries go when the interface does").doesNotContain("masquerade");
 
     var clampOnly = new InterfaceState("simgate0", cidr("10.128.255.254/9"), 1450, 44, List.of(), 1410, false);
-    assertThat(NftablesRules.script(clampOnly)).contains("clamp_mss").doesNotContain("masquerade");
+    assertThat(NftablesRules.script(clampOnly)).contains("clamp_mss").doesNotContain("source_nat");
     var natOnly = new InterfaceState("simgate0", cidr("10.128.255.254/9"), 1450, 44, List.of(), 0, true);
-    assertThat(NftablesRules.script(natOnly)).contains("masquerade").doesNotContain("maxseg");
+    assertThat(NftablesRules.script(natOnly)).contains("source_nat").doesNotContain("maxseg");
+    var movedNat = new InterfaceState("simgate0", cidr("10.128.255.253/9"), 1450, 44, List.of(), 0, true);
+    assertThat(NftablesRules.script(movedNat)).as("a new inner address, a new rule")
+        .contains("ip saddr != 10.128.255.253 snat ip to 10.128.255.253").doesNotContain("10.128.255.254");
     var neither = new InterfaceState("simgate0", cidr("10.128.255.254/9"), 1450, 44, List.of(), 0, false);
     assertThat(NftablesRules.script(neither)).as("nothing asked: the table goes")
         .isEqualTo(NftablesRules.removeScript("simgate0"))
@@ -73,12 +77,12 @@ class IpCommandHostNetworkTest {
     var filter = new KernelFilter(Ipv4.parse("198.51.100.2"), 4789,
         List.of(Ipv4.parse("198.51.100.1"), Ipv4.parse("198.51.100.3")), List.of(9464, 9465));
     var state = new InterfaceState("simgate0", cidr("10.128.255.254/9"), 1450, 44, List.of(), 0, false, filter);
-    assertThat(NftablesRules.script(state)).as("a table even with neither clamp nor masquerade").contains(
+    assertThat(NftablesRules.script(state)).as("a table even with neither clamp nor source NAT").contains(
         "elements = { 198.51.100.1, 198.51.100.3 }",
         "type filter hook prerouting priority raw; policy accept;",
         "ip daddr 198.51.100.2 udp dport 4789 ip saddr != @vpg_peers counter name non_peer drop",
         "iifname \"simgate0\" tcp dport { 9464, 9465 } drop")
-        .doesNotContain("maxseg", "masquerade");
+        .doesNotContain("maxseg", "source_nat");
   }
 
   @Test

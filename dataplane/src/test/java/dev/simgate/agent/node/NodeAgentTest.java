@@ -24,7 +24,7 @@ class NodeAgentTest {
   @BeforeEach
   void start() throws IOException {
     agent = new NodeAgent(new NodeAgent.Options("plain", 0, Duration.ofMillis(100), 3, List.of(9466, 9467),
-        Set.of("simgate0")), source, host, new LocalGateCheck());
+        Set.of("simgate0"), Duration.ofMinutes(10)), source, host, new LocalGateCheck());
     agent.start(false);
   }
 
@@ -126,6 +126,11 @@ class NodeAgentTest {
     }
 
     @Override
+    public List<String> removeDetachedGateInterfaces(Set<String> keep) {
+      return List.of();
+    }
+
+    @Override
     public Map<String, Long> counters() {
       return Map.of();
     }
@@ -133,6 +138,11 @@ class NodeAgentTest {
     @Override
     public Set<String> gateInterfaces() {
       return Set.of();
+    }
+
+    @Override
+    public Map<String, String> detachedGateInterfaces() {
+      return Map.of();
     }
   }
 }

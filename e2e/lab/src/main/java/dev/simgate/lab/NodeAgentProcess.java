@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,14 +26,19 @@ public final class NodeAgentProcess extends LabJvm {
     this.command = command;
   }
 
-  /** Starts the node agent in {@code role} with {@code policy} in its file and waits until it is ready. */
-  public static NodeAgentProcess start(Lab lab, String role, NodePolicy policy) throws IOException {
+  /**
+   * Starts the node agent in {@code role} with {@code policy} in its file and waits until it is ready; {@code
+   * arguments} are added to its command line.
+   */
+  public static NodeAgentProcess start(Lab lab, String role, NodePolicy policy, String... arguments)
+      throws IOException {
     Path dir = Files.createTempDirectory(lab.workDir(), "node-agent-" + role + "-");
     Path file = dir.resolve("policy.json");
     Files.writeString(file, NodePolicyCodec.write(policy));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = List.of(java, "-jar", AgentProcess.agentJar().toString(), "node", "--node", policy.node(),
-        "--policy-file", file.toString(), "--reload-interval", "PT0.2S", "--probe-interval", "PT0.2S");
+    List<String> command = new ArrayList<>(List.of(java, "-jar", AgentProcess.agentJar().toString(), "node", "--node",
+        policy.node(), "--policy-file", file.toString(), "--reload-interval", "PT0.2S", "--probe-interval", "PT0.2S"));
+    command.addAll(List.of(arguments));
     NodeAgentProcess agent = new NodeAgentProcess(lab, role, file, dir.resolve("node-agent.log"), command);
     agent.launch();
     try {

@@ -187,35 +187,50 @@ public final class Traffic {
     }
   }
 
-  /** Echoes every line back, on one connection at a time (the SIM's end of a {@link TcpSession}). */
-  private static final String ECHO_SERVER = """
-      import socket, sys
+  /**
+   * The SIM's end of a {@link TcpSession}, one connection at a time: with "echo" it sends every line back, with "push"
+   * it sends a numbered line every 10 ms itself.
+   */
+  private static final String SESSION_SERVER = """
+      import socket, sys, time
       server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
       server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
       server.bind(("0.0.0.0", int(sys.argv[1])))
       server.listen(1)
+      push = sys.argv[2] == "push"
       while True:
           connection, _ = server.accept()
           with connection:
-              while True:
-                  data = connection.recv(65536)
-                  if not data:
-                      break
-                  connection.sendall(data)
+              try:
+                  seq = 0
+                  while True:
+                      if push:
+                          connection.sendall(b"%08d\\n" % seq)
+                          seq += 1
+                          time.sleep(0.01)
+                          continue
+                      data = connection.recv(65536)
+                      if not data:
+                          break
+                      connection.sendall(data)
+              except OSError:
+                  pass
       """;
   /**
-   * One TCP connection kept busy: a numbered line every 10 ms, each echoed before the next goes; until the stop file
-   * appears. Prints "ok LINES MAXGAP_MS" or, when the connection broke (reset, closed, timed out), "failed ...".
+   * One TCP connection kept busy until the stop file appears: with "echo" a numbered line every 10 ms, each echoed
+   * before the next goes; with "push" the numbered lines the server sends are read. A line is awaited at most argv[5]
+   * seconds. Prints "started" after the first line, then "ok LINES MAXGAP_MS" or, when the connection broke (reset, closed, timed out), "failed ...".
    */
   private static final String SESSION_CLIENT = """
       import os, socket, sys, time
-      host, port, stop = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+      host, port, stop, echo = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] == "echo"
       seq, gap, buffer = 0, 0.0, b""
       try:
-          s = socket.create_connection((host, port), timeout=60)
+          s = socket.create_connection((host, port), timeout=float(sys.argv[5]))
           last = time.time()
           while not os.path.exists(stop):
-              s.sendall(b"%08d\\n" % seq)
+              if echo:
+                  s.sendall(b"%08d\\n" % seq)
               while b"\\n" not in buffer:
                   chunk = s.recv(4096)
                   if not chunk:
@@ -223,17 +238,36 @@ public final class Traffic {
                   buffer += chunk
               line, buffer = buffer.split(b"\\n", 1)
               if int(line) != seq:
-                  raise ValueError("echo out of order")
+                  raise ValueError("line out of order")
               now = time.time()
               gap, last = max(gap, now - last), now
+              if seq == 0:
+                  print("started", flush=True)
               seq += 1
-              time.sleep(0.01)
+              if echo:
+                  time.sleep(0.01)
           print("ok", seq, int(gap * 1000), flush=True)
       except Exception as e:
           print("failed", seq, type(e).__name__, e, flush=True)
       """;
 
-  /** A TCP connection from one namespace to an echo service in another, kept busy until {@link #stop()}. */
+  /** Who speaks on a {@link TcpSession}, and how long its client waits for a line before it counts as broken. */
+  private enum Speaker {
+    /** The client sends each line, the server echoes it. */
+    CLIENT("echo", 60),
+    /** The server pushes lines unasked: after an outage, its retransmission is the first packet through. */
+    SERVER("push", 20);
+
+    final String mode;
+    final int lineTimeoutSeconds;
+
+    Speaker(String mode, int lineTimeoutSeconds) {
+      this.mode = mode;
+      this.lineTimeoutSeconds = lineTimeoutSeconds;
+    }
+  }
+
+  /** A TCP connection from one namespace to a service in another, kept busy until {@link #stop()}. */
   public final class TcpSession {
     private final Process server;
     private final Process client;
@@ -247,7 +281,21 @@ public final class Traffic {
       this.report = report;
     }
 
-    /** Stops the client; returns its report: "ok LINES MAXGAP_MS" when the one connection lasted throughout. */
+    /** Waits until the first line went through (the client process and its connection may take a while). */
+    public void awaitStarted(Duration timeout) throws IOException {
+      Instant deadline = Instant.now().plus(timeout);
+      while (!Files.readString(report).startsWith("started")) {
+        if (!client.isAlive() || Instant.now().isAfter(deadline)) {
+          throw new IOException("the session did not start: " + Files.readString(report).strip());
+        }
+        sleep(50);
+      }
+    }
+
+    /**
+     * Stops the client after its next line (so a stop during an outage waits for the connection to come back or
+     * break); returns its report: "ok LINES MAXGAP_MS" when the one connection lasted throughout.
+     */
     public String stop() throws IOException {
       Files.writeString(stop, "stop");
       try {
@@ -259,20 +307,33 @@ public final class Traffic {
       } finally {
         server.destroyForcibly();
       }
-      return Files.readString(report).strip();
+      return Files.readString(report).strip().lines().reduce("", (first, second) -> second);
     }
   }
 
   /** Opens a {@link TcpSession} from {@code fromRole} to an echo service on {@code toRole} at {@code toAddress}. */
   public TcpSession session(String fromRole, String toRole, String toAddress) throws IOException {
+    return session(fromRole, toRole, toAddress, Speaker.CLIENT);
+  }
+
+  /**
+   * Opens a {@link TcpSession} where the service on {@code toRole} (a SIM) speaks: it pushes a numbered line every
+   * 10 ms, the client only reads them; 20 s without a line counts as broken.
+   */
+  public TcpSession pushedSession(String fromRole, String toRole, String toAddress) throws IOException {
+    return session(fromRole, toRole, toAddress, Speaker.SERVER);
+  }
+
+  private TcpSession session(String fromRole, String toRole, String toAddress, Speaker speaker) throws IOException {
     Path dir = Files.createTempDirectory(lab.workDir(), "session-");
     int port = 7100 + new Random().nextInt(800);
-    Process server = lab.start(toRole, dir.resolve("server.log"), "python3", "-c", ECHO_SERVER, "" + port);
+    Process server = lab.start(toRole, dir.resolve("server.log"), "python3", "-c", SESSION_SERVER, "" + port,
+        speaker.mode);
     awaitBound(toRole, "-Hltn", port);
     Path report = dir.resolve("client.log");
     Path stop = dir.resolve("stop");
     Process client = lab.start(fromRole, report, "python3", "-c", SESSION_CLIENT, toAddress, "" + port,
-        stop.toString());
+        stop.toString(), speaker.mode, "" + speaker.lineTimeoutSeconds);
     return new TcpSession(server, client, stop, report);
   }
 
@@ -304,14 +365,18 @@ public final class Traffic {
       if (lab.run(role, "ss", ssOptions, "sport = :" + port).contains(":" + port)) {
         return;
       }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted", e);
-      }
+      sleep(50);
     }
     throw new IOException("nothing listens on port " + port + " in " + role);
+  }
+
+  private static void sleep(long millis) throws IOException {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
   }
 
   private static String digest(byte[] data) {
