@@ -8,6 +8,7 @@
 #   bash e2e/bench/operator-scale.sh [SIZES] [OPERATOR_ARGS]
 #   SIZES: comma-separated NODESxDEVICES, default 100x10000,1000x100000
 #   OPERATOR_ARGS: extra options of the operator, e.g. "--reconcile-threads 16 --kube-api-qps 100"
+# Env SIMGATE_BENCH_OPERATOR_JVM: extra JVM options of the operator (e.g. -XX:NativeMemoryTracking=summary).
 # Env SIMGATE_BENCH_DEVICES_PER_SUBNET (400) and SIMGATE_BENCH_COMPONENT_QPS (100: the --kube-api-qps of the DaemonSet
 # controller and the scheduler; their defaults, 20 and 50, alone take 50 s to create 1,000 agent pods).
 set -euo pipefail
@@ -26,7 +27,8 @@ mvn -B -ntp -q -pl operator -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedT
   -Dit.test=ScaleBenchmark -Dfailsafe.failIfNoSpecifiedTests=false \
   -Dsimgate.bench.sizes="$SIZES" -Dsimgate.bench.operatorArgs="$OPERATOR_ARGS" \
   -Dsimgate.bench.devicesPerSubnet="${SIMGATE_BENCH_DEVICES_PER_SUBNET:-400}" \
-  -Dsimgate.bench.componentQps="${SIMGATE_BENCH_COMPONENT_QPS:-100}" >/dev/null || {
+  -Dsimgate.bench.componentQps="${SIMGATE_BENCH_COMPONENT_QPS:-100}" \
+  -Dsimgate.bench.operatorJvm="${SIMGATE_BENCH_OPERATOR_JVM:-}" >/dev/null || {
     echo "operator-scale.sh: the benchmark failed; see operator/target/failsafe-reports" >&2; exit 1; }
 echo
 cat operator/target/scale-benchmark.txt

@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.CRUDKubernetesBulkDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.Matcher.Result;
 import io.javaoperatorsdk.operator.processing.dependent.KubernetesBulkDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
@@ -23,7 +24,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
  * before its old slice goes, or CoreDNS would answer NXDOMAIN for it in between.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = Labels.DEVICE_SUBNET_DNS_SELECTOR,
-    informerListLimit = Pruning.LIST_PAGE))
+    informerListLimit = Pruning.LIST_PAGE, itemStore = SliceFields.class))
 public class DeviceSliceDependent extends KubernetesDependentResource<EndpointSlice, DeviceSubnet>
     implements CRUDKubernetesBulkDependentResource<EndpointSlice, DeviceSubnet>,
         KubernetesBulkDependentResource<EndpointSlice, DeviceSubnet>, GarbageCollected<DeviceSubnet> {
@@ -35,6 +36,13 @@ public class DeviceSliceDependent extends KubernetesDependentResource<EndpointSl
   @Override
   public Map<ResourceID, EndpointSlice> desiredResources(DeviceSubnet primary, Context<DeviceSubnet> context) {
     return DeviceSlices.desired(primary, getSecondaryResources(primary, context), context);
+  }
+
+  /** By digest: the cache keeps no endpoints ({@link SliceFields}), so not by server-side apply's managed fields. */
+  @Override
+  public Result<EndpointSlice> match(EndpointSlice actual, EndpointSlice desired, DeviceSubnet primary,
+      Context<DeviceSubnet> context) {
+    return Result.computed(SliceFields.digest(actual).equals(SliceFields.digest(desired)), desired);
   }
 
   @Override

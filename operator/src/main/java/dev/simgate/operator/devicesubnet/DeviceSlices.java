@@ -42,7 +42,7 @@ final class DeviceSlices {
     actual.values().forEach(slice -> {
       OptionalInt number = DeviceSubnetDns.sliceNumber(name, slice.getMetadata().getName());
       if (number.isPresent()) {
-        current.put(number.getAsInt(), DeviceSubnetDns.hostnames(slice));
+        current.put(number.getAsInt(), SliceFields.hostnames(slice));
       }
     });
     var packed = SlicePacker.pack(PublishedDevice.of(context).stream().map(PublishedDevice::endpoint).toList(),

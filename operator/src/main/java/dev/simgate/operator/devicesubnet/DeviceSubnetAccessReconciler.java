@@ -13,6 +13,7 @@ import dev.simgate.operator.policy.AcceptedSubnet;
 import dev.simgate.operator.policy.PolicyPods;
 import dev.simgate.operator.policy.PolicySources;
 import dev.simgate.operator.policy.PolicyView;
+import dev.simgate.operator.policy.ViewCache;
 import dev.simgate.operator.routes.ClusterRangeInformers;
 import dev.simgate.operator.routes.ClusterRanges;
 import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR;
@@ -40,6 +41,7 @@ public class DeviceSubnetAccessReconciler implements Reconciler<DeviceSubnet> {
   public static final String FIELD_MANAGER = "simgate-operator-access";
 
   private final OperatorSettings settings;
+  private final ViewCache<PolicyView> views = new ViewCache<>();
   private boolean serviceCidrs;
 
   public DeviceSubnetAccessReconciler(OperatorSettings settings) {
@@ -48,8 +50,11 @@ public class DeviceSubnetAccessReconciler implements Reconciler<DeviceSubnet> {
 
   @Override
   public List<EventSource<?, DeviceSubnet>> prepareEventSources(EventSourceContext<DeviceSubnet> context) {
-    SecondaryToPrimaryMapper<Object> all = ignored -> context.getPrimaryCache().list()
-        .map(ResourceID::fromResource).collect(Collectors.toSet());
+    // What every DeviceSubnet's report is made of changes the cluster-wide view: made again once, not once each.
+    SecondaryToPrimaryMapper<Object> all = ignored -> {
+      views.changed();
+      return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
+    };
     SecondaryToPrimaryMapper<String> inNamespace = namespace -> context.getPrimaryCache().list(namespace)
         .map(ResourceID::fromResource).collect(Collectors.toSet());
     var pods = PolicySources.withPodIndexes(new InformerEventSource<>(PolicySources.pods(DeviceSubnet.class,
@@ -77,10 +82,14 @@ public class DeviceSubnetAccessReconciler implements Reconciler<DeviceSubnet> {
 
   @Override
   public UpdateControl<DeviceSubnet> reconcile(DeviceSubnet subnet, Context<DeviceSubnet> context) {
-    ClusterRanges cluster = ClusterRangeInformers.read(context, ClusterRangeInformers.POD_RANGES, serviceCidrs,
-        settings.clusterCidrs());
-    PolicyView view = PolicySources.view(context, cluster,
-        PolicySources.steeringProblemOnly(settings.policy(), cluster));
+    PolicyView view = views.get(() -> {
+      ClusterRanges cluster = ClusterRangeInformers.read(context, ClusterRangeInformers.POD_RANGES, serviceCidrs,
+          settings.clusterCidrs());
+      return PolicySources.view(context, cluster, PolicySources.steeringProblemOnly(settings.policy(), cluster));
+    });
+    if (view == null) {
+      return UpdateControl.<DeviceSubnet>noUpdate().rescheduleAfter(ViewCache.INTERVAL); // a fresh view is due by then
+    }
     String uid = subnet.getMetadata().getUid();
     Optional<AcceptedSubnet> accepted = view.subnets().stream().filter(s -> s.uid().equals(uid))
         .min((a, b) -> Boolean.compare(!a.vpg().equals(subnet.getSpec().vpgRef), !b.vpg().equals(subnet.getSpec().vpgRef)));

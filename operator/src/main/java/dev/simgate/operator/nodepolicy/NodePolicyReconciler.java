@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -17,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import dev.simgate.contract.net.Cidr;
 import dev.simgate.contract.net.Ipv4;
 import dev.simgate.contract.nodepolicy.NodePolicy;
-import dev.simgate.contract.nodepolicy.NodePolicy.Route;
 import dev.simgate.contract.nodepolicy.NodePolicyCodec;
 import dev.simgate.operator.OperatorSettings;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
@@ -30,6 +28,7 @@ import dev.simgate.operator.policy.ServiceTargets;
 import dev.simgate.operator.policy.SteeringLedger;
 import dev.simgate.operator.policy.SteeringNodes;
 import dev.simgate.operator.policy.SteeringPlan;
+import dev.simgate.operator.policy.ViewCache;
 import dev.simgate.operator.routes.ClusterRangeInformers;
 import dev.simgate.operator.routes.ClusterRanges;
 import dev.simgate.operator.status.Informers;
@@ -70,8 +69,7 @@ public class NodePolicyReconciler implements Reconciler<Node> {
   private final PolicyDocuments documents;
   private final SteeringLedger steeringLedger;
   private final AtomicReference<String> steeringProblem = new AtomicReference<>();
-  private final AtomicLong viewGeneration = new AtomicLong();
-  private final AtomicReference<CachedView> view = new AtomicReference<>();
+  private final ViewCache<CachedView> views = new ViewCache<>();
   private boolean serviceCidrs;
 
   public NodePolicyReconciler(OperatorSettings settings, KubernetesClient client) {
@@ -82,9 +80,9 @@ public class NodePolicyReconciler implements Reconciler<Node> {
 
   @Override
   public List<EventSource<?, Node>> prepareEventSources(EventSourceContext<Node> context) {
-    // What concerns every node changes the cluster-wide view: it is computed again once, not once per node.
+    // What concerns every node changes the cluster-wide view: it is made again once, not once per node.
     SecondaryToPrimaryMapper<Object> all = ignored -> {
-      viewGeneration.incrementAndGet();
+      views.changed();
       return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
     };
     var ledgers = new InformerEventSource<>(PolicySources.ledgers(Node.class, settings.namespace(), all::toPrimaryResourceIDs), context);
@@ -161,40 +159,31 @@ public class NodePolicyReconciler implements Reconciler<Node> {
       documents.delete(NodePolicy.TABLE_CONFIG_MAP, cachedTable);
       return UpdateControl.noUpdate();
     }
-    CachedView cluster = view(context);
-    NodePolicy policy = NodePolicyPlanner.plan(name, PolicySources.podAddresses(context, PolicyPods.BY_NODE, name),
-        cluster.view());
-    // What is the same for every node goes into the one table (the first reconcile after a change writes it, the
-    // others find it written); the node's own document holds the rest.
-    if (policy.steering() != null) {
-      documents.applyTable(policy.steering().nodes(), cluster.tableRoutes(), cachedTable);
+    CachedView cluster = views.get(() -> makeView(context));
+    if (cluster == null) {
+      return UpdateControl.<Node>noUpdate().rescheduleAfter(ViewCache.INTERVAL); // a fresh view is due by then
     }
-    documents.apply(node, NodePolicyCodec.write(policy.withoutTable()), cached);
+    NodePolicy own = NodePolicyPlanner.plan(name, PolicySources.podAddresses(context, PolicyPods.BY_NODE, name),
+        cluster.view());
+    // What is the same for every node is in the one table (the first reconcile after a change writes it, the others
+    // find it written); the node's own document holds the rest.
+    if (own.steering() != null) {
+      documents.applyTable(cluster.table(), cachedTable);
+    }
+    documents.apply(node, NodePolicyCodec.write(own), cached);
     return UpdateControl.noUpdate();
   }
 
-  /**
-   * The cluster-wide view (accepted DeviceSubnets, gate nodes, steering plan), the same for every node: kept until an
-   * event of the informers it is made of (each maps to every node) says it may have changed. The generation is read
-   * before the caches, so a view computed while an event arrived is computed again at the next reconcile.
-   */
-  private CachedView view(Context<Node> context) {
-    long generation = viewGeneration.get();
-    CachedView cached = view.get();
-    if (cached != null && cached.generation() == generation) {
-      return cached;
-    }
+  /** The cluster-wide view and the steering table made of it, the same for every node. */
+  private CachedView makeView(Context<Node> context) {
     ClusterRanges cluster = ClusterRangeInformers.read(context, NODES, serviceCidrs, settings.clusterCidrs());
     List<Node> nodes = Informers.named(context, Node.class, NODES).list().toList();
     PolicyView fresh = PolicySources.view(context, cluster,
         (vpgSubnets, gateNodes) -> steering(context, nodes, gateNodes, cluster, vpgSubnets));
-    CachedView made = new CachedView(generation, fresh, NodePolicyPlanner.routes(null, fresh));
-    view.set(made);
-    return made;
+    return new CachedView(fresh, PolicyDocuments.Table.of(fresh.steering().members(), NodePolicyPlanner.routes(fresh)));
   }
 
-  /** @param tableRoutes the steering table's routes: every ready gate node of each routed CIDR */
-  private record CachedView(long generation, PolicyView view, List<Route> tableRoutes) {}
+  private record CachedView(PolicyView view, PolicyDocuments.Table table) {}
 
   /** The steering plan, after giving every node with an underlay address a steering address. */
   private SteeringPlan steering(Context<Node> context, List<Node> nodes, Set<String> gateNodes, ClusterRanges cluster,

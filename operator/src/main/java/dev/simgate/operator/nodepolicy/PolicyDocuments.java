@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +46,6 @@ final class PolicyDocuments {
   private final KubernetesClient client;
   private final String namespace;
   private final Map<String, Written> written = new ConcurrentHashMap<>();
-  private final AtomicReference<Table> table = new AtomicReference<>();
 
   PolicyDocuments(KubernetesClient client, String namespace) {
     this.client = client;
@@ -70,21 +68,18 @@ final class PolicyDocuments {
     return apply(NodePolicy.configMapName(node.getMetadata().getName()), node, json, cached);
   }
 
-  /**
-   * Writes the steering table ({@link NodePolicy#TABLE_CONFIG_MAP}) unless it already is. Every node's reconcile asks
-   * with the same table: it is written out and digested once per change, not once per node.
-   */
-  boolean applyTable(List<SteeringNode> nodes, List<Route> routes, ConfigMap cached) {
-    Table last = table.get();
-    if (last == null || !last.nodes().equals(nodes) || !last.routes().equals(routes)) {
+  /** The steering table ({@link NodePolicy#TABLE_CONFIG_MAP}) as written, made once per change of what it holds. */
+  record Table(String json, String digest) {
+    static Table of(List<SteeringNode> nodes, List<Route> routes) {
       String json = NodePolicyCodec.writeTable(nodes, routes);
-      last = new Table(nodes, routes, json, digest(json));
-      table.set(last);
+      return new Table(json, PolicyDocuments.digest(json));
     }
-    return apply(NodePolicy.TABLE_CONFIG_MAP, null, last.json(), last.digest(), cached);
   }
 
-  private record Table(List<SteeringNode> nodes, List<Route> routes, String json, String digest) {}
+  /** Writes the steering table unless it already is. */
+  boolean applyTable(Table table, ConfigMap cached) {
+    return apply(NodePolicy.TABLE_CONFIG_MAP, null, table.json(), table.digest(), cached);
+  }
 
   private boolean apply(String name, Node node, String json, ConfigMap cached) {
     return apply(name, node, json, digest(json), cached);

@@ -21,18 +21,22 @@ import dev.simgate.operator.policy.PolicyPods.PodAddress;
 import dev.simgate.operator.routes.RangeClaims;
 
 /**
- * Pure: the {@link NodePolicy} of one node. Every list is sorted, so the same inputs always give the same document
- * and an unchanged policy is never written again.
+ * Pure: the {@link NodePolicy} documents. Every list is sorted, so the same inputs always give the same document and
+ * an unchanged policy is never written again. A node's policy comes in two parts, joined by its node agent
+ * ({@link dev.simgate.contract.nodepolicy.NodePolicyCodec#join}):
  *
  * <ul>
- *   <li>access: for each accepted DeviceSubnet, the pods on this node it selects, allowed to its routable CIDRs;
- *   <li>steering: this node on the steering VXLAN, and for each CIDR that a VPG's gate nodes route, those of them
- *       that are ready (never this node itself: its own agent routes the CIDR, and its steering route is the way to
- *       the others when that agent is down); a CIDR with no ready gate node is listed with none (the node makes it
- *       unreachable: a clear error, not a hang);
- *   <li>exposures (gate nodes only): each accepted exposed Service of the DeviceSubnets of this node's VPG, on this
- *       node's inner address, open to those DeviceSubnets' CIDRs and led to the Service's ready endpoints; one without
- *       a ready endpoint is left out (SIMs' connections to it are dropped as any other).
+ *   <li>its own document ({@link #plan}):
+ *     <ul>
+ *       <li>access: for each accepted DeviceSubnet, the pods on this node it selects, allowed to its routable CIDRs;
+ *       <li>steering: this node on the steering VXLAN (its underlay and steering addresses);
+ *       <li>exposures (gate nodes only): each accepted exposed Service of the DeviceSubnets of this node's VPG, on
+ *           this node's inner address, open to those DeviceSubnets' CIDRs and led to the Service's ready endpoints;
+ *           one without a ready endpoint is left out (SIMs' connections to it are dropped as any other);
+ *     </ul>
+ *   <li>the steering table, the same for every node ({@link #routes}): the members of the steering VXLAN, and for
+ *       each CIDR that a VPG's gate nodes route, those of them that are ready; a CIDR with no ready gate node is
+ *       listed with none (the node makes it unreachable: a clear error, not a hang).
  * </ul>
  */
 public final class NodePolicyPlanner {
@@ -41,8 +45,9 @@ public final class NodePolicyPlanner {
 
   private NodePolicyPlanner() {}
 
+  /** The node's own document: its access, its place on the steering VXLAN (without the table), its exposures. */
   public static NodePolicy plan(String node, Collection<PodAddress> podsOnNode, PolicyView view) {
-    return new NodePolicy(node, access(node, podsOnNode, view), view.steering().forNode(node, routes(node, view)),
+    return new NodePolicy(node, access(node, podsOnNode, view), view.steering().forNode(node),
         exposures(node, view));
   }
 
@@ -69,17 +74,16 @@ public final class NodePolicyPlanner {
   }
 
   /**
-   * Device CIDRs and the ready gate nodes that carry them, without {@code node}'s own entry.
-   *
-   * @param node null: every ready gate node (the steering table's routes, which each node agent filters itself)
+   * The steering table's routes: device CIDRs and every ready gate node that carries them (each node agent leaves its
+   * own node out when it joins the table with its document).
    */
-  public static List<Route> routes(String node, PolicyView view) {
+  public static List<Route> routes(PolicyView view) {
     List<Route> routes = new ArrayList<>();
     // One list per VPG, shared by its CIDRs (a VPG's 250 CIDRs to 1,000 gate nodes are one list, not 250).
     Map<String, List<Gate>> gatesByVpg = new HashMap<>();
     view.carriers().forEach((cidr, vpg) -> routes.add(new Route(cidr, gatesByVpg.computeIfAbsent(vpg,
         v -> view.gatesOf(v).stream()
-            .filter(g -> g.ready() && !g.node().equals(node))
+            .filter(GateNode::ready)
             .map(g -> new Gate(g.node(), g.innerAddress()))
             .toList()))));
     return routes;

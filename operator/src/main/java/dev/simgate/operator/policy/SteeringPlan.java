@@ -10,7 +10,6 @@ import java.util.Set;
 
 import dev.simgate.contract.net.Cidr;
 import dev.simgate.contract.net.Ipv4;
-import dev.simgate.contract.nodepolicy.NodePolicy.Route;
 import dev.simgate.contract.nodepolicy.NodePolicy.Steering;
 import dev.simgate.contract.nodepolicy.NodePolicy.SteeringNode;
 import dev.simgate.operator.gatepeer.GatePeerPlanner;
@@ -67,14 +66,17 @@ public record SteeringPlan(PolicySettings settings, List<SteeringNode> members, 
             + " of VirtualPrivateGateway '" + e.getKey() + "'");
   }
 
-  /** What {@code node} steers, or null when it cannot (a problem, or it has no underlay or steering address). */
-  public Steering forNode(String node, List<Route> routes) {
+  /**
+   * {@code node} on the steering VXLAN, without the members and routes (those are the steering table's), or null when
+   * it cannot steer (a problem, or it has no underlay or steering address).
+   */
+  public Steering forNode(String node) {
     if (problem != null) {
       return null;
     }
     return members.stream().filter(m -> m.name().equals(node)).findFirst()
         .map(self -> new Steering(settings.vni(), settings.port(), settings.mtu(), self.underlay(),
-            new Cidr(self.address(), settings.steeringPool().prefix()), members, routes))
+            new Cidr(self.address(), settings.steeringPool().prefix()), List.of(), List.of()))
         .orElse(null);
   }
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -34,7 +35,11 @@ final class OperatorProcess implements AutoCloseable {
     gcLog = logDir.resolve("operator-gc.log");
     List<String> command = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElse("java"), HEAP, "-XX:+UseSerialGC",
-        "-Xlog:gc:file=" + gcLog, "-jar", jar.toString(),
+        "-Xlog:gc:file=" + gcLog));
+    // e.g. -XX:NativeMemoryTracking=summary or -XX:StartFlightRecording=..., to look inside a run
+    command.addAll(Arrays.stream(System.getProperty("simgate.bench.operatorJvm", "").split(" "))
+        .filter(option -> !option.isBlank()).toList());
+    command.addAll(List.of("-jar", jar.toString(),
         "--namespace", namespace, "--no-leader-election", "--http-port", String.valueOf(httpPort)));
     command.addAll(extraArgs);
     ProcessBuilder builder = new ProcessBuilder(command)
@@ -61,7 +66,11 @@ final class OperatorProcess implements AutoCloseable {
 
   /** Sum of a counter's samples in /metrics. */
   long counter(String name) throws IOException, InterruptedException {
-    return Math.round(gauge(name));
+    return counter(name, "");
+  }
+
+  long counter(String name, String labels) throws IOException, InterruptedException {
+    return Math.round(gauge(name, labels));
   }
 
   /** A counter or gauge that may be fractional, summed over its samples whose labels contain {@code labels}. */

@@ -49,6 +49,8 @@ class ScaleBenchmark {
   static final String GATE_PEER = "gp";
   static final int NAMESPACES = 10;
   static final Path RESULTS = Path.of("target/scale-benchmark.txt");
+  static final List<String> CONTROLLERS = List.of("devicesubnet", "devicesubnet-access", "nodepolicy", "gatepeer",
+      "nodeagent", "virtualprivategateway");
 
   record Size(int nodes, int devices) {
     static List<Size> parse(String text) {
@@ -120,10 +122,7 @@ class ScaleBenchmark {
         long operatorWrites = operator.counter("simgate_operator_api_writes_total") - operatorWritesBefore;
         long reconciles = operator.counter("simgate_operator_reconciliations_total");
         double waited = operator.gauge("simgate_operator_api_write_wait_seconds_total");
-        String busy = String.format("reconciling DeviceSubnets %.1f s, GatePeers %.1f s, VPGs %.1f s",
-            operator.gauge("simgate_operator_reconcile_duration_seconds_sum", "controller=\"devicesubnet\""),
-            operator.gauge("simgate_operator_reconcile_duration_seconds_sum", "controller=\"gatepeer\""),
-            operator.gauge("simgate_operator_reconcile_duration_seconds_sum", "controller=\"virtualprivategateway\""));
+        String busy = busy(operator);
         String lag = readyLag(subnetCache.getStore().list());
 
         String agentConfig = admin.configMaps().inNamespace(NS).withName("simgate-" + GATE_PEER).get().getData()
@@ -152,6 +151,18 @@ class ScaleBenchmark {
             parseMillis, deviceAdded, nodeRemoved));
       }
     }
+  }
+
+  /** Each controller's reconciles and the time spent in them (threads are shared: this is where they went). */
+  private static String busy(OperatorProcess operator) throws IOException, InterruptedException {
+    List<String> parts = new ArrayList<>();
+    for (String controller : CONTROLLERS) {
+      String label = "controller=\"" + controller + "\"";
+      parts.add(String.format("%s %,d in %.1f s", controller,
+          operator.counter("simgate_operator_reconciliations_total", label),
+          operator.gauge("simgate_operator_reconcile_duration_seconds_sum", label)));
+    }
+    return "reconciles " + String.join(", ", parts);
   }
 
   /** Nodes, VPG, GatePeer, then the DeviceSubnets; several writers at once, as kubectl apply of a directory would. */

@@ -19,6 +19,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import dev.simgate.contract.net.Cidr;
+import dev.simgate.contract.agentconfig.ConfigException;
 import dev.simgate.contract.net.Ipv4;
 import dev.simgate.contract.nodepolicy.NodePolicy;
 import dev.simgate.contract.nodepolicy.NodePolicy.Access;
@@ -95,7 +96,7 @@ class NodePolicyPlannerTest {
   }
 
   @Test
-  void steeringListsTheReadyGateNodesOfEachCidrsVpgNeverTheNodeItself() {
+  void steeringListsTheReadyGateNodesOfEachCidrsVpgNeverTheNodeItself() throws ConfigException {
     AcceptedSubnet a = subnet("factory", "sims", "vpg-a", TELEMETRY, List.of(), "10.128.0.0/16");
     AcceptedSubnet b = subnet("billing", "sims", "vpg-b", TELEMETRY, List.of(), "10.200.0.0/16");
     List<GateNode> gates = List.of(gate("node-1", "vpg-a", "10.255.255.1", true),
@@ -107,7 +108,10 @@ class NodePolicyPlannerTest {
     PolicyView view = new PolicyView(List.of(a, b), gates, steering, targets());
 
     // Two ready gate nodes; none ready (vpg-b): listed without a gate, so the node makes it unreachable.
-    NodePolicy.Steering plain = NodePolicyPlanner.plan("node-3", List.of(), view).steering();
+    NodePolicy.Steering own = NodePolicyPlanner.plan("node-3", List.of(), view).steering();
+    assertThat(own.nodes()).as("the nodes and routes are the table's, not in every node's own document").isEmpty();
+    assertThat(own.routes()).isEmpty();
+    NodePolicy.Steering plain = inForce("node-3", view).steering();
     assertThat(plain.vni()).isEqualTo(5347);
     assertThat(plain.port()).isEqualTo(8479);
     assertThat(plain.localAddress()).isEqualTo(Ipv4.parse("192.0.2.13"));
@@ -119,7 +123,7 @@ class NodePolicyPlannerTest {
         new Gate("node-2", Ipv4.parse("10.255.255.2")));
     assertThat(plain.routes().get(1).gates()).isEmpty();
     // On a gate node: the other gate node only (one ready gate left).
-    assertThat(NodePolicyPlanner.plan("node-1", List.of(), view).steering().routes().get(0).gates())
+    assertThat(inForce("node-1", view).steering().routes().get(0).gates())
         .containsExactly(new Gate("node-2", Ipv4.parse("10.255.255.2")));
     // A node without a steering address, or a pool that cannot be used: no steering.
     assertThat(NodePolicyPlanner.plan("node-9", List.of(), view).steering()).isNull();
@@ -171,5 +175,11 @@ class NodePolicyPlannerTest {
 
   static List<Ipv4> addresses(String... texts) {
     return Arrays.stream(texts).map(Ipv4::parse).toList();
+  }
+
+  /** The policy the node agent puts in force: the node's own document joined with the steering table. */
+  private static NodePolicy inForce(String node, PolicyView view) throws ConfigException {
+    return NodePolicyCodec.join(NodePolicyCodec.write(NodePolicyPlanner.plan(node, List.of(), view)),
+        NodePolicyCodec.writeTable(view.steering().members(), NodePolicyPlanner.routes(view)));
   }
 }

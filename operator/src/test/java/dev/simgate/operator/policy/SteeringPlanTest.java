@@ -34,7 +34,7 @@ class SteeringPlanTest {
         new SteeringNode("node-1", Ipv4.parse("192.0.2.11"), Ipv4.parse("198.18.0.1"), true),
         new SteeringNode("node-2", Ipv4.parse("192.0.2.12"), Ipv4.parse("198.18.0.2"), false));
     assertThat(plan.steers("node-3")).isFalse();
-    assertThat(plan.forNode("node-4", List.of())).isNull();
+    assertThat(plan.forNode("node-4")).isNull();
   }
 
   @Test
