@@ -1,6 +1,7 @@
 package dev.simgate.operator.nodepolicy;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -9,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,15 +49,17 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
- * One Node → its {@link NodePolicy} document: observe (the pods on it, the range ledgers and live DeviceSubnets, the
- * GatePeers' gate nodes, the VPGs, every node's underlay address, the steering addresses, exposed Services'
+ * One Node → its own {@link NodePolicy} document: observe (the pods on it, the range ledgers and live DeviceSubnets,
+ * the GatePeers' gate nodes, the VPGs, every node's underlay address, the steering addresses, exposed Services'
  * EndpointSlices, the cluster's ranges) → give every node a steering address → plan → write the document when it
  * changed. Events reach only the nodes they can change: a pod only its own node, an EndpointSlice only the gate nodes
- * that expose its Service; what every document holds (the node list, gate readiness, the accepted DeviceSubnets)
- * every node. While no GatePeer exists there are no documents (and no node agents).
+ * that expose its Service. What concerns every node (the node list, gate readiness, the accepted DeviceSubnets) wakes
+ * one node, the {@link #planner}: it makes the cluster-wide view, writes the steering table the nodes share, and wakes
+ * the nodes whose own document that changes. While no GatePeer exists there are no documents (and no node agents).
  */
 @ControllerConfiguration(name = "nodepolicy", fieldManager = "simgate-operator", generationAwareEventProcessing = false,
     informer = @Informer(itemStore = SteeringNodes.class, onUpdateFilter = SteeringNodes.UpdateFilter.class))
@@ -70,6 +74,8 @@ public class NodePolicyReconciler implements Reconciler<Node> {
   private final SteeringLedger steeringLedger;
   private final AtomicReference<String> steeringProblem = new AtomicReference<>();
   private final ViewCache<CachedView> views = new ViewCache<>();
+  /** The planner's way to wake the nodes whose document changed ({@link #wakeChanged}). */
+  private final SimpleInboundEventSource<Node> replan = new SimpleInboundEventSource<>("node-policy-replan");
   private boolean serviceCidrs;
 
   public NodePolicyReconciler(OperatorSettings settings, KubernetesClient client) {
@@ -80,10 +86,10 @@ public class NodePolicyReconciler implements Reconciler<Node> {
 
   @Override
   public List<EventSource<?, Node>> prepareEventSources(EventSourceContext<Node> context) {
-    // What concerns every node changes the cluster-wide view: it is made again once, not once per node.
+    // What concerns every node changes the cluster-wide view: the planner makes it again, once.
     SecondaryToPrimaryMapper<Object> all = ignored -> {
       views.changed();
-      return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
+      return planner(context.getPrimaryCache().list());
     };
     var ledgers = new InformerEventSource<>(PolicySources.ledgers(Node.class, settings.namespace(), all::toPrimaryResourceIDs), context);
     var gatePeers = new InformerEventSource<>(PolicySources.gatePeers(Node.class, all::toPrimaryResourceIDs), context);
@@ -127,10 +133,9 @@ public class NodePolicyReconciler implements Reconciler<Node> {
         .withNamespaces(settings.namespace())
         .withLabelSelector(PolicyDocuments.SELECTOR)
         .withItemStore(new PrunedStore<>(PolicyDocuments::digestOnly))
-        // A node's document wakes its node; the table, one node (any: each writes the table when it differs).
+        // A node's document wakes its node; the table, the planner (which writes it).
         .withSecondaryToPrimaryMapper(cm -> PolicyDocuments.nodeOf(cm).map(n -> Set.of(new ResourceID(n)))
-            .orElseGet(() -> context.getPrimaryCache().list().findFirst().map(ResourceID::fromResource)
-                .map(Set::of).orElse(Set.of())))
+            .orElseGet(() -> planner(context.getPrimaryCache().list())))
         .build();
     List<EventSource<?, Node>> sources = new ArrayList<>(List.of(
         pods, ledgers, gatePeers, slices, services,
@@ -138,7 +143,8 @@ public class NodePolicyReconciler implements Reconciler<Node> {
         new InformerEventSource<>(PolicySources.deviceSubnets(Node.class, all::toPrimaryResourceIDs), context),
         new InformerEventSource<>(nodes, context),
         new InformerEventSource<>(steering, context),
-        new InformerEventSource<>(written, context)));
+        new InformerEventSource<>(written, context),
+        replan));
     serviceCidrs = ClusterRangeInformers.serviceCidrsServed(context.getClient());
     if (serviceCidrs) {
       sources.add(new InformerEventSource<>(ClusterRangeInformers.serviceCidrs(Node.class,
@@ -159,19 +165,47 @@ public class NodePolicyReconciler implements Reconciler<Node> {
       documents.delete(NodePolicy.TABLE_CONFIG_MAP, cachedTable);
       return UpdateControl.noUpdate();
     }
-    CachedView cluster = views.get(() -> makeView(context));
-    if (cluster == null) {
-      return UpdateControl.<Node>noUpdate().rescheduleAfter(ViewCache.INTERVAL); // a fresh view is due by then
+    Set<ResourceID> planner = planner(context.getPrimaryCache().list());
+    if (planner.contains(ResourceID.fromResource(node))) {
+      CachedView fresh = views.get(() -> makeView(context));
+      if (fresh == null) {
+        return UpdateControl.<Node>noUpdate().rescheduleAfter(ViewCache.INTERVAL); // a fresh view is due by then
+      }
+      if (fresh.view().steering().problem() == null) {
+        documents.applyTable(fresh.table(), cachedTable);
+      }
+      wakeChanged(context, fresh.view(), name);
     }
-    NodePolicy own = NodePolicyPlanner.plan(name, PolicySources.podAddresses(context, PolicyPods.BY_NODE, name),
-        cluster.view());
-    // What is the same for every node is in the one table (the first reconcile after a change writes it, the others
-    // find it written); the node's own document holds the rest.
-    if (own.steering() != null) {
-      documents.applyTable(cluster.table(), cachedTable);
+    CachedView latest = views.latest();
+    if (latest == null) {
+      planner.forEach(replan::propagateEvent); // the planner makes the first view, then wakes every node
+      return UpdateControl.noUpdate();
     }
-    documents.apply(node, NodePolicyCodec.write(own), cached);
+    documents.apply(node, NodePolicyCodec.write(ownDocument(context, name, latest.view())), cached);
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * The node that plans for all (the first by name): what concerns every node (the cluster-wide view, the steering
+   * table) wakes it alone, and it wakes the nodes whose own document changes. A change to a thousand nodes' view is
+   * then one view, one table and the documents that differ, not a thousand reconciles each making the view.
+   */
+  private static Set<ResourceID> planner(Stream<Node> nodes) {
+    return nodes.map(n -> n.getMetadata().getName()).min(Comparator.naturalOrder())
+        .map(n -> Set.of(new ResourceID(n))).orElse(Set.of());
+  }
+
+  /** Wakes every other node whose own document differs under {@code view} from the one written. */
+  private void wakeChanged(Context<Node> context, PolicyView view, String planner) {
+    var written = Informers.named(context, ConfigMap.class, DOCUMENTS);
+    context.getPrimaryCache().list().map(n -> n.getMetadata().getName()).filter(n -> !n.equals(planner))
+        .filter(n -> documents.differs(NodePolicy.configMapName(n), NodePolicyCodec.write(ownDocument(context, n, view)),
+            written.get(new ResourceID(NodePolicy.configMapName(n), settings.namespace())).orElse(null)))
+        .forEach(n -> replan.propagateEvent(new ResourceID(n)));
+  }
+
+  private static NodePolicy ownDocument(Context<Node> context, String node, PolicyView view) {
+    return NodePolicyPlanner.plan(node, PolicySources.podAddresses(context, PolicyPods.BY_NODE, node), view);
   }
 
   /** The cluster-wide view and the steering table made of it, the same for every node. */

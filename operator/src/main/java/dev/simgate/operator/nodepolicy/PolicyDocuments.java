@@ -68,6 +68,11 @@ final class PolicyDocuments {
     return apply(NodePolicy.configMapName(node.getMetadata().getName()), node, json, cached);
   }
 
+  /** Whether {@code json} differs from the document {@code configMap} holds (or it has none). */
+  boolean differs(String configMap, String json, ConfigMap cached) {
+    return !digest(json).equals(current(configMap, cached));
+  }
+
   /** The steering table ({@link NodePolicy#TABLE_CONFIG_MAP}) as written, made once per change of what it holds. */
   record Table(String json, String digest) {
     static Table of(List<SteeringNode> nodes, List<Route> routes) {

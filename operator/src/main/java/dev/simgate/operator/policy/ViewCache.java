@@ -29,6 +29,12 @@ public final class ViewCache<V> {
     generation.incrementAndGet();
   }
 
+  /** The last view made, stale or not; null before the first. */
+  public V latest() {
+    Made<V> last = made;
+    return last == null ? null : last.view();
+  }
+
   /**
    * The view, made by {@code make} if stale; null when stale and another reconcile is making it, or it was made less
    * than {@link #INTERVAL} ago.
