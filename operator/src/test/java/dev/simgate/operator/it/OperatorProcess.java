@@ -18,12 +18,12 @@ import java.util.regex.Pattern;
 
 /**
  * The operator as it runs in its pod: {@code java -jar simgate-operator.jar} in a process of its own, with the heap the
- * chart gives it (75% of the 512 MiB limit, and the serial collector a JVM picks in such a container), so that its
+ * chart gives it (62.5% of the 512 MiB limit, and the serial collector a JVM picks in such a container), so that its
  * memory is measured apart from the benchmark's own client.
  */
 final class OperatorProcess implements AutoCloseable {
-  /** The chart's operator.resources.limits.memory (512Mi) times operator.jvmOptions' MaxRAMPercentage (75). */
-  static final String HEAP = "-Xmx384m";
+  /** The chart's operator.resources.limits.memory (512Mi) times operator.jvmOptions' MaxRAMPercentage (62.5). */
+  static final String HEAP = "-Xmx320m";
   private static final Pattern AFTER_GC = Pattern.compile("->(\\d+)M\\(");
 
   private final Process process;
@@ -47,6 +47,7 @@ final class OperatorProcess implements AutoCloseable {
         .redirectOutput(logDir.resolve("operator.log").toFile());
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
     builder.environment().put("SIMGATE_LOG_LEVEL", "WARN");
+    builder.environment().put("MALLOC_ARENA_MAX", "2"); // as the chart's Deployment sets it
     process = builder.start();
   }
 
