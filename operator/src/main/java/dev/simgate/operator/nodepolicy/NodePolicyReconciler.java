@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +45,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
@@ -76,6 +76,7 @@ public class NodePolicyReconciler implements Reconciler<Node> {
   private final ViewCache<CachedView> views = new ViewCache<>();
   /** The planner's way to wake the nodes whose document changed ({@link #wakeChanged}). */
   private final SimpleInboundEventSource<Node> replan = new SimpleInboundEventSource<>("node-policy-replan");
+  private volatile ResourceID planner;
   private boolean serviceCidrs;
 
   public NodePolicyReconciler(OperatorSettings settings, KubernetesClient client) {
@@ -89,7 +90,7 @@ public class NodePolicyReconciler implements Reconciler<Node> {
     // What concerns every node changes the cluster-wide view: the planner makes it again, once.
     SecondaryToPrimaryMapper<Object> all = ignored -> {
       views.changed();
-      return planner(context.getPrimaryCache().list());
+      return planner(context.getPrimaryCache());
     };
     var ledgers = new InformerEventSource<>(PolicySources.ledgers(Node.class, settings.namespace(), all::toPrimaryResourceIDs), context);
     var gatePeers = new InformerEventSource<>(PolicySources.gatePeers(Node.class, all::toPrimaryResourceIDs), context);
@@ -116,7 +117,10 @@ public class NodePolicyReconciler implements Reconciler<Node> {
         .withName(NODES)
         .withItemStore(new SteeringNodes())
         .withOnUpdateFilter(SteeringNodes::changed)
-        .withSecondaryToPrimaryMapper(all::toPrimaryResourceIDs)
+        .withSecondaryToPrimaryMapper(n -> {
+          views.changed();
+          return planner(context.getPrimaryCache(), n.getMetadata().getName()); // a node deleted may be the planner
+        })
         .build();
     var steering = InformerEventSourceConfiguration.from(ConfigMap.class, Node.class)
         .withPrimaryToSecondaryMapper(Informers.readThroughCache()) // read by name or listed, never by primary
@@ -135,7 +139,7 @@ public class NodePolicyReconciler implements Reconciler<Node> {
         .withItemStore(new PrunedStore<>(PolicyDocuments::digestOnly))
         // A node's document wakes its node; the table, the planner (which writes it).
         .withSecondaryToPrimaryMapper(cm -> PolicyDocuments.nodeOf(cm).map(n -> Set.of(new ResourceID(n)))
-            .orElseGet(() -> planner(context.getPrimaryCache().list())))
+            .orElseGet(() -> planner(context.getPrimaryCache())))
         .build();
     List<EventSource<?, Node>> sources = new ArrayList<>(List.of(
         pods, ledgers, gatePeers, slices, services,
@@ -165,7 +169,7 @@ public class NodePolicyReconciler implements Reconciler<Node> {
       documents.delete(NodePolicy.TABLE_CONFIG_MAP, cachedTable);
       return UpdateControl.noUpdate();
     }
-    Set<ResourceID> planner = planner(context.getPrimaryCache().list());
+    Set<ResourceID> planner = planner(context.getPrimaryCache());
     if (planner.contains(ResourceID.fromResource(node))) {
       CachedView fresh = views.get(() -> makeView(context));
       if (fresh == null) {
@@ -186,13 +190,24 @@ public class NodePolicyReconciler implements Reconciler<Node> {
   }
 
   /**
-   * The node that plans for all (the first by name): what concerns every node (the cluster-wide view, the steering
-   * table) wakes it alone, and it wakes the nodes whose own document changes. A change to a thousand nodes' view is
-   * then one view, one table and the documents that differ, not a thousand reconciles each making the view.
+   * The node that plans for all: what concerns every node (the cluster-wide view, the steering table) wakes it alone,
+   * and it wakes the nodes whose own document changes. A change to a thousand nodes' view is then one view, one table
+   * and the documents that differ, not a thousand reconciles each making the view. Any node will do, as long as it
+   * stays the same while it exists (the first by name once it goes); two threads choosing at once may both plan once.
    */
-  private static Set<ResourceID> planner(Stream<Node> nodes) {
-    return nodes.map(n -> n.getMetadata().getName()).min(Comparator.naturalOrder())
-        .map(n -> Set.of(new ResourceID(n))).orElse(Set.of());
+  private Set<ResourceID> planner(IndexedResourceCache<Node> nodes) {
+    return planner(nodes, null);
+  }
+
+  /** @param leaving a node that may be going (its event may come before the primary cache forgets it), or null */
+  private Set<ResourceID> planner(IndexedResourceCache<Node> nodes, String leaving) {
+    ResourceID chosen = planner;
+    if (chosen == null || nodes.get(chosen).isEmpty() || chosen.getName().equals(leaving)) {
+      chosen = nodes.list().map(n -> n.getMetadata().getName()).filter(n -> !n.equals(leaving))
+          .min(Comparator.naturalOrder()).map(ResourceID::new).orElse(null);
+      planner = chosen;
+    }
+    return chosen == null ? Set.of() : Set.of(chosen);
   }
 
   /** Wakes every other node whose own document differs under {@code view} from the one written. */
