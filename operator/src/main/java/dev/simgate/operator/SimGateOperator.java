@@ -12,6 +12,7 @@ import dev.simgate.operator.nodepolicy.NodePolicyReconciler;
 import dev.simgate.operator.routes.RangeLedger;
 import dev.simgate.operator.soracom.link.SoracomConnections;
 import dev.simgate.operator.soracom.link.SoracomOptions;
+import dev.simgate.operator.status.DeviceSubnetWatch;
 import dev.simgate.operator.status.EventRecorder;
 import dev.simgate.operator.status.Pruning;
 import dev.simgate.operator.vpg.SoracomVpgSync;
@@ -59,15 +60,18 @@ public final class SimGateOperator implements AutoCloseable {
       }
     });
     EventRecorder events = new EventRecorder(client);
+    DeviceSubnetWatch deviceSubnets = new DeviceSubnetWatch(client);
     soracomConnections = new SoracomConnections(client, settings.namespace(), soracom);
     operator.register(new VirtualPrivateGatewayReconciler(settings,
-        new SoracomVpgSync(soracomConnections, events, settings.clock()), events), summary(timing(settings.timing())));
-    operator.register(new GatePeerReconciler(settings, events), summary(timing(settings.timing())));
+        new SoracomVpgSync(soracomConnections, events, settings.clock()), events, deviceSubnets),
+        summary(timing(settings.timing())));
+    operator.register(new GatePeerReconciler(settings, events, deviceSubnets), summary(timing(settings.timing())));
     operator.register(new DeviceSubnetReconciler(settings, events, new RangeLedger(client, settings.namespace()),
-        new SoracomSimSync(soracomConnections, events, settings.clock())), paged(timing(settings.timing())));
+        new SoracomSimSync(soracomConnections, events, settings.clock()), deviceSubnets),
+        paged(timing(settings.timing())));
     // Traffic policy (issue 9): each node's policy document, the DeviceSubnets' access status, the node agents.
-    operator.register(new NodePolicyReconciler(settings, client), timing(settings.timing()));
-    operator.register(new DeviceSubnetAccessReconciler(settings), paged(timing(settings.timing())));
+    operator.register(new NodePolicyReconciler(settings, client, deviceSubnets), timing(settings.timing()));
+    operator.register(new DeviceSubnetAccessReconciler(settings, deviceSubnets), paged(timing(settings.timing())));
     operator.register(new NodeAgentReconciler(settings), timing(settings.timing()));
   }
 

@@ -16,6 +16,7 @@ import dev.simgate.operator.policy.PolicyView;
 import dev.simgate.operator.policy.ViewCache;
 import dev.simgate.operator.routes.ClusterRangeInformers;
 import dev.simgate.operator.routes.ClusterRanges;
+import dev.simgate.operator.status.DeviceSubnetWatch;
 import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -40,12 +41,14 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 public class DeviceSubnetAccessReconciler implements Reconciler<DeviceSubnet> {
   public static final String FIELD_MANAGER = "simgate-operator-access";
 
+  private final DeviceSubnetWatch deviceSubnets;
   private final OperatorSettings settings;
   private final ViewCache<PolicyView> views = new ViewCache<>();
   private boolean serviceCidrs;
 
-  public DeviceSubnetAccessReconciler(OperatorSettings settings) {
+  public DeviceSubnetAccessReconciler(OperatorSettings settings, DeviceSubnetWatch deviceSubnets) {
     this.settings = settings;
+    this.deviceSubnets = deviceSubnets;
   }
 
   @Override
@@ -69,7 +72,7 @@ public class DeviceSubnetAccessReconciler implements Reconciler<DeviceSubnet> {
             all::toPrimaryResourceIDs), context),
         new InformerEventSource<>(PolicySources.gatePeers(DeviceSubnet.class, all::toPrimaryResourceIDs), context),
         new InformerEventSource<>(PolicySources.vpgs(DeviceSubnet.class, all::toPrimaryResourceIDs), context),
-        new InformerEventSource<>(PolicySources.deviceSubnets(DeviceSubnet.class, all::toPrimaryResourceIDs), context),
+        PolicySources.deviceSubnets(deviceSubnets, all::toPrimaryResourceIDs),
         new InformerEventSource<>(ClusterRangeInformers.podRanges(DeviceSubnet.class, all::toPrimaryResourceIDs),
             context)));
     serviceCidrs = ClusterRangeInformers.serviceCidrsServed(context.getClient());
@@ -85,7 +88,7 @@ public class DeviceSubnetAccessReconciler implements Reconciler<DeviceSubnet> {
     PolicyView view = views.get(() -> {
       ClusterRanges cluster = ClusterRangeInformers.read(context, ClusterRangeInformers.POD_RANGES, serviceCidrs,
           settings.clusterCidrs());
-      return PolicySources.view(context, cluster, PolicySources.steeringProblemOnly(settings.policy(), cluster));
+      return PolicySources.view(context, deviceSubnets, cluster, PolicySources.steeringProblemOnly(settings.policy(), cluster));
     });
     if (view == null) {
       return UpdateControl.<DeviceSubnet>noUpdate().rescheduleAfter(ViewCache.INTERVAL); // a fresh view is due by then

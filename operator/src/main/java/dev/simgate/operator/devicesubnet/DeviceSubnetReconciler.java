@@ -23,10 +23,9 @@ import dev.simgate.operator.routes.ClusterRangeInformers;
 import dev.simgate.operator.routes.ClusterRanges;
 import dev.simgate.operator.routes.RangeLedger;
 import dev.simgate.operator.status.Conditions;
+import dev.simgate.operator.status.DeviceSubnetWatch;
 import dev.simgate.operator.status.EventRecorder;
 import dev.simgate.operator.status.Informers;
-import dev.simgate.operator.status.PrunedStore;
-import dev.simgate.operator.status.Pruning;
 import dev.simgate.operator.status.ReconcileErrors;
 import dev.simgate.operator.status.StatusPatch;
 import dev.simgate.operator.validation.CrossChecks;
@@ -81,6 +80,7 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
 
   public static final String SORACOM_SYNCED = "SoracomSynced";
 
+  private final DeviceSubnetWatch deviceSubnets;
   private final OperatorSettings settings;
   private final Conditions conditions;
   private final EventRecorder events;
@@ -91,8 +91,9 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
   private boolean serviceCidrs;
 
   public DeviceSubnetReconciler(OperatorSettings settings, EventRecorder events, RangeLedger ledger,
-      SoracomSimSync soracom) {
+      SoracomSimSync soracom, DeviceSubnetWatch deviceSubnets) {
     this.settings = settings;
+    this.deviceSubnets = deviceSubnets;
     this.conditions = new Conditions(settings.clock());
     this.events = events;
     this.errors = new ReconcileErrors(conditions, events);
@@ -133,20 +134,14 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
         .withLabelSelector(RangeLedger.SELECTOR)
         .withSecondaryToPrimaryMapper(cm -> RangeLedger.vpgOf(cm).map(vpg -> Waiting.on(context, vpg)).orElse(Set.of()))
         .build();
-    var deletions = InformerEventSourceConfiguration.from(DeviceSubnet.class, DeviceSubnet.class)
-        .withName(DELETED_SIBLINGS)
-        .withPrimaryToSecondaryMapper(Informers.readThroughCache())
-        .withItemStore(new PrunedStore<>(Pruning::deviceSubnetSummary))
-        .withInformerListLimit(Pruning.LIST_PAGE)
-        .withOnAddFilter(ds -> false)
-        .withOnUpdateFilter((next, previous) -> false)
-        .withOnDeleteFilter((ds, unknownState) -> {
-          // Noted before the waiters run: they must not count it as a live holder (the primary cache may lag).
-          deleted.add(uid(ds));
-          return true;
-        })
-        .withSecondaryToPrimaryMapper(ds -> Waiting.on(context, ds.getSpec().vpgRef))
-        .build();
+    var deletions = deviceSubnets.<DeviceSubnet>events(DELETED_SIBLINGS, (ds, change) -> {
+      if (change != DeviceSubnetWatch.Change.DELETED) {
+        return Set.of();
+      }
+      // Noted before the waiters run: they must not count it as a live holder (the primary cache may lag).
+      deleted.add(uid(ds));
+      return Waiting.on(context, ds.getSpec().vpgRef);
+    });
     var podRanges = ClusterRangeInformers.podRanges(DeviceSubnet.class,
         node -> Waiting.onClusterRanges(context, ClusterRanges.podCidrs(node)));
     serviceCidrs = ClusterRangeInformers.serviceCidrsServed(context.getClient());
@@ -155,7 +150,7 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
         new InformerEventSource<>(namespaces, context),
         new InformerEventSource<>(gatePeers, context),
         new InformerEventSource<>(ledgers, context),
-        new InformerEventSource<>(deletions, context),
+        deletions,
         new InformerEventSource<>(podRanges, context)));
     if (serviceCidrs) {
       sources.add(new InformerEventSource<>(ClusterRangeInformers.serviceCidrs(DeviceSubnet.class,

@@ -27,6 +27,7 @@ import dev.simgate.operator.routes.ClusterRanges;
 import dev.simgate.operator.routes.DeviceRoutes;
 import dev.simgate.operator.routes.RangeLedger;
 import dev.simgate.operator.status.Conditions;
+import dev.simgate.operator.status.DeviceSubnetWatch;
 import dev.simgate.operator.status.EventRecorder;
 import dev.simgate.operator.status.Informers;
 import dev.simgate.operator.status.PrunedStore;
@@ -76,6 +77,7 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
   static final String LEDGERS = "range-ledgers";
   private static final Logger LOG = LoggerFactory.getLogger(GatePeerReconciler.class);
 
+  private final DeviceSubnetWatch deviceSubnets;
   private final OperatorSettings settings;
   private final Conditions conditions;
   private final EventRecorder events;
@@ -84,8 +86,9 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
   /** What the agents say about themselves (their /status, read by {@link AgentStatusPoller}). */
   private final AgentReports reports = new AgentReports();
 
-  public GatePeerReconciler(OperatorSettings settings, EventRecorder events) {
+  public GatePeerReconciler(OperatorSettings settings, EventRecorder events, DeviceSubnetWatch deviceSubnets) {
     this.settings = settings;
+    this.deviceSubnets = deviceSubnets;
     this.conditions = new Conditions(settings.clock());
     this.events = events;
     this.errors = new ReconcileErrors(conditions, events);
@@ -114,16 +117,11 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
         .build();
     // Routes come from the ledger; a DeviceSubnet matters only as the live holder of a claim, so only its creation and
     // deletion count (its edits reach the gate peers through the ledger, its status never does).
-    var subnets = InformerEventSourceConfiguration.from(DeviceSubnet.class, GatePeer.class)
-        .withName(DEVICE_SUBNETS)
-        .withPrimaryToSecondaryMapper(Informers.readThroughCache())
-        .withItemStore(new PrunedStore<>(Pruning::deviceSubnetSummary))
-        .withInformerListLimit(Pruning.LIST_PAGE)
-        .withOnUpdateFilter((next, previous) -> false)
-        .withSecondaryToPrimaryMapper(Informers.<DeviceSubnet, GatePeer>toPrimaries(context,
-            ds -> gp -> gp.getSpec().vpgRef.equals(ds.getSpec().vpgRef) || (ds.getStatus() != null
-                && ds.getStatus().routed != null && gp.getSpec().vpgRef.equals(ds.getStatus().routed.vpgRef()))))
-        .build();
+    var onVpg = Informers.<DeviceSubnet, GatePeer>toPrimaries(context,
+        ds -> gp -> gp.getSpec().vpgRef.equals(ds.getSpec().vpgRef) || (ds.getStatus() != null
+            && ds.getStatus().routed != null && gp.getSpec().vpgRef.equals(ds.getStatus().routed.vpgRef())));
+    var subnets = deviceSubnets.<GatePeer>events(DEVICE_SUBNETS, (ds, change) ->
+        change == DeviceSubnetWatch.Change.UPDATED ? Set.of() : onVpg.toPrimaryResourceIDs(ds));
     var ledgers = InformerEventSourceConfiguration.from(ConfigMap.class, GatePeer.class)
         .withName(LEDGERS)
         .withPrimaryToSecondaryMapper(Informers.readThroughCache())
@@ -157,7 +155,7 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
     var sources = new ArrayList<EventSource<?, GatePeer>>(List.of(
         new InformerEventSource<>(vpgs, context),
         new InformerEventSource<>(nodes, context),
-        new InformerEventSource<>(subnets, context),
+        subnets,
         new InformerEventSource<>(ledgers, context),
         new InformerEventSource<>(siblings, context),
         podSource,
@@ -258,8 +256,7 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
         .toList();
     // What the DeviceSubnets hold in the operator's ledger (never their status, which others may write), checked again
     // at use; an invalid DeviceSubnet edit changes no claim, so nothing on the nodes.
-    Set<String> liveSubnets = Informers.named(context, DeviceSubnet.class, DEVICE_SUBNETS).list()
-        .map(ds -> ds.getMetadata().getUid()).collect(Collectors.toSet());
+    Set<String> liveSubnets = deviceSubnets.list().map(ds -> ds.getMetadata().getUid()).collect(Collectors.toSet());
     ConfigMap ledger = Informers.named(context, ConfigMap.class, LEDGERS)
         .get(new ResourceID(RangeLedger.configMapName(vpgName), settings.namespace())).orElse(null);
     DeviceRoutes deviceRoutes = DeviceRoutes.of(RangeLedger.claims(ledger), liveSubnets::contains,

@@ -32,6 +32,7 @@ import dev.simgate.operator.policy.SteeringPlan;
 import dev.simgate.operator.policy.ViewCache;
 import dev.simgate.operator.routes.ClusterRangeInformers;
 import dev.simgate.operator.routes.ClusterRanges;
+import dev.simgate.operator.status.DeviceSubnetWatch;
 import dev.simgate.operator.status.Informers;
 import dev.simgate.operator.status.PrunedStore;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -69,6 +70,7 @@ public class NodePolicyReconciler implements Reconciler<Node> {
   static final String DOCUMENTS = "node-policies";
   private static final Logger LOG = LoggerFactory.getLogger(NodePolicyReconciler.class);
 
+  private final DeviceSubnetWatch deviceSubnets;
   private final OperatorSettings settings;
   private final PolicyDocuments documents;
   private final SteeringLedger steeringLedger;
@@ -79,8 +81,9 @@ public class NodePolicyReconciler implements Reconciler<Node> {
   private volatile ResourceID planner;
   private boolean serviceCidrs;
 
-  public NodePolicyReconciler(OperatorSettings settings, KubernetesClient client) {
+  public NodePolicyReconciler(OperatorSettings settings, KubernetesClient client, DeviceSubnetWatch deviceSubnets) {
     this.settings = settings;
+    this.deviceSubnets = deviceSubnets;
     this.documents = new PolicyDocuments(client, settings.namespace());
     this.steeringLedger = new SteeringLedger(client, settings.namespace());
   }
@@ -144,7 +147,7 @@ public class NodePolicyReconciler implements Reconciler<Node> {
     List<EventSource<?, Node>> sources = new ArrayList<>(List.of(
         pods, ledgers, gatePeers, slices, services,
         new InformerEventSource<>(PolicySources.vpgs(Node.class, all::toPrimaryResourceIDs), context),
-        new InformerEventSource<>(PolicySources.deviceSubnets(Node.class, all::toPrimaryResourceIDs), context),
+        PolicySources.deviceSubnets(deviceSubnets, all::toPrimaryResourceIDs),
         new InformerEventSource<>(nodes, context),
         new InformerEventSource<>(steering, context),
         new InformerEventSource<>(written, context),
@@ -227,7 +230,7 @@ public class NodePolicyReconciler implements Reconciler<Node> {
   private CachedView makeView(Context<Node> context) {
     ClusterRanges cluster = ClusterRangeInformers.read(context, NODES, serviceCidrs, settings.clusterCidrs());
     List<Node> nodes = Informers.named(context, Node.class, NODES).list().toList();
-    PolicyView fresh = PolicySources.view(context, cluster,
+    PolicyView fresh = PolicySources.view(context, deviceSubnets, cluster,
         (vpgSubnets, gateNodes) -> steering(context, nodes, gateNodes, cluster, vpgSubnets));
     return new CachedView(fresh, PolicyDocuments.Table.of(fresh.steering().members(), NodePolicyPlanner.routes(fresh)));
   }

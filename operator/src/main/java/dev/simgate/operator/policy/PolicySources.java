@@ -18,19 +18,18 @@ import dev.simgate.operator.render.DeviceResources;
 import dev.simgate.operator.routes.ClusterRanges;
 import dev.simgate.operator.routes.RangeClaims;
 import dev.simgate.operator.routes.RangeLedger;
+import dev.simgate.operator.status.DeviceSubnetWatch;
 import dev.simgate.operator.status.Informers;
-import dev.simgate.operator.status.PrunedStore;
-import dev.simgate.operator.status.Pruning;
 import dev.simgate.operator.vpg.EffectiveVpg;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
@@ -103,15 +102,10 @@ public final class PolicySources {
   }
 
   /** DeviceSubnets as far as they exist (a claim counts only while its DeviceSubnet does): creation and deletion. */
-  public static <P extends HasMetadata> InformerEventSourceConfiguration<DeviceSubnet> deviceSubnets(Class<P> primary,
+  public static <P extends HasMetadata> EventSource<?, P> deviceSubnets(DeviceSubnetWatch watch,
       SecondaryToPrimaryMapper<DeviceSubnet> mapper) {
-    return InformerEventSourceConfiguration.from(DeviceSubnet.class, primary)
-        .withPrimaryToSecondaryMapper(Informers.readThroughCache()) // read by name or listed, never by primary
-        .withName(DEVICE_SUBNETS)
-        .withItemStore(new PrunedStore<>(Pruning::deviceSubnetSummary)) // not their devices: 100,000 at scale
-        .withOnUpdateFilter((next, previous) -> false)
-        .withSecondaryToPrimaryMapper(mapper)
-        .build();
+    return watch.<P>events(DEVICE_SUBNETS, (ds, change) ->
+        change == DeviceSubnetWatch.Change.UPDATED ? Set.of() : mapper.toPrimaryResourceIDs(ds));
   }
 
   public static <P extends HasMetadata> InformerEventSourceConfiguration<Service> services(Class<P> primary,
@@ -177,11 +171,10 @@ public final class PolicySources {
    *
    * @param steering the steering members and problem; {@link #steeringProblemOnly} where members do not matter
    */
-  public static <P extends HasMetadata> PolicyView view(Context<P> context, ClusterRanges cluster,
-      SteeringFactory steering) {
+  public static <P extends HasMetadata> PolicyView view(Context<P> context, DeviceSubnetWatch deviceSubnets,
+      ClusterRanges cluster, SteeringFactory steering) {
     Map<String, Cidr> vpgSubnets = vpgSubnets(context);
-    Set<String> live = Informers.named(context, DeviceSubnet.class, DEVICE_SUBNETS).list()
-        .map(ds -> ds.getMetadata().getUid()).collect(Collectors.toSet());
+    Set<String> live = deviceSubnets.list().map(ds -> ds.getMetadata().getUid()).collect(Collectors.toSet());
     List<AcceptedSubnet> subnets = AcceptedSubnet.of(Informers.named(context, ConfigMap.class, LEDGERS).list(),
         live::contains, vpgSubnets::get, cluster);
     List<GateNode> gates = GateNode.of(Informers.named(context, GatePeer.class, GATE_PEERS).list().toList());

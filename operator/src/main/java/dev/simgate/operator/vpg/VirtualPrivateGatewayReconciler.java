@@ -15,10 +15,9 @@ import dev.simgate.operator.api.v1alpha1.VirtualPrivateGatewayStatus;
 import dev.simgate.operator.api.v1alpha1.VpgPeerReachability;
 import dev.simgate.operator.gatepeer.PeerReachability;
 import dev.simgate.operator.status.Conditions;
+import dev.simgate.operator.status.DeviceSubnetWatch;
 import dev.simgate.operator.status.EventRecorder;
 import dev.simgate.operator.status.Informers;
-import dev.simgate.operator.status.PrunedStore;
-import dev.simgate.operator.status.Pruning;
 import dev.simgate.operator.status.StatusPatch;
 import dev.simgate.operator.vpg.RegistrationPlanner.DesiredNode;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -46,11 +45,14 @@ public class VirtualPrivateGatewayReconciler implements Reconciler<VirtualPrivat
   static final String DEVICE_SUBNETS = "devicesubnets";
   public static final String SORACOM_SYNCED = "SoracomSynced";
 
+  private final DeviceSubnetWatch deviceSubnets;
   private final Conditions conditions;
   private final SoracomVpgSync soracom;
   private final EventRecorder events;
 
-  public VirtualPrivateGatewayReconciler(OperatorSettings settings, SoracomVpgSync soracom, EventRecorder events) {
+  public VirtualPrivateGatewayReconciler(OperatorSettings settings, SoracomVpgSync soracom, EventRecorder events,
+      DeviceSubnetWatch deviceSubnets) {
+    this.deviceSubnets = deviceSubnets;
     this.conditions = new Conditions(settings.clock());
     this.soracom = soracom;
     this.events = events;
@@ -63,14 +65,8 @@ public class VirtualPrivateGatewayReconciler implements Reconciler<VirtualPrivat
         .withPrimaryToSecondaryMapper(Informers.readThroughCache())
         .withSecondaryToPrimaryMapper(gp -> Set.of(new ResourceID(gp.getSpec().vpgRef)))
         .build();
-    var subnets = InformerEventSourceConfiguration.from(DeviceSubnet.class, VirtualPrivateGateway.class)
-        .withName(DEVICE_SUBNETS)
-        .withPrimaryToSecondaryMapper(Informers.readThroughCache())
-        .withItemStore(new PrunedStore<>(Pruning::deviceSubnetSummary))
-        .withInformerListLimit(Pruning.LIST_PAGE)
-        .withSecondaryToPrimaryMapper(ds -> Set.of(new ResourceID(ds.getSpec().vpgRef)))
-        .build();
-    return List.of(new InformerEventSource<>(gatePeers, context), new InformerEventSource<>(subnets, context));
+    return List.of(new InformerEventSource<>(gatePeers, context),
+        deviceSubnets.events(DEVICE_SUBNETS, (ds, change) -> Set.of(new ResourceID(ds.getSpec().vpgRef))));
   }
 
   @Override
@@ -78,8 +74,7 @@ public class VirtualPrivateGatewayReconciler implements Reconciler<VirtualPrivat
     String name = vpg.getMetadata().getName();
     List<GatePeer> gatePeers = Informers.named(context, GatePeer.class, GATE_PEERS)
         .list(gp -> name.equals(gp.getSpec().vpgRef)).toList();
-    List<DeviceSubnet> subnets = Informers.named(context, DeviceSubnet.class, DEVICE_SUBNETS)
-        .list(ds -> name.equals(ds.getSpec().vpgRef)).toList();
+    List<DeviceSubnet> subnets = deviceSubnets.list().filter(ds -> name.equals(ds.getSpec().vpgRef)).toList();
     VirtualPrivateGatewayStatus previous = vpg.getStatus() == null ? new VirtualPrivateGatewayStatus() : vpg.getStatus();
     VirtualPrivateGatewayStatus next = new VirtualPrivateGatewayStatus();
     next.gatePeers = gatePeers.size();

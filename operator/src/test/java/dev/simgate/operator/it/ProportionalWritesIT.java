@@ -99,6 +99,21 @@ class ProportionalWritesIT {
     return delta;
   }
 
+  /**
+   * Each DeviceSubnet event (hundreds of devices) reaches the operator three times: the two controllers whose primary
+   * it is, and the one watch every other controller shares ({@code DeviceSubnetWatch}), counted by the API server.
+   */
+  @Test
+  @Order(0)
+  void deviceSubnetsAreWatchedThreeTimesNotOncePerController() {
+    String metrics = admin.raw(admin.getMasterUrl().toString().replaceAll("/$", "") + "/metrics");
+    long watches = metrics.lines()
+        .filter(l -> l.startsWith("apiserver_longrunning_requests{") && l.contains("resource=\"devicesubnets\"")
+            && l.contains("verb=\"WATCH\""))
+        .mapToLong(l -> Math.round(Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))).sum();
+    assertThat(watches).isEqualTo(3);
+  }
+
   @Test
   @Order(1)
   void oneDeviceAddedWritesOneSliceAndTheStatusesThatCountDevices() throws InterruptedException {
