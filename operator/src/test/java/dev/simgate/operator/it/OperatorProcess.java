@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,19 +23,31 @@ import java.util.regex.Pattern;
  * memory is measured apart from the benchmark's own client.
  */
 final class OperatorProcess implements AutoCloseable {
-  /** The chart's operator.resources.limits.memory (512Mi) times operator.jvmOptions' MaxRAMPercentage (62.5). */
-  static final String HEAP = "-Xmx320m";
+  /** How the operator's JVM runs: its heap, and its environment beyond the kubeconfig. */
+  record Jvm(String heap, Map<String, String> env) {
+    /**
+     * As the chart runs it: operator.resources.limits.memory (512Mi) times operator.jvmOptions' MaxRAMPercentage
+     * (62.5), and MALLOC_ARENA_MAX=2 as its Deployment sets it.
+     */
+    static final Jvm CHART = new Jvm("-Xmx320m", Map.of("MALLOC_ARENA_MAX", "2"));
+
+    @Override
+    public String toString() {
+      return heap + (env.isEmpty() ? "" : " " + env);
+    }
+  }
   private static final Pattern AFTER_GC = Pattern.compile("->(\\d+)M\\(");
 
   private final Process process;
   private final Path gcLog;
   private final int httpPort;
 
-  OperatorProcess(Path jar, Path kubeconfig, String namespace, Path logDir, List<String> extraArgs) throws IOException {
+  OperatorProcess(Path jar, Jvm jvm, Path kubeconfig, String namespace, Path logDir, List<String> extraArgs)
+      throws IOException {
     httpPort = freePort();
     gcLog = logDir.resolve("operator-gc.log");
     List<String> command = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse("java"), HEAP, "-XX:+UseSerialGC",
+        ProcessHandle.current().info().command().orElse("java"), jvm.heap(), "-XX:+UseSerialGC",
         "-Xlog:gc:file=" + gcLog));
     // e.g. -XX:NativeMemoryTracking=summary or -XX:StartFlightRecording=..., to look inside a run
     command.addAll(Arrays.stream(System.getProperty("simgate.bench.operatorJvm", "").split(" "))
@@ -47,7 +60,7 @@ final class OperatorProcess implements AutoCloseable {
         .redirectOutput(logDir.resolve("operator.log").toFile());
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
     builder.environment().put("SIMGATE_LOG_LEVEL", "WARN");
-    builder.environment().put("MALLOC_ARENA_MAX", "2"); // as the chart's Deployment sets it
+    builder.environment().putAll(jvm.env());
     process = builder.start();
   }
 

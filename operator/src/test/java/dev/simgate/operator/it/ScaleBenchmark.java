@@ -67,19 +67,33 @@ class ScaleBenchmark {
     List<String> operatorArgs = Arrays.stream(System.getProperty("simgate.bench.operatorArgs", "").split(" "))
         .filter(a -> !a.isBlank()).toList();
     Path jar = Path.of("target/simgate-operator.jar");
+    String baselineJar = System.getProperty("simgate.bench.baselineJar", "");
+    OperatorProcess.Jvm baselineJvm = new OperatorProcess.Jvm(
+        System.getProperty("simgate.bench.baselineHeap", "-Xmx384m"), Map.of());
     Files.deleteIfExists(RESULTS);
-    report("operator " + String.join(" ", operatorArgs) + " (" + OperatorProcess.HEAP + ", SerialGC); components at"
-        + " --kube-api-qps=" + componentQps + "; " + perSubnet + " devices per DeviceSubnet; load "
+    report("operator " + String.join(" ", operatorArgs) + " (" + OperatorProcess.Jvm.CHART + ", SerialGC); components"
+        + " at --kube-api-qps=" + componentQps + "; " + perSubnet + " devices per DeviceSubnet; load "
         + Files.readString(Path.of("/proc/loadavg")).trim());
     for (Size size : sizes) {
-      run(size, perSubnet, componentQps, jar, operatorArgs);
+      Figures build = run(size, perSubnet, componentQps, jar, OperatorProcess.Jvm.CHART, operatorArgs, "this build");
+      if (!baselineJar.isBlank()) {
+        // The same machine, minutes apart: the ratio holds where the absolute figures move with the machine's load.
+        Figures baseline = run(size, perSubnet, componentQps, Path.of(baselineJar), baselineJvm, operatorArgs,
+            "baseline " + System.getProperty("simgate.bench.baselineLabel", baselineJar) + " (" + baselineJvm + ")");
+        report(String.format("%,d / %,d, this build / baseline in the same run: all Ready %.2f, peak RSS %.2f",
+            size.nodes(), size.devices(), build.allReadySeconds() / baseline.allReadySeconds(),
+            (double) build.peakRssMiB() / baseline.peakRssMiB()));
+      }
     }
     report("previous design (SimGate 0.1, a Service and an EndpointSlice per device): 200 / 5,000 in 25.1 s, 1,000 /"
         + " 20,000 in 109.8 s with 321 MiB heap (test JVM with the operator in it); 1,000 / 100,000 not measurable");
     report("load at the end " + Files.readString(Path.of("/proc/loadavg")).trim());
   }
 
-  private void run(Size size, int perSubnet, int componentQps, Path jar, List<String> operatorArgs) throws Exception {
+  private record Figures(double allReadySeconds, long peakRssMiB) {}
+
+  private Figures run(Size size, int perSubnet, int componentQps, Path jar, OperatorProcess.Jvm jvm,
+      List<String> operatorArgs, String label) throws Exception {
     var options = KubeControlPlane.Options.defaults().withName("scale-" + size.nodes() + "x" + size.devices())
         .withControllers("daemonset-controller").withScheduler(true).withKwok(true).withComponentQps(componentQps);
     try (KubeControlPlane plane = KubeControlPlane.start(options)) {
@@ -92,7 +106,8 @@ class ScaleBenchmark {
       }
       Cluster.await().untilAsserted(() -> admin.resources(DeviceSubnet.class).inAnyNamespace().list());
       int subnets = Math.ceilDiv(size.devices(), perSubnet);
-      try (OperatorProcess operator = new OperatorProcess(jar, plane.kubeconfig(), NS, plane.logDir(), operatorArgs);
+      try (OperatorProcess operator = new OperatorProcess(jar, jvm, plane.kubeconfig(), NS, plane.logDir(),
+              operatorArgs);
           SharedIndexInformer<DeviceSubnet> subnetCache = admin.resources(DeviceSubnet.class).inAnyNamespace()
               .inform();
           SharedIndexInformer<GatePeer> gatePeerCache = admin.resources(GatePeer.class).inform()) {
@@ -139,16 +154,17 @@ class ScaleBenchmark {
         if (Boolean.getBoolean("simgate.bench.histogram")) {
           operator.histogram(plane.logDir().resolve("operator-histogram.txt"));
         }
-        report(String.format("%,d nodes / %,d devices in %d DeviceSubnets: all Ready %.1f s (applied in %.1f s,"
+        report(String.format("%s: %,d nodes / %,d devices in %d DeviceSubnets: all Ready %.1f s (applied in %.1f s,"
                 + " devices Ready %.1f s); writes counted by the API server %,d (all clients, the benchmark's own"
                 + " and kwok's included), the operator's %,d (%s) in %,d reconciles, waiting %.1f s in all for the"
                 + " write rate, %s; a DeviceSubnet Ready after its creation %s; operator peak RSS %d MiB, heap"
                 + " after GC peak %d MiB, %d MiB at rest; agent config %,d bytes, parsed by an agent in %.1f ms; one"
                 + " device added in force %.2f s, one node removed %.2f s",
-            size.nodes(), size.devices(), subnets, seconds(start, allReady), seconds(start, applied),
+            label, size.nodes(), size.devices(), subnets, seconds(start, allReady), seconds(start, applied),
             seconds(start, devicesReady), writes.values().stream().mapToLong(Long::longValue).sum(), operatorWrites,
             onlyOperators(writes), reconciles, waited, busy, lag, rss, heapPeak, heapNow, agentConfig.getBytes(StandardCharsets.UTF_8).length,
             parseMillis, deviceAdded, nodeRemoved));
+        return new Figures(seconds(start, allReady), rss);
       }
     }
   }
