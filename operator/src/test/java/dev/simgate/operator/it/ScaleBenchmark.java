@@ -80,9 +80,10 @@ class ScaleBenchmark {
         // The same machine, minutes apart: the ratio holds where the absolute figures move with the machine's load.
         Figures baseline = run(size, perSubnet, componentQps, Path.of(baselineJar), baselineJvm, operatorArgs,
             "baseline " + System.getProperty("simgate.bench.baselineLabel", baselineJar) + " (" + baselineJvm + ")");
-        report(String.format("%,d / %,d, this build / baseline in the same run: all Ready %.2f, peak RSS %.2f",
-            size.nodes(), size.devices(), build.allReadySeconds() / baseline.allReadySeconds(),
-            (double) build.peakRssMiB() / baseline.peakRssMiB()));
+        report(String.format("%,d / %,d, this build / baseline in the same run: all Ready %.2f, peak RSS %.2f,"
+                + " operator CPU %.2f", size.nodes(), size.devices(),
+            build.allReadySeconds() / baseline.allReadySeconds(), (double) build.peakRssMiB() / baseline.peakRssMiB(),
+            build.cpuSeconds() / baseline.cpuSeconds()));
       }
     }
     report("previous design (SimGate 0.1, a Service and an EndpointSlice per device): 200 / 5,000 in 25.1 s, 1,000 /"
@@ -90,7 +91,7 @@ class ScaleBenchmark {
     report("load at the end " + Files.readString(Path.of("/proc/loadavg")).trim());
   }
 
-  private record Figures(double allReadySeconds, long peakRssMiB) {}
+  private record Figures(double allReadySeconds, long peakRssMiB, double cpuSeconds) {}
 
   private Figures run(Size size, int perSubnet, int componentQps, Path jar, OperatorProcess.Jvm jvm,
       List<String> operatorArgs, String label) throws Exception {
@@ -149,6 +150,7 @@ class ScaleBenchmark {
           throw new IllegalStateException("the operator died; see " + plane.logDir().resolve("operator.log"));
         }
         long rss = operator.peakRssMiB();
+        double cpu = operator.cpuSeconds();
         long heapPeak = operator.peakHeapAfterGcMiB();
         long heapNow = operator.heapAfterFullGcMiB();
         if (Boolean.getBoolean("simgate.bench.histogram")) {
@@ -157,14 +159,14 @@ class ScaleBenchmark {
         report(String.format("%s: %,d nodes / %,d devices in %d DeviceSubnets: all Ready %.1f s (applied in %.1f s,"
                 + " devices Ready %.1f s); writes counted by the API server %,d (all clients, the benchmark's own"
                 + " and kwok's included), the operator's %,d (%s) in %,d reconciles, waiting %.1f s in all for the"
-                + " write rate, %s; a DeviceSubnet Ready after its creation %s; operator peak RSS %d MiB, heap"
+                + " write rate, %s; a DeviceSubnet Ready after its creation %s; operator peak RSS %d MiB, CPU %.1f s, heap"
                 + " after GC peak %d MiB, %d MiB at rest; agent config %,d bytes, parsed by an agent in %.1f ms; one"
                 + " device added in force %.2f s, one node removed %.2f s",
             label, size.nodes(), size.devices(), subnets, seconds(start, allReady), seconds(start, applied),
             seconds(start, devicesReady), writes.values().stream().mapToLong(Long::longValue).sum(), operatorWrites,
-            onlyOperators(writes), reconciles, waited, busy, lag, rss, heapPeak, heapNow, agentConfig.getBytes(StandardCharsets.UTF_8).length,
+            onlyOperators(writes), reconciles, waited, busy, lag, rss, cpu, heapPeak, heapNow, agentConfig.getBytes(StandardCharsets.UTF_8).length,
             parseMillis, deviceAdded, nodeRemoved));
-        return new Figures(seconds(start, allReady), rss);
+        return new Figures(seconds(start, allReady), rss, cpu);
       }
     }
   }
