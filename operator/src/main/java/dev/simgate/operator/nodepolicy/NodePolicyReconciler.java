@@ -60,7 +60,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * changed. Events reach only the nodes they can change: a pod only its own node, an EndpointSlice only the gate nodes
  * that expose its Service. What concerns every node (the node list, gate readiness, the accepted DeviceSubnets) wakes
  * one node, the {@link #planner}: it makes the cluster-wide view, writes the steering table the nodes share, and wakes
- * the nodes whose own document that changes. While no GatePeer exists there are no documents (and no node agents).
+ * the nodes whose own document it changes. While no GatePeer exists there are no documents (and no node agents).
  */
 @ControllerConfiguration(name = "nodepolicy", fieldManager = "simgate-operator", generationAwareEventProcessing = false,
     informer = @Informer(itemStore = SteeringNodes.class, onUpdateFilter = SteeringNodes.UpdateFilter.class))
