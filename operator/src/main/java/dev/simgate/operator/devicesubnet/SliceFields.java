@@ -1,9 +1,5 @@
 package dev.simgate.operator.devicesubnet;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -71,12 +67,7 @@ public final class SliceFields extends BasicItemStore<EndpointSlice> {
       content.append('\n').append(endpoint.getAddresses()).append(' ').append(endpoint.getHostname()).append(' ')
           .append(endpoint.getConditions() == null ? null : endpoint.getConditions().getReady());
     }
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(content.toString().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return PrunedStore.digest(content.toString());
   }
 
   private static String annotation(EndpointSlice slice, String key) {

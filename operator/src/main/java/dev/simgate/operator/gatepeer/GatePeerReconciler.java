@@ -120,8 +120,7 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
     var onVpg = Informers.<DeviceSubnet, GatePeer>toPrimaries(context,
         ds -> gp -> gp.getSpec().vpgRef.equals(ds.getSpec().vpgRef) || (ds.getStatus() != null
             && ds.getStatus().routed != null && gp.getSpec().vpgRef.equals(ds.getStatus().routed.vpgRef())));
-    var subnets = deviceSubnets.<GatePeer>events(DEVICE_SUBNETS, (ds, change) ->
-        change == DeviceSubnetWatch.Change.UPDATED ? Set.of() : onVpg.toPrimaryResourceIDs(ds));
+    var subnets = deviceSubnets.<GatePeer>existence(DEVICE_SUBNETS, onVpg);
     var ledgers = InformerEventSourceConfiguration.from(ConfigMap.class, GatePeer.class)
         .withName(LEDGERS)
         .withPrimaryToSecondaryMapper(Informers.readThroughCache())
@@ -256,7 +255,7 @@ public class GatePeerReconciler implements Reconciler<GatePeer> {
         .toList();
     // What the DeviceSubnets hold in the operator's ledger (never their status, which others may write), checked again
     // at use; an invalid DeviceSubnet edit changes no claim, so nothing on the nodes.
-    Set<String> liveSubnets = deviceSubnets.list().map(ds -> ds.getMetadata().getUid()).collect(Collectors.toSet());
+    Set<String> liveSubnets = deviceSubnets.uids();
     ConfigMap ledger = Informers.named(context, ConfigMap.class, LEDGERS)
         .get(new ResourceID(RangeLedger.configMapName(vpgName), settings.namespace())).orElse(null);
     DeviceRoutes deviceRoutes = DeviceRoutes.of(RangeLedger.claims(ledger), liveSubnets::contains,

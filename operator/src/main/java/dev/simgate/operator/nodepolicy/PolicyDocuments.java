@@ -1,9 +1,5 @@
 package dev.simgate.operator.nodepolicy;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,14 +66,14 @@ final class PolicyDocuments {
 
   /** Whether {@code json} differs from the document {@code configMap} holds (or it has none). */
   boolean differs(String configMap, String json, ConfigMap cached) {
-    return !digest(json).equals(current(configMap, cached));
+    return !PrunedStore.digest(json).equals(current(configMap, cached));
   }
 
   /** The steering table ({@link NodePolicy#TABLE_CONFIG_MAP}) as written, made once per change of what it holds. */
   record Table(String json, String digest) {
     static Table of(List<SteeringNode> nodes, List<Route> routes) {
       String json = NodePolicyCodec.writeTable(nodes, routes);
-      return new Table(json, PolicyDocuments.digest(json));
+      return new Table(json, PrunedStore.digest(json));
     }
   }
 
@@ -87,7 +83,7 @@ final class PolicyDocuments {
   }
 
   private boolean apply(String name, Node node, String json, ConfigMap cached) {
-    return apply(name, node, json, digest(json), cached);
+    return apply(name, node, json, PrunedStore.digest(json), cached);
   }
 
   private boolean apply(String name, Node node, String json, String digest, ConfigMap cached) {
@@ -120,21 +116,13 @@ final class PolicyDocuments {
     return cached == null || cached.getData() == null ? null : cached.getData().get(DIGEST);
   }
 
-  static String digest(String json) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** What the informer keeps of a document ({@link PrunedStore}): its identity, annotations and digest only. */
   static ConfigMap digestOnly(ConfigMap document) {
     String json = document.getData() == null ? null : document.getData().get(NodePolicy.KEY);
     return new ConfigMapBuilder()
         .withMetadata(PrunedStore.identity(document.getMetadata()))
         .editMetadata().withAnnotations(document.getMetadata().getAnnotations()).endMetadata()
-        .withData(json == null ? Map.of() : Map.of(DIGEST, digest(json)))
+        .withData(json == null ? Map.of() : Map.of(DIGEST, PrunedStore.digest(json)))
         .build();
   }
 

@@ -104,8 +104,7 @@ public final class PolicySources {
   /** DeviceSubnets as far as they exist (a claim counts only while its DeviceSubnet does): creation and deletion. */
   public static <P extends HasMetadata> EventSource<?, P> deviceSubnets(DeviceSubnetWatch watch,
       SecondaryToPrimaryMapper<DeviceSubnet> mapper) {
-    return watch.<P>events(DEVICE_SUBNETS, (ds, change) ->
-        change == DeviceSubnetWatch.Change.UPDATED ? Set.of() : mapper.toPrimaryResourceIDs(ds));
+    return watch.existence(DEVICE_SUBNETS, mapper);
   }
 
   public static <P extends HasMetadata> InformerEventSourceConfiguration<Service> services(Class<P> primary,
@@ -174,7 +173,7 @@ public final class PolicySources {
   public static <P extends HasMetadata> PolicyView view(Context<P> context, DeviceSubnetWatch deviceSubnets,
       ClusterRanges cluster, SteeringFactory steering) {
     Map<String, Cidr> vpgSubnets = vpgSubnets(context);
-    Set<String> live = deviceSubnets.list().map(ds -> ds.getMetadata().getUid()).collect(Collectors.toSet());
+    Set<String> live = deviceSubnets.uids();
     List<AcceptedSubnet> subnets = AcceptedSubnet.of(Informers.named(context, ConfigMap.class, LEDGERS).list(),
         live::contains, vpgSubnets::get, cluster);
     List<GateNode> gates = GateNode.of(Informers.named(context, GatePeer.class, GATE_PEERS).list().toList());

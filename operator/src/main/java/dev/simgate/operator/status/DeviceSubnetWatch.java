@@ -3,6 +3,7 @@ package dev.simgate.operator.status;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 
 /**
@@ -42,6 +44,20 @@ public final class DeviceSubnetWatch {
   public Stream<DeviceSubnet> list() {
     SharedIndexInformer<DeviceSubnet> running = informer;
     return running == null ? Stream.empty() : running.getStore().list().stream();
+  }
+
+  /** The uids of the DeviceSubnets there are: a range claim counts only while its holder exists. */
+  public Set<String> uids() {
+    return list().map(ds -> ds.getMetadata().getUid()).collect(Collectors.toSet());
+  }
+
+  /**
+   * An event source that reacts to DeviceSubnets coming and going only (for {@link #uids}: their edits reach the
+   * controllers through the range ledgers, their status never matters to them).
+   */
+  public <P extends HasMetadata> SimpleInboundEventSource<P> existence(String name,
+      SecondaryToPrimaryMapper<DeviceSubnet> mapper) {
+    return events(name, (ds, change) -> change == Change.UPDATED ? Set.of() : mapper.toPrimaryResourceIDs(ds));
   }
 
   /** An event source of a controller's: what {@code reaction} says a change concerns is reconciled. */

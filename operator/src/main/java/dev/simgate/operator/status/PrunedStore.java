@@ -1,5 +1,9 @@
 package dev.simgate.operator.status;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.function.UnaryOperator;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -25,6 +29,19 @@ public final class PrunedStore<T extends HasMetadata> extends BasicItemStore<T> 
   @Override
   public T put(String key, T object) {
     return super.put(key, prune.apply(object));
+  }
+
+  /**
+   * The SHA-256 of {@code content}, in hex: what a cache keeps of a large object it only compares (the object as
+   * written, or as desired, digested the same way).
+   */
+  public static String digest(String content) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(content.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Identity, version and lifecycle of an object: what every cache needs. */
