@@ -3,7 +3,8 @@
 # with kwok nodes, the operator's jar in a process of its own with the chart's heap (384 MiB of a 512 MiB limit), N gate
 # nodes, one VPG and GatePeer, and M devices in DeviceSubnets of 400; prints the time until all is Ready, the writes
 # the API server counted, the operator's peak RSS and heap, and how long one device added and one node removed take to
-# be in force. Both sizes come from one run, the previous design's figures beside them.
+# be in force, then where the API server's time went (requests by verb and resource, watch events by resource; all
+# clients). Both sizes come from one run, the previous design's figures beside them.
 #
 #   bash e2e/bench/operator-scale.sh [SIZES] [OPERATOR_ARGS]
 #   SIZES: comma-separated NODESxDEVICES, default 100x10000,1000x100000

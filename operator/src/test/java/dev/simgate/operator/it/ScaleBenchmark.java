@@ -120,6 +120,7 @@ class ScaleBenchmark {
           }
         });
         Map<String, Long> writesBefore = ApiWrites.count(admin);
+        ApiServerLoad loadBefore = ApiServerLoad.read(admin);
         long operatorWritesBefore = operator.counter("simgate_operator_api_writes_total");
         long start = System.nanoTime();
         apply(admin, size, subnets, perSubnet);
@@ -135,6 +136,7 @@ class ScaleBenchmark {
         });
         long allReady = System.nanoTime();
         Map<String, Long> writes = ApiWrites.between(writesBefore, ApiWrites.settled(admin));
+        String load = ApiServerLoad.read(admin).since(loadBefore, 8);
         long operatorWrites = operator.counter("simgate_operator_api_writes_total") - operatorWritesBefore;
         long reconciles = operator.counter("simgate_operator_reconciliations_total");
         double waited = operator.gauge("simgate_operator_api_write_wait_seconds_total");
@@ -166,6 +168,7 @@ class ScaleBenchmark {
             seconds(start, devicesReady), writes.values().stream().mapToLong(Long::longValue).sum(), operatorWrites,
             onlyOperators(writes), reconciles, waited, busy, lag, rss, cpu, heapPeak, heapNow, agentConfig.getBytes(StandardCharsets.UTF_8).length,
             parseMillis, deviceAdded, nodeRemoved));
+        report(label + ": " + load);
         return new Figures(seconds(start, allReady), rss, cpu);
       }
     }

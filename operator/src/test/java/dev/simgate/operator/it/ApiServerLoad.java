@@ -1,0 +1,89 @@
+package dev.simgate.operator.it;
+
+import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * Where the API server's time went, from its own metrics (all clients together): the time it spent in requests by
+ * verb and resource, and the watch events it sent by resource, with their bytes and the watches open at the end. A
+ * benchmark reads it twice and prints the difference, so that a slow run says which requests and watches made it slow.
+ */
+record ApiServerLoad(Map<String, double[]> requests, Map<String, double[]> watchEvents, Map<String, Long> watches) {
+  private static final Pattern SAMPLE = Pattern.compile("^(\\w+)\\{([^}]*)} (\\S+)$", Pattern.MULTILINE);
+  private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+
+  static ApiServerLoad read(KubernetesClient admin) {
+    String text = admin.raw(admin.getMasterUrl().toString().replaceAll("/$", "") + "/metrics");
+    Map<String, double[]> requests = new TreeMap<>();
+    Map<String, double[]> events = new TreeMap<>();
+    Map<String, Long> watches = new TreeMap<>();
+    Matcher m = SAMPLE.matcher(text);
+    while (m.find()) {
+      Map<String, String> labels = new TreeMap<>();
+      Matcher l = LABEL.matcher(m.group(2));
+      while (l.find()) {
+        labels.put(l.group(1), l.group(2));
+      }
+      double value = Double.parseDouble(m.group(3));
+      String resource = labels.getOrDefault("resource", labels.getOrDefault("kind", "?"))
+          + (labels.getOrDefault("subresource", "").isEmpty() ? "" : "/" + labels.get("subresource"));
+      switch (m.group(1)) {
+        // A watch's duration is how long it stayed open: not time spent.
+        case "apiserver_request_duration_seconds_sum" -> {
+          if (!"WATCH".equals(labels.get("verb"))) {
+            add(requests, labels.get("verb") + " " + resource, 0, value);
+          }
+        }
+        case "apiserver_request_duration_seconds_count" -> {
+          if (!"WATCH".equals(labels.get("verb"))) {
+            add(requests, labels.get("verb") + " " + resource, 1, value);
+          }
+        }
+        case "apiserver_watch_events_total" -> add(events, resource, 0, value);
+        case "apiserver_watch_events_sizes_sum" -> add(events, resource, 1, value);
+        case "apiserver_longrunning_requests" -> {
+          if ("WATCH".equals(labels.get("verb"))) {
+            watches.merge(resource, (long) value, Long::sum);
+          }
+        }
+        default -> { }
+      }
+    }
+    return new ApiServerLoad(requests, events, watches);
+  }
+
+  private static void add(Map<String, double[]> into, String key, int index, double value) {
+    into.computeIfAbsent(key, k -> new double[2])[index] += value;
+  }
+
+  /** The {@code top} requests by the API server's time and watch events by bytes, since {@code before}. */
+  String since(ApiServerLoad before, int top) {
+    String requestTime = minus(requests, before.requests).entrySet().stream()
+        .sorted(Comparator.comparingDouble((Map.Entry<String, double[]> e) -> -e.getValue()[0])).limit(top)
+        .map(e -> String.format("%s %,d in %.1f s", e.getKey(), (long) e.getValue()[1], e.getValue()[0]))
+        .collect(Collectors.joining(", "));
+    String watched = minus(watchEvents, before.watchEvents).entrySet().stream()
+        .sorted(Comparator.comparingDouble((Map.Entry<String, double[]> e) -> -e.getValue()[1])).limit(top)
+        .map(e -> String.format("%s %,d events %.0f MB to %d watches", e.getKey(), (long) e.getValue()[0],
+            e.getValue()[1] / 1e6, watches.getOrDefault(e.getKey(), 0L)))
+        .collect(Collectors.joining(", "));
+    return "the API server's time in requests (all clients): " + requestTime + "; watch events sent: " + watched;
+  }
+
+  private static Map<String, double[]> minus(Map<String, double[]> after, Map<String, double[]> before) {
+    Map<String, double[]> delta = new TreeMap<>();
+    after.forEach((key, v) -> {
+      double[] b = before.getOrDefault(key, new double[2]);
+      if (v[1] - b[1] > 0 || v[0] - b[0] > 0) {
+        delta.put(key, new double[] {v[0] - b[0], v[1] - b[1]});
+      }
+    });
+    return delta;
+  }
+}
