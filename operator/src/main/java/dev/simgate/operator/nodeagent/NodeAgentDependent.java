@@ -37,7 +37,7 @@ abstract class NodeAgentDependent<R extends HasMetadata> extends CRUDKubernetesD
 
   @Override
   protected R desired(GatePeer primary, Context<GatePeer> context) {
-    return build(NodeAgentResources.owners(context.getPrimaryCache().list()
+    return build(NodeAgentResources.owners(primary, context.getPrimaryCache().list()
         .filter(gp -> gp.getMetadata().getDeletionTimestamp() == null).toList()), context);
   }
 

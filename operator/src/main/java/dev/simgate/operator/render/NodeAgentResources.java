@@ -52,9 +52,13 @@ public final class NodeAgentResources {
     return labels;
   }
 
-  /** Owner references to every GatePeer, sorted by name (none controls them: they are shared). */
-  public static List<OwnerReference> owners(Collection<? extends HasMetadata> gatePeers) {
-    return gatePeers.stream()
+  /**
+   * Owner references to every live GatePeer, sorted by name (none controls them: they are shared). Never none: a
+   * GatePeer reconciled after the last live one left the cache names itself, so that the garbage collector still
+   * removes what that late reconcile writes; an object with no owners would stay for ever.
+   */
+  public static List<OwnerReference> owners(HasMetadata reconciled, Collection<? extends HasMetadata> live) {
+    return (live.isEmpty() ? List.of(reconciled) : live).stream()
         .sorted(Comparator.comparing(g -> g.getMetadata().getName()))
         .map(g -> new OwnerReferenceBuilder()
             .withApiVersion(g.getApiVersion())

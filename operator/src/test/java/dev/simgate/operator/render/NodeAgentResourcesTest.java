@@ -23,13 +23,24 @@ class NodeAgentResourcesTest {
 
   @Test
   void everyGatePeerOwnsTheNodeAgentSoTheLastOneTakesItAway() {
-    List<OwnerReference> owners = NodeAgentResources.owners(List.of(gatePeer("zeta", "u2"), gatePeer("alpha", "u1")));
+    List<OwnerReference> owners = NodeAgentResources.owners(gatePeer("zeta", "u2"),
+        List.of(gatePeer("zeta", "u2"), gatePeer("alpha", "u1")));
     assertThat(owners).extracting(OwnerReference::getName).containsExactly("alpha", "zeta");
     assertThat(owners).allSatisfy(o -> {
       assertThat(o.getKind()).isEqualTo("GatePeer");
       assertThat(o.getApiVersion()).isEqualTo("simgate.dev/v1alpha1");
       assertThat(o.getController()).as("shared, no controller").isNull();
     });
+  }
+
+  @Test
+  void aReconcileAfterTheLastGatePeerWentStillNamesAnOwnerSoTheGarbageCollectorTakesItsWritesAway() {
+    // The race: a GatePeer's reconcile runs once the cache holds no live GatePeer (its own deletion included).
+    assertThat(NodeAgentResources.owners(gatePeer("gone", "u3"), List.of()))
+        .singleElement().satisfies(o -> {
+          assertThat(o.getName()).isEqualTo("gone");
+          assertThat(o.getUid()).isEqualTo("u3");
+        });
   }
 
   @Test
