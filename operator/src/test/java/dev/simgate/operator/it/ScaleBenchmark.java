@@ -7,12 +7,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -168,10 +172,26 @@ class ScaleBenchmark {
             seconds(start, devicesReady), writes.values().stream().mapToLong(Long::longValue).sum(), operatorWrites,
             onlyOperators(writes), reconciles, waited, busy, lag, rss, cpu, heapPeak, heapNow, agentConfig.getBytes(StandardCharsets.UTF_8).length,
             parseMillis, deviceAdded, nodeRemoved));
-        report(label + ": " + load);
+        report(label + ": " + load + "; " + cpuByProcess(cpu));
         return new Figures(seconds(start, allReady), rss, cpu);
       }
     }
+  }
+
+  /** CPU time of each process of the control plane, the operator's and this benchmark's, since they started. */
+  private static String cpuByProcess(double operatorCpu) {
+    Map<String, Double> cpu = new TreeMap<>();
+    List<String> components = List.of("kube-apiserver", "etcd", "kube-controller-manager", "kube-scheduler", "kwok");
+    ProcessHandle.allProcesses().forEach(p -> p.info().command().map(c -> Path.of(c).getFileName().toString())
+        .filter(components::contains)
+        .ifPresent(name -> cpu.merge(name, p.info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(0.0),
+            Double::sum)));
+    cpu.put("operator", operatorCpu);
+    cpu.put("benchmark (its client and informers)",
+        ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(0.0));
+    return "CPU by process: " + cpu.entrySet().stream()
+        .sorted(Map.Entry.comparingByValue(Comparator.reverseOrder()))
+        .map(e -> String.format("%s %.1f s", e.getKey(), e.getValue())).collect(Collectors.joining(", "));
   }
 
   /** Each controller's reconciles and the time spent in them (threads are shared: this is where they went). */
@@ -284,8 +304,8 @@ class ScaleBenchmark {
 
   /** The API server's counts of what only the operator writes (other components write events and ConfigMaps too). */
   private static Map<String, Long> onlyOperators(Map<String, Long> writes) {
-    Map<String, Long> kinds = new java.util.TreeMap<>(writes);
-    kinds.keySet().retainAll(java.util.Set.of("services", "endpointslices", "devicesubnets/status", "gatepeers/status",
+    Map<String, Long> kinds = new TreeMap<>(writes);
+    kinds.keySet().retainAll(Set.of("services", "endpointslices", "devicesubnets/status", "gatepeers/status",
         "virtualprivategateways/status", "daemonsets"));
     return kinds;
   }
