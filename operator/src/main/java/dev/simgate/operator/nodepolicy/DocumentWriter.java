@@ -3,8 +3,8 @@ package dev.simgate.operator.nodepolicy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -41,8 +41,11 @@ final class DocumentWriter {
   DocumentWriter(Function<ConfigMap, ConfigMap> apply, BiConsumer<Pending, ConfigMap> done) {
     this.apply = apply;
     this.done = done;
-    this.threads = Executors.newScheduledThreadPool(THREADS, Thread.ofPlatform().daemon().name("node-policy-writer-", 0)
+    var pool = new ScheduledThreadPoolExecutor(THREADS, Thread.ofPlatform().daemon().name("node-policy-writer-", 0)
         .factory());
+    pool.setKeepAliveTime(1, TimeUnit.MINUTES);
+    pool.allowCoreThreadTimeOut(true); // none left behind by an operator that stopped
+    this.threads = pool;
   }
 
   /** Writes {@code document} (named by its metadata), replacing any older one of that name not written yet. */
