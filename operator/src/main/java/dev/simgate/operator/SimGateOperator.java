@@ -9,15 +9,18 @@ import dev.simgate.operator.devicesubnet.SoracomSimSync;
 import dev.simgate.operator.gatepeer.GatePeerReconciler;
 import dev.simgate.operator.nodeagent.NodeAgentReconciler;
 import dev.simgate.operator.nodepolicy.NodePolicyReconciler;
+import dev.simgate.operator.policy.PolicyPods;
 import dev.simgate.operator.routes.RangeLedger;
 import dev.simgate.operator.soracom.link.SoracomConnections;
 import dev.simgate.operator.soracom.link.SoracomOptions;
 import dev.simgate.operator.status.DeviceSubnetWatch;
 import dev.simgate.operator.status.EventRecorder;
 import dev.simgate.operator.status.Pruning;
+import dev.simgate.operator.status.SharedWatch;
 import dev.simgate.operator.vpg.SoracomVpgSync;
 import dev.simgate.operator.vpg.VirtualPrivateGatewayReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RuntimeInfo;
@@ -70,8 +73,10 @@ public final class SimGateOperator implements AutoCloseable {
         new SoracomSimSync(soracomConnections, events, settings.clock()), deviceSubnets),
         paged(timing(settings.timing())));
     // Traffic policy (issue 9): each node's policy document, the DeviceSubnets' access status, the node agents.
-    operator.register(new NodePolicyReconciler(settings, client, deviceSubnets), timing(settings.timing()));
-    operator.register(new DeviceSubnetAccessReconciler(settings, deviceSubnets), paged(timing(settings.timing())));
+    SharedWatch<Pod> pods = PolicyPods.watch(client);
+    operator.register(new NodePolicyReconciler(settings, client, deviceSubnets, pods), timing(settings.timing()));
+    operator.register(new DeviceSubnetAccessReconciler(settings, deviceSubnets, pods),
+        paged(timing(settings.timing())));
     operator.register(new NodeAgentReconciler(settings), timing(settings.timing()));
   }
 

@@ -17,6 +17,8 @@ import dev.simgate.operator.policy.ViewCache;
 import dev.simgate.operator.routes.ClusterRangeInformers;
 import dev.simgate.operator.routes.ClusterRanges;
 import dev.simgate.operator.status.DeviceSubnetWatch;
+import dev.simgate.operator.status.SharedWatch;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -27,6 +29,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 
 /**
@@ -42,13 +45,16 @@ public class DeviceSubnetAccessReconciler implements Reconciler<DeviceSubnet> {
   public static final String FIELD_MANAGER = "simgate-operator-access";
 
   private final DeviceSubnetWatch deviceSubnets;
+  private final SharedWatch<Pod> pods;
   private final OperatorSettings settings;
   private final ViewCache<PolicyView> views = new ViewCache<>();
   private boolean serviceCidrs;
 
-  public DeviceSubnetAccessReconciler(OperatorSettings settings, DeviceSubnetWatch deviceSubnets) {
+  public DeviceSubnetAccessReconciler(OperatorSettings settings, DeviceSubnetWatch deviceSubnets,
+      SharedWatch<Pod> pods) {
     this.settings = settings;
     this.deviceSubnets = deviceSubnets;
+    this.pods = pods;
   }
 
   @Override
@@ -60,12 +66,12 @@ public class DeviceSubnetAccessReconciler implements Reconciler<DeviceSubnet> {
     };
     SecondaryToPrimaryMapper<String> inNamespace = namespace -> context.getPrimaryCache().list(namespace)
         .map(ResourceID::fromResource).collect(Collectors.toSet());
-    var pods = PolicySources.withPodIndexes(new InformerEventSource<>(PolicySources.pods(DeviceSubnet.class,
-        pod -> inNamespace.toPrimaryResourceIDs(pod.getMetadata().getNamespace())), context));
+    SimpleInboundEventSource<DeviceSubnet> podsInNamespace = pods.events(PolicySources.PODS,
+        (pod, change) -> inNamespace.toPrimaryResourceIDs(pod.getMetadata().getNamespace()));
     var slices = PolicySources.withSliceIndex(new InformerEventSource<>(PolicySources.slices(DeviceSubnet.class,
         slice -> inNamespace.toPrimaryResourceIDs(slice.getMetadata().getNamespace())), context));
     List<EventSource<?, DeviceSubnet>> sources = new ArrayList<>(List.of(
-        pods, slices,
+        podsInNamespace, slices,
         new InformerEventSource<>(PolicySources.services(DeviceSubnet.class,
             svc -> inNamespace.toPrimaryResourceIDs(svc.getMetadata().getNamespace())), context),
         new InformerEventSource<>(PolicySources.ledgers(DeviceSubnet.class, settings.namespace(),
@@ -97,7 +103,7 @@ public class DeviceSubnetAccessReconciler implements Reconciler<DeviceSubnet> {
     Optional<AcceptedSubnet> accepted = view.subnets().stream().filter(s -> s.uid().equals(uid))
         .min((a, b) -> Boolean.compare(!a.vpg().equals(subnet.getSpec().vpgRef), !b.vpg().equals(subnet.getSpec().vpgRef)));
     AccessReport report = AccessReport.of(subnet, accepted,
-        PolicySources.podAddresses(context, PolicyPods.BY_NAMESPACE, subnet.getMetadata().getNamespace()), view);
+        PolicySources.podAddresses(pods, PolicyPods.BY_NAMESPACE, subnet.getMetadata().getNamespace()), view);
     DeviceSubnetStatus current = subnet.getStatus();
     if (current != null && Objects.equals(current.access, report.access())
         && Objects.equals(current.exposedServices, report.exposed())) {

@@ -35,8 +35,10 @@ import dev.simgate.operator.routes.ClusterRanges;
 import dev.simgate.operator.status.DeviceSubnetWatch;
 import dev.simgate.operator.status.Informers;
 import dev.simgate.operator.status.PrunedStore;
+import dev.simgate.operator.status.SharedWatch;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.ServiceCIDR;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -71,6 +73,7 @@ public class NodePolicyReconciler implements Reconciler<Node> {
   private static final Logger LOG = LoggerFactory.getLogger(NodePolicyReconciler.class);
 
   private final DeviceSubnetWatch deviceSubnets;
+  private final SharedWatch<Pod> pods;
   private final OperatorSettings settings;
   private final PolicyDocuments documents;
   private final SteeringLedger steeringLedger;
@@ -81,9 +84,11 @@ public class NodePolicyReconciler implements Reconciler<Node> {
   private volatile ResourceID planner;
   private boolean serviceCidrs;
 
-  public NodePolicyReconciler(OperatorSettings settings, KubernetesClient client, DeviceSubnetWatch deviceSubnets) {
+  public NodePolicyReconciler(OperatorSettings settings, KubernetesClient client, DeviceSubnetWatch deviceSubnets,
+      SharedWatch<Pod> pods) {
     this.settings = settings;
     this.deviceSubnets = deviceSubnets;
+    this.pods = pods;
     this.documents = new PolicyDocuments(client, settings.namespace());
     this.steeringLedger = new SteeringLedger(client, settings.namespace());
   }
@@ -104,9 +109,9 @@ public class NodePolicyReconciler implements Reconciler<Node> {
       return PolicySources.gateNodesExposing(ledgers.list(), gatePeers.list(), namespace, service).stream()
           .map(ResourceID::new).collect(Collectors.toSet());
     };
-    var pods = PolicySources.withPodIndexes(new InformerEventSource<>(PolicySources.pods(Node.class,
-        pod -> pod.getSpec() == null || pod.getSpec().getNodeName() == null ? Set.of()
-            : Set.of(new ResourceID(pod.getSpec().getNodeName()))), context));
+    SimpleInboundEventSource<Node> podsOnNode = pods.events(PolicySources.PODS, (pod, change) ->
+        pod.getSpec() == null || pod.getSpec().getNodeName() == null ? Set.of()
+            : Set.of(new ResourceID(pod.getSpec().getNodeName())));
     var slices = PolicySources.withSliceIndex(new InformerEventSource<>(PolicySources.slices(Node.class,
         slice -> ServiceTargets.serviceOf(slice)
             .map(service -> exposing.toPrimaryResourceIDs(slice.getMetadata().getNamespace() + "/" + service))
@@ -145,7 +150,7 @@ public class NodePolicyReconciler implements Reconciler<Node> {
             .orElseGet(() -> planner(context.getPrimaryCache())))
         .build();
     List<EventSource<?, Node>> sources = new ArrayList<>(List.of(
-        pods, ledgers, gatePeers, slices, services,
+        podsOnNode, ledgers, gatePeers, slices, services,
         new InformerEventSource<>(PolicySources.vpgs(Node.class, all::toPrimaryResourceIDs), context),
         PolicySources.deviceSubnets(deviceSubnets, all::toPrimaryResourceIDs),
         new InformerEventSource<>(nodes, context),
@@ -222,8 +227,8 @@ public class NodePolicyReconciler implements Reconciler<Node> {
         .forEach(n -> replan.propagateEvent(new ResourceID(n)));
   }
 
-  private static NodePolicy ownDocument(Context<Node> context, String node, PolicyView view) {
-    return NodePolicyPlanner.plan(node, PolicySources.podAddresses(context, PolicyPods.BY_NODE, node), view);
+  private NodePolicy ownDocument(Context<Node> context, String node, PolicyView view) {
+    return NodePolicyPlanner.plan(node, PolicySources.podAddresses(pods, PolicyPods.BY_NODE, node), view);
   }
 
   /** The cluster-wide view and the steering table made of it, the same for every node. */

@@ -7,9 +7,13 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import dev.simgate.contract.net.Ipv4;
+import dev.simgate.operator.status.Pruning;
+import dev.simgate.operator.status.SharedWatch;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodIP;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 
@@ -20,12 +24,25 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
  * which the node's access rules do not see (its own traffic is not forwarded), so they are not listed.
  */
 public final class PolicyPods {
-  /** Index of the pod informers by node name. */
+  /** Index of the pod watch by node name. */
   public static final String BY_NODE = "spec.nodeName";
-  /** Index of the pod informers by namespace (every informer has it). */
+  /** Index of the pod watch by namespace (every informer has it). */
   public static final String BY_NAMESPACE = Cache.NAMESPACE_INDEX;
 
   private PolicyPods() {}
+
+  /**
+   * The one watch of every pod of the cluster ({@link Trimmed}), which the node policies and the access reports share:
+   * the largest stream of events an operator at fleet scale receives (each pod starting), parsed once, not once each.
+   */
+  public static SharedWatch<Pod> watch(KubernetesClient client) {
+    return new SharedWatch<>(() -> {
+      SharedIndexInformer<Pod> informer = client.pods().inAnyNamespace().withLimit(Pruning.LIST_PAGE)
+          .runnableInformer(0);
+      informer.itemStore(new Trimmed());
+      return informer;
+    }, PolicyPods::changed, indexers());
+  }
 
   /** A pod that may be given access: where it runs and the address it sends from. */
   public record PodAddress(String namespace, String name, Map<String, String> labels, String node, Ipv4 address) {}

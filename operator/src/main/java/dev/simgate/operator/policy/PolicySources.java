@@ -20,6 +20,7 @@ import dev.simgate.operator.routes.RangeClaims;
 import dev.simgate.operator.routes.RangeLedger;
 import dev.simgate.operator.status.DeviceSubnetWatch;
 import dev.simgate.operator.status.Informers;
+import dev.simgate.operator.status.SharedWatch;
 import dev.simgate.operator.vpg.EffectiveVpg;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -50,23 +51,6 @@ public final class PolicySources {
   public static final String BY_SERVICE = "service";
 
   private PolicySources() {}
-
-  public static <P extends HasMetadata> InformerEventSourceConfiguration<Pod> pods(Class<P> primary,
-      SecondaryToPrimaryMapper<Pod> mapper) {
-    return InformerEventSourceConfiguration.from(Pod.class, primary)
-        .withPrimaryToSecondaryMapper(Informers.readThroughCache()) // read by name or listed, never by primary
-        .withName(PODS)
-        .withItemStore(new PolicyPods.Trimmed())
-        .withOnUpdateFilter(PolicyPods::changed)
-        .withSecondaryToPrimaryMapper(mapper)
-        .build();
-  }
-
-  /** The pod informer with its indexes by node and namespace. */
-  public static <P extends HasMetadata> InformerEventSource<Pod, P> withPodIndexes(InformerEventSource<Pod, P> pods) {
-    pods.addIndexers(PolicyPods.indexers());
-    return pods;
-  }
 
   public static <P extends HasMetadata> InformerEventSourceConfiguration<ConfigMap> ledgers(Class<P> primary,
       String namespace, SecondaryToPrimaryMapper<ConfigMap> mapper) {
@@ -192,10 +176,9 @@ public final class PolicySources {
         SteeringPlan.poolProblem(settings.steeringPool(), cluster, vpgSubnets).orElse(null));
   }
 
-  /** Pods of the cache that may be given access, from an index of the pod informer. */
-  public static <P extends HasMetadata> List<PolicyPods.PodAddress> podAddresses(Context<P> context, String index,
-      String key) {
-    return Informers.named(context, Pod.class, PODS).byIndex(index, key).stream()
+  /** Pods that may be given access, from an index of the pod watch. */
+  public static List<PolicyPods.PodAddress> podAddresses(SharedWatch<Pod> pods, String index, String key) {
+    return pods.byIndex(index, key).stream()
         .map(PolicyPods::of).flatMap(Optional::stream).toList();
   }
 

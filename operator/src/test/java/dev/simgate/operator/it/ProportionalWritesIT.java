@@ -52,6 +52,8 @@ class ProportionalWritesIT {
   static KubernetesClient admin;
   static SimGateOperator operator;
   static final List<List<Device>> lines = new ArrayList<>();
+  /** Pod watches of the control plane's own components (the controllers, the scheduler, kwok). */
+  static long componentPodWatches;
 
   @BeforeAll
   static void fleet(KubeControlPlane plane) throws IOException {
@@ -63,6 +65,7 @@ class ProportionalWritesIT {
     }
     String user = Cluster.installOperatorRbac(admin, NS, "simgate-operator");
     Cluster.await().untilAsserted(() -> admin.resources(DeviceSubnet.class).inAnyNamespace().list());
+    componentPodWatches = watches("pods");
     operator = new SimGateOperator(plane.clientAs(user),
         new OperatorSettings(NS, Clock.systemUTC()).withLimits(Limits.DEFAULT.withEndpointsPerSlice(100)),
         new ReconcileMetrics(new PrometheusRegistry())).start();
@@ -106,12 +109,26 @@ class ProportionalWritesIT {
   @Test
   @Order(0)
   void deviceSubnetsAreWatchedThreeTimesNotOncePerController() {
+    assertThat(watches("devicesubnets")).isEqualTo(3);
+  }
+
+  /**
+   * Every pod of the cluster reaches the operator once (the watch the node policies and the access reports share) and
+   * the gate agents' pods once more (the GatePeers' own watch, of the operator's namespace).
+   */
+  @Test
+  @Order(0)
+  void podsAreWatchedOnceAndTheGateAgentsOnceMore() {
+    assertThat(watches("pods") - componentPodWatches).isEqualTo(2);
+  }
+
+  /** Watches of {@code resource} open now, counted by the API server. */
+  static long watches(String resource) {
     String metrics = admin.raw(admin.getMasterUrl().toString().replaceAll("/$", "") + "/metrics");
-    long watches = metrics.lines()
-        .filter(l -> l.startsWith("apiserver_longrunning_requests{") && l.contains("resource=\"devicesubnets\"")
+    return metrics.lines()
+        .filter(l -> l.startsWith("apiserver_longrunning_requests{") && l.contains("resource=\"" + resource + "\"")
             && l.contains("verb=\"WATCH\""))
         .mapToLong(l -> Math.round(Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))).sum();
-    assertThat(watches).isEqualTo(3);
   }
 
   @Test
