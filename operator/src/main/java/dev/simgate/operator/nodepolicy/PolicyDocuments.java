@@ -23,11 +23,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 /**
  * The node policy ConfigMaps ({@code simgate-node-<node>}, key {@code policy.json}) in the operator's namespace, each
  * owned by its Node (so it goes with the Node), and the steering table all nodes share
- * ({@link NodePolicy#TABLE_CONFIG_MAP}), written in the background only when the document changed. A document is
- * compared with the one on its way, else with what this operator wrote last when the informer has not seen that yet,
- * else with what the informer holds, so a reconcile on a cache a write behind does not write the same document again.
- * Documents are compared by digest: a thousand nodes' documents of a hundred kilobytes each are not kept in the
- * operator's memory ({@link #digestOnly}).
+ * ({@link NodePolicy#TABLE_CONFIG_MAP}), written only when the document changed. A write is compared with what
+ * the informer holds, or with what this operator wrote last when the informer has not seen that yet, so a reconcile
+ * on a cache a write behind does not write the same document again. Documents are compared by digest: a thousand
+ * nodes' documents of a hundred kilobytes each are not kept in the operator's memory ({@link #digestOnly}).
  */
 final class PolicyDocuments {
   static final String LABEL = "simgate-node-policy";
@@ -43,17 +42,10 @@ final class PolicyDocuments {
   private final KubernetesClient client;
   private final String namespace;
   private final Map<String, Written> written = new ConcurrentHashMap<>();
-  private final DocumentWriter writer;
 
   PolicyDocuments(KubernetesClient client, String namespace) {
     this.client = client;
     this.namespace = namespace;
-    this.writer = new DocumentWriter(
-        document -> client.resource(document).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply(),
-        (document, stored) -> {
-          written.put(document.document().getMetadata().getName(), new Written(version(stored), document.digest()));
-          LOG.atDebug().addKeyValue("configMap", stored.getMetadata().getName()).log("node policy written");
-        });
   }
 
   /** The node a policy ConfigMap is for. */
@@ -63,11 +55,10 @@ final class PolicyDocuments {
   }
 
   /**
-   * Writes {@code json} as the node's document unless it already is (or is on its way): in the background
-   * ({@link DocumentWriter}), so that no reconcile thread waits for the API server.
+   * Writes {@code json} as the node's document unless it already is.
    *
    * @param cached the informer's copy, or null
-   * @return whether a write was asked for
+   * @return whether it was written
    */
   boolean apply(Node node, String json, ConfigMap cached) {
     return apply(NodePolicy.configMapName(node.getMetadata().getName()), node, json, cached);
@@ -99,13 +90,15 @@ final class PolicyDocuments {
     if (digest.equals(current(name, cached))) {
       return false;
     }
-    writer.write(build(name, node, json), digest);
+    ConfigMap applied = client.resource(build(name, node, json)).fieldManager(FIELD_MANAGER).forceConflicts()
+        .serverSideApply();
+    written.put(name, new Written(version(applied), digest));
+    LOG.atDebug().addKeyValue("configMap", name).addKeyValue("bytes", json.length()).log("node policy written");
     return true;
   }
 
   /** Deletes the node's document (or, with {@link NodePolicy#TABLE_CONFIG_MAP}, the table), if there is one. */
   void delete(String configMap, ConfigMap cached) {
-    writer.forget(configMap);
     written.remove(configMap);
     if (cached != null) {
       client.resource(cached).delete();
@@ -113,12 +106,8 @@ final class PolicyDocuments {
     }
   }
 
-  /** The digest of the document as it is or will be: on its way, else written since the cached one, else cached. */
+  /** The digest of the document as stored: the cached one, unless this operator wrote a newer one since. */
   private String current(String configMap, ConfigMap cached) {
-    String waiting = writer.waiting(configMap);
-    if (waiting != null) {
-      return waiting;
-    }
     Written last = written.get(configMap);
     long cachedVersion = cached == null ? -1 : version(cached);
     if (last != null && last.version() > cachedVersion) {
