@@ -4,7 +4,9 @@
 # nodes, one VPG and GatePeer, and M devices in DeviceSubnets of 400; prints the time until all is Ready, the writes
 # the API server counted, the operator's peak RSS and heap, and how long one device added and one node removed take to
 # be in force, then where the API server's time went (requests by verb and resource, watch events by resource; all
-# clients). Both sizes come from one run, the previous design's figures beside them.
+# clients), then the floor: the same control plane and objects with no operator, the agents' two DaemonSets created
+# directly (SIMGATE_BENCH_FLOOR=false leaves it out). Both sizes come from one run, the previous design's figures
+# beside them.
 #
 #   bash e2e/bench/operator-scale.sh [SIZES] [OPERATOR_ARGS]
 #   SIZES: comma-separated NODESxDEVICES, default 100x10000,1000x100000
@@ -39,7 +41,7 @@ mvn -B -ntp -q -pl operator -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedT
   -Dsimgate.bench.sizes="$SIZES" -Dsimgate.bench.operatorArgs="$OPERATOR_ARGS" \
   -Dsimgate.bench.devicesPerSubnet="${SIMGATE_BENCH_DEVICES_PER_SUBNET:-400}" \
   -Dsimgate.bench.componentQps="${SIMGATE_BENCH_COMPONENT_QPS:-100}" \
-  -Dsimgate.bench.operatorJvm="${SIMGATE_BENCH_OPERATOR_JVM:-}" \
+  -Dsimgate.bench.operatorJvm="${SIMGATE_BENCH_OPERATOR_JVM:-}" -Dsimgate.bench.floor="${SIMGATE_BENCH_FLOOR:-true}" \
   -Dsimgate.bench.baselineJar="$baseline_jar" -Dsimgate.bench.baselineLabel="${SIMGATE_BENCH_BASELINE:-}" \
   -Dsimgate.bench.baselineHeap="${SIMGATE_BENCH_BASELINE_HEAP:--Xmx384m}" >/dev/null || {
     echo "operator-scale.sh: the benchmark failed; see operator/target/failsafe-reports" >&2; exit 1; }

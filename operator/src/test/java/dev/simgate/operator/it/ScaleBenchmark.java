@@ -28,6 +28,9 @@ import dev.simgate.operator.api.v1alpha1.DeviceSubnetSpec;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
 import dev.simgate.operator.api.v1alpha1.NodeStatus;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
+import dev.simgate.operator.render.AgentImage;
+import dev.simgate.operator.render.AgentResources;
+import dev.simgate.operator.render.NodeAgentResources;
 import dev.simgate.operator.status.Conditions;
 import dev.simgate.testkit.KubeControlPlane;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -80,6 +83,10 @@ class ScaleBenchmark {
         + Files.readString(Path.of("/proc/loadavg")).trim());
     for (Size size : sizes) {
       Figures build = run(size, perSubnet, componentQps, jar, OperatorProcess.Jvm.CHART, operatorArgs, "this build");
+      if (Boolean.parseBoolean(System.getProperty("simgate.bench.floor", "true"))) {
+        report(String.format("%,d / %,d, this build / the floor in the same run: all Ready %.2f", size.nodes(),
+            size.devices(), build.allReadySeconds() / floor(size, perSubnet, componentQps)));
+      }
       if (!baselineJar.isBlank()) {
         // The same machine, minutes apart: the ratio holds where the absolute figures move with the machine's load.
         Figures baseline = run(size, perSubnet, componentQps, Path.of(baselineJar), baselineJvm, operatorArgs,
@@ -97,19 +104,61 @@ class ScaleBenchmark {
 
   private record Figures(double allReadySeconds, long peakRssMiB, double cpuSeconds) {}
 
+  private static KubeControlPlane.Options plane(String name, Size size, int componentQps) {
+    return KubeControlPlane.Options.defaults().withName(name + "-" + size.nodes() + "x" + size.devices())
+        .withControllers("daemonset-controller").withScheduler(true).withKwok(true).withComponentQps(componentQps);
+  }
+
+  /** The CRDs, the operator's namespace and the fleet's namespaces. */
+  private static void prepare(KubernetesClient admin) throws IOException {
+    Cluster.installCrds(admin);
+    admin.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+    for (int n = 0; n < NAMESPACES; n++) {
+      admin.resource(new NamespaceBuilder().withNewMetadata().withName("fleet-" + n)
+          .addToLabels(Fixtures.IOT_LABEL, "true").endMetadata().build()).create();
+    }
+    Cluster.await().untilAsserted(() -> admin.resources(DeviceSubnet.class).inAnyNamespace().list());
+  }
+
+  /**
+   * What this machine allows any operator: the same control plane and objects without one, the agents' two DaemonSets
+   * created as the operator renders them, when the operator would; the seconds until all their pods are Ready (kwok
+   * readies them as it does in the run with the operator). Pods are most of the API server's work at this size.
+   */
+  private static double floor(Size size, int perSubnet, int componentQps) throws Exception {
+    try (KubeControlPlane plane = KubeControlPlane.start(plane("floor", size, componentQps))) {
+      double benchmarkCpu = ownCpu();
+      KubernetesClient admin = plane.client();
+      prepare(admin);
+      ApiServerLoad loadBefore = ApiServerLoad.read(admin);
+      long start = System.nanoTime();
+      apply(admin, size, Math.ceilDiv(size.devices(), perSubnet), perSubnet, () -> {
+        // Their ServiceAccounts first: without them the API server admits none of their pods.
+        admin.resource(AgentResources.serviceAccount(GATE_PEER, NS)).create();
+        admin.resource(NodeAgentResources.serviceAccount(NS, List.of())).create();
+        admin.resource(AgentResources.daemonSet(GATE_PEER, NS, Fixtures.gatePeer(GATE_PEER, VPG, "10.255.0.0/16")
+            .getSpec(), AgentImage.DEFAULT)).create();
+        admin.resource(NodeAgentResources.daemonSet(NS, List.of(), AgentImage.DEFAULT)).create();
+      });
+      long applied = System.nanoTime();
+      awaitUntil(Duration.ofMinutes(10), () -> admin.apps().daemonSets().inNamespace(NS).list().getItems().stream()
+          .filter(ds -> ds.getStatus() != null && ds.getStatus().getNumberReady() != null
+              && ds.getStatus().getNumberReady() == size.nodes()).count() == 2);
+      long ready = System.nanoTime();
+      report(String.format("floor (no operator: the same objects, and the agents' two DaemonSets as the operator renders"
+              + " them): %,d nodes / %,d devices: all agent pods Ready %.1f s (applied in %.1f s); %s; %s",
+          size.nodes(), size.devices(), seconds(start, ready), seconds(start, applied),
+          ApiServerLoad.read(admin).since(loadBefore, 8), cpuByProcess(benchmarkCpu, Map.of())));
+      return seconds(start, ready);
+    }
+  }
+
   private Figures run(Size size, int perSubnet, int componentQps, Path jar, OperatorProcess.Jvm jvm,
       List<String> operatorArgs, String label) throws Exception {
-    var options = KubeControlPlane.Options.defaults().withName("scale-" + size.nodes() + "x" + size.devices())
-        .withControllers("daemonset-controller").withScheduler(true).withKwok(true).withComponentQps(componentQps);
-    try (KubeControlPlane plane = KubeControlPlane.start(options)) {
+    try (KubeControlPlane plane = KubeControlPlane.start(plane("scale", size, componentQps))) {
+      double benchmarkCpu = ownCpu();
       KubernetesClient admin = plane.client();
-      Cluster.installCrds(admin);
-      admin.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-      for (int n = 0; n < NAMESPACES; n++) {
-        admin.resource(new NamespaceBuilder().withNewMetadata().withName("fleet-" + n)
-            .addToLabels(Fixtures.IOT_LABEL, "true").endMetadata().build()).create();
-      }
-      Cluster.await().untilAsserted(() -> admin.resources(DeviceSubnet.class).inAnyNamespace().list());
+      prepare(admin);
       int subnets = Math.ceilDiv(size.devices(), perSubnet);
       try (OperatorProcess operator = new OperatorProcess(jar, jvm, plane.kubeconfig(), NS, plane.logDir(),
               operatorArgs);
@@ -127,7 +176,7 @@ class ScaleBenchmark {
         ApiServerLoad loadBefore = ApiServerLoad.read(admin);
         long operatorWritesBefore = operator.counter("simgate_operator_api_writes_total");
         long start = System.nanoTime();
-        apply(admin, size, subnets, perSubnet);
+        apply(admin, size, subnets, perSubnet, () -> { });
         long applied = System.nanoTime();
         awaitUntil(Duration.ofMinutes(20), () -> subnetCache.getStore().list().size() == subnets
             && subnetCache.getStore().list().stream().allMatch(ScaleBenchmark::ready));
@@ -172,26 +221,29 @@ class ScaleBenchmark {
             seconds(start, devicesReady), writes.values().stream().mapToLong(Long::longValue).sum(), operatorWrites,
             onlyOperators(writes), reconciles, waited, busy, lag, rss, cpu, heapPeak, heapNow, agentConfig.getBytes(StandardCharsets.UTF_8).length,
             parseMillis, deviceAdded, nodeRemoved));
-        report(label + ": " + load + "; " + cpuByProcess(cpu));
+        report(label + ": " + load + "; " + cpuByProcess(benchmarkCpu, Map.of("operator", cpu)));
         return new Figures(seconds(start, allReady), rss, cpu);
       }
     }
   }
 
-  /** CPU time of each process of the control plane, the operator's and this benchmark's, since they started. */
-  private static String cpuByProcess(double operatorCpu) {
+  /** CPU time of each process of the control plane and the operator since they started, and of this benchmark's. */
+  private static String cpuByProcess(double benchmarkCpuBefore, Map<String, Double> others) {
     Map<String, Double> cpu = new TreeMap<>();
     List<String> components = List.of("kube-apiserver", "etcd", "kube-controller-manager", "kube-scheduler", "kwok");
     ProcessHandle.allProcesses().forEach(p -> p.info().command().map(c -> Path.of(c).getFileName().toString())
         .filter(components::contains)
         .ifPresent(name -> cpu.merge(name, p.info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(0.0),
             Double::sum)));
-    cpu.put("operator", operatorCpu);
-    cpu.put("benchmark (its client and informers)",
-        ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(0.0));
+    cpu.putAll(others);
+    cpu.put("benchmark (its client and informers)", ownCpu() - benchmarkCpuBefore);
     return "CPU by process: " + cpu.entrySet().stream()
         .sorted(Map.Entry.comparingByValue(Comparator.reverseOrder()))
         .map(e -> String.format("%s %.1f s", e.getKey(), e.getValue())).collect(Collectors.joining(", "));
+  }
+
+  private static double ownCpu() {
+    return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(0.0);
   }
 
   /** Each controller's reconciles and the time spent in them (threads are shared: this is where they went). */
@@ -207,7 +259,8 @@ class ScaleBenchmark {
   }
 
   /** Nodes, VPG, GatePeer, then the DeviceSubnets; several writers at once, as kubectl apply of a directory would. */
-  private static void apply(KubernetesClient admin, Size size, int subnets, int perSubnet) throws Exception {
+  private static void apply(KubernetesClient admin, Size size, int subnets, int perSubnet, Runnable afterGatePeer)
+      throws Exception {
     try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
       List<Future<?>> done = new ArrayList<>();
       for (int i = 0; i < size.nodes(); i++) {
@@ -217,6 +270,7 @@ class ScaleBenchmark {
       }
       admin.resource(Fixtures.vpg(VPG)).create();
       admin.resource(Fixtures.gatePeer(GATE_PEER, VPG, "10.255.0.0/16")).create();
+      afterGatePeer.run();
       for (int s = 0; s < subnets; s++) {
         int subnet = s;
         done.add(pool.submit(() -> admin.resource(subnet(subnet, Math.min(perSubnet,
