@@ -3,8 +3,6 @@ package dev.simgate.operator.it;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,41 +13,31 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * benchmark reads it twice and prints the difference, so that a slow run says which requests and watches made it slow.
  */
 record ApiServerLoad(Map<String, double[]> requests, Map<String, double[]> watchEvents, Map<String, Long> watches) {
-  private static final Pattern SAMPLE = Pattern.compile("^(\\w+)\\{([^}]*)} (\\S+)$", Pattern.MULTILINE);
-  private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
   static ApiServerLoad read(KubernetesClient admin) {
-    String text = admin.raw(admin.getMasterUrl().toString().replaceAll("/$", "") + "/metrics");
     Map<String, double[]> requests = new TreeMap<>();
     Map<String, double[]> events = new TreeMap<>();
     Map<String, Long> watches = new TreeMap<>();
-    Matcher m = SAMPLE.matcher(text);
-    while (m.find()) {
-      Map<String, String> labels = new TreeMap<>();
-      Matcher l = LABEL.matcher(m.group(2));
-      while (l.find()) {
-        labels.put(l.group(1), l.group(2));
-      }
-      double value = Double.parseDouble(m.group(3));
-      String resource = labels.getOrDefault("resource", labels.getOrDefault("kind", "?"))
-          + (labels.getOrDefault("subresource", "").isEmpty() ? "" : "/" + labels.get("subresource"));
-      switch (m.group(1)) {
-        // A watch's duration is how long it stayed open: not time spent.
+    for (ApiMetric sample : ApiMetric.read(admin)) {
+      String verb = sample.labels().get("verb");
+      String request = verb + " " + sample.resource();
+      // A watch's duration is how long it stayed open: not time spent.
+      switch (sample.name()) {
         case "apiserver_request_duration_seconds_sum" -> {
-          if (!"WATCH".equals(labels.get("verb"))) {
-            add(requests, labels.get("verb") + " " + resource, 0, value);
+          if (!"WATCH".equals(verb)) {
+            add(requests, request, 0, sample.value());
           }
         }
         case "apiserver_request_duration_seconds_count" -> {
-          if (!"WATCH".equals(labels.get("verb"))) {
-            add(requests, labels.get("verb") + " " + resource, 1, value);
+          if (!"WATCH".equals(verb)) {
+            add(requests, request, 1, sample.value());
           }
         }
-        case "apiserver_watch_events_total" -> add(events, resource, 0, value);
-        case "apiserver_watch_events_sizes_sum" -> add(events, resource, 1, value);
+        case "apiserver_watch_events_total" -> add(events, sample.resource(), 0, sample.value());
+        case "apiserver_watch_events_sizes_sum" -> add(events, sample.resource(), 1, sample.value());
         case "apiserver_longrunning_requests" -> {
-          if ("WATCH".equals(labels.get("verb"))) {
-            watches.merge(resource, (long) value, Long::sum);
+          if ("WATCH".equals(verb)) {
+            watches.merge(sample.resource(), Math.round(sample.value()), Long::sum);
           }
         }
         default -> { }

@@ -3,8 +3,6 @@ package dev.simgate.operator.it;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -15,8 +13,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  */
 final class ApiWrites {
   private static final Set<String> WRITE_VERBS = Set.of("POST", "PUT", "PATCH", "APPLY", "DELETE", "DELETECOLLECTION");
-  private static final Pattern SAMPLE = Pattern.compile("^apiserver_request_total\\{([^}]*)} (\\S+)$", Pattern.MULTILINE);
-  private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
   /** What the operator may write; other components (kwok, the controllers) write nodes, pods, leases and statuses. */
   static final Set<String> OPERATOR_KINDS = Set.of("services", "endpointslices", "configmaps", "serviceaccounts",
@@ -49,21 +45,12 @@ final class ApiWrites {
 
   /** Writes so far, by resource[/subresource]. */
   static Map<String, Long> count(KubernetesClient admin) {
-    String text = admin.raw(admin.getMasterUrl().toString().replaceAll("/$", "") + "/metrics");
     Map<String, Long> writes = new TreeMap<>();
-    Matcher m = SAMPLE.matcher(text);
-    while (m.find()) {
-      Map<String, String> labels = new TreeMap<>();
-      Matcher l = LABEL.matcher(m.group(1));
-      while (l.find()) {
-        labels.put(l.group(1), l.group(2));
+    for (ApiMetric sample : ApiMetric.read(admin)) {
+      if (sample.name().equals("apiserver_request_total") && WRITE_VERBS.contains(sample.labels().get("verb"))
+          && sample.labels().getOrDefault("dry_run", "").isEmpty()) {
+        writes.merge(sample.resource(), (long) sample.value(), Long::sum);
       }
-      if (!WRITE_VERBS.contains(labels.get("verb")) || !labels.getOrDefault("dry_run", "").isEmpty()) {
-        continue;
-      }
-      String subresource = labels.getOrDefault("subresource", "");
-      String resource = labels.get("resource") + (subresource.isEmpty() ? "" : "/" + subresource);
-      writes.merge(resource, (long) Double.parseDouble(m.group(2)), Long::sum);
     }
     return writes;
   }
