@@ -40,7 +40,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * apart. Written only when it changed.
  */
 @ControllerConfiguration(name = "devicesubnet-access", fieldManager = DeviceSubnetAccessReconciler.FIELD_MANAGER,
-    informer = @Informer(itemStore = AccessFields.class))
+    generationAwareEventProcessing = false,
+    informer = @Informer(itemStore = AccessFields.class, onUpdateFilter = AccessFields.Decisions.class))
 public class DeviceSubnetAccessReconciler implements Reconciler<DeviceSubnet> {
   public static final String FIELD_MANAGER = "simgate-operator-access";
 
@@ -91,6 +92,11 @@ public class DeviceSubnetAccessReconciler implements Reconciler<DeviceSubnet> {
 
   @Override
   public UpdateControl<DeviceSubnet> reconcile(DeviceSubnet subnet, Context<DeviceSubnet> context) {
+    if (!AccessFields.decided(subnet)) {
+      // Until the DeviceSubnet controller decides on this generation (its status write wakes this controller), the
+      // terms last accepted stay in force and the report would say nothing new: no write of a 400-device object.
+      return UpdateControl.noUpdate();
+    }
     PolicyView view = views.get(() -> {
       ClusterRanges cluster = ClusterRangeInformers.read(context, ClusterRangeInformers.POD_RANGES, serviceCidrs,
           settings.clusterCidrs());

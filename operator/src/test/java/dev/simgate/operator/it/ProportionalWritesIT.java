@@ -65,7 +65,7 @@ class ProportionalWritesIT {
     }
     String user = Cluster.installOperatorRbac(admin, NS, "simgate-operator");
     Cluster.await().untilAsserted(() -> admin.resources(DeviceSubnet.class).inAnyNamespace().list());
-    componentPodWatches = watches("pods");
+    componentPodWatches = ApiMetric.watches(admin, "pods");
     operator = new SimGateOperator(plane.clientAs(user),
         new OperatorSettings(NS, Clock.systemUTC()).withLimits(Limits.DEFAULT.withEndpointsPerSlice(100)),
         new ReconcileMetrics(new PrometheusRegistry())).start();
@@ -109,7 +109,7 @@ class ProportionalWritesIT {
   @Test
   @Order(0)
   void deviceSubnetsAreWatchedThreeTimesNotOncePerController() {
-    assertThat(watches("devicesubnets")).isEqualTo(3);
+    assertThat(ApiMetric.watches(admin, "devicesubnets")).isEqualTo(3);
   }
 
   /**
@@ -119,16 +119,7 @@ class ProportionalWritesIT {
   @Test
   @Order(0)
   void podsAreWatchedOnceAndTheGateAgentsOnceMore() {
-    assertThat(watches("pods") - componentPodWatches).isEqualTo(2);
-  }
-
-  /** Watches of {@code resource} open now, counted by the API server. */
-  static long watches(String resource) {
-    String metrics = admin.raw(admin.getMasterUrl().toString().replaceAll("/$", "") + "/metrics");
-    return metrics.lines()
-        .filter(l -> l.startsWith("apiserver_longrunning_requests{") && l.contains("resource=\"" + resource + "\"")
-            && l.contains("verb=\"WATCH\""))
-        .mapToLong(l -> Math.round(Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))).sum();
+    assertThat(ApiMetric.watches(admin, "pods") - componentPodWatches).isEqualTo(2);
   }
 
   @Test
@@ -207,5 +198,26 @@ class ProportionalWritesIT {
         .containsEntry("MODIFIED " + SteeringLedger.NAME, 1);
     assertThat(configMapChanges.get("MODIFIED " + NodePolicy.TABLE_CONFIG_MAP)).isBetween(1, 2);
     assertThat(configMapChanges).hasSize(4);
+  }
+
+  /**
+   * A DeviceSubnet created has its status written twice, once by each controller that writes it: its Ready condition,
+   * then its access report once that decision is made (no "nothing accepted yet" before it).
+   */
+  @Test
+  @Order(4)
+  void aDeviceSubnetCreatedHasItsStatusWrittenOncePerController() throws InterruptedException {
+    Map<String, Long> before = ApiWrites.settled(admin);
+    DeviceSubnet subnet = DeviceNamesIT.subnet(FLEET, "line-3", 3, DeviceNamesIT.devices("pump3", 3, 10));
+    subnet.getSpec().vpgRef = VPG;
+    admin.resource(subnet).create();
+    Cluster.await().untilAsserted(() -> {
+      Statuses.assertReady(admin, DeviceSubnet.class, FLEET, "line-3");
+      assertThat(admin.resources(DeviceSubnet.class).inNamespace(FLEET).withName("line-3").get().getStatus().access)
+          .isNotNull();
+    });
+    Map<String, Long> after = ApiWrites.settled(admin);
+
+    assertThat(operatorWrites(before, after)).containsEntry("devicesubnets/status", 2L);
   }
 }
