@@ -124,11 +124,14 @@ final class OperatorProcess implements AutoCloseable {
     throw new IOException("no VmHWM for pid " + process.pid());
   }
 
-  /** CPU time the process used so far (user and system, /proc/PID/stat), in seconds. */
-  double cpuSeconds() throws IOException {
-    String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // after the command name
-    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // utime, stime in ticks of 1/100 s
+  /** CPU time the operator used so far (user and system), in seconds. */
+  double cpuSeconds() {
+    return cpuSeconds(process.toHandle());
+  }
+
+  /** CPU time {@code process} used so far (user and system), in seconds; 0 where the system does not say. */
+  static double cpuSeconds(ProcessHandle process) {
+    return process.info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(0.0);
   }
 
   /** The largest heap left after any collection so far: the peak of what the operator kept, in MiB. */

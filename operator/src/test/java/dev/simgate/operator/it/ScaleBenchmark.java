@@ -233,8 +233,7 @@ class ScaleBenchmark {
     List<String> components = List.of("kube-apiserver", "etcd", "kube-controller-manager", "kube-scheduler", "kwok");
     ProcessHandle.allProcesses().forEach(p -> p.info().command().map(c -> Path.of(c).getFileName().toString())
         .filter(components::contains)
-        .ifPresent(name -> cpu.merge(name, p.info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(0.0),
-            Double::sum)));
+        .ifPresent(name -> cpu.merge(name, OperatorProcess.cpuSeconds(p), Double::sum)));
     cpu.putAll(others);
     cpu.put("benchmark (its client and informers)", ownCpu() - benchmarkCpuBefore);
     return "CPU by process: " + cpu.entrySet().stream()
@@ -243,7 +242,7 @@ class ScaleBenchmark {
   }
 
   private static double ownCpu() {
-    return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(0.0);
+    return OperatorProcess.cpuSeconds(ProcessHandle.current());
   }
 
   /** Each controller's reconciles and the time spent in them (threads are shared: this is where they went). */
