@@ -32,13 +32,17 @@ public final class PolicyPods {
   private PolicyPods() {}
 
   /**
-   * The one watch of every pod of the cluster ({@link Trimmed}), which the node policies and the access reports share:
-   * the largest stream of events an operator at fleet scale receives (each pod starting), parsed once, not once each.
+   * The one watch of the cluster's pods ({@link Trimmed}), which the node policies and the access reports share: the
+   * largest stream of events an operator at fleet scale receives (each pod starting), parsed once, not once each. The
+   * API server leaves out pods {@link #of} would: hostNetwork ones (the agents, two on each node, whose status churn
+   * was most of that stream) and finished ones (a pod that finishes leaves the watch as deleted).
    */
   public static SharedWatch<Pod> watch(KubernetesClient client) {
     return new SharedWatch<>(() -> {
-      SharedIndexInformer<Pod> informer = client.pods().inAnyNamespace().withLimit(Pruning.LIST_PAGE)
-          .runnableInformer(0);
+      SharedIndexInformer<Pod> informer = client.pods().inAnyNamespace()
+          .withField("spec.hostNetwork", "false")
+          .withoutField("status.phase", "Succeeded").withoutField("status.phase", "Failed")
+          .withLimit(Pruning.LIST_PAGE).runnableInformer(0);
       informer.itemStore(new Trimmed());
       return informer;
     }, PolicyPods::changed, indexers());

@@ -36,6 +36,8 @@ import dev.simgate.operator.api.v1alpha1.ExposedService;
 import dev.simgate.operator.api.v1alpha1.ExposedServiceStatus;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
 import dev.simgate.operator.api.v1alpha1.NodeStatus;
+import dev.simgate.operator.policy.PolicyPods;
+import dev.simgate.operator.status.SharedWatch;
 import dev.simgate.testkit.KubeControlPlane;
 import dev.simgate.testkit.WithKubeControlPlane;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -58,6 +60,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
@@ -304,6 +307,39 @@ class NodePolicyIT {
       assertThat(access(w.node(4))).isEmpty();
       assertThat(subnet(w.factory()).getStatus().access.pods()).isEqualTo(2);
     });
+  }
+
+  /**
+   * The pod watch the node policies and the access reports share holds only pods that may be let in: the API server
+   * leaves out hostNetwork pods (the agents: two on each node, whose every status change would otherwise reach the
+   * operator) and finished ones, and a pod that finishes leaves the watch.
+   */
+  @Test
+  void theSharedPodWatchHoldsNeitherHostNetworkNorFinishedPods() {
+    World w = world();
+    SharedWatch<Pod> watch = PolicyPods.watch(admin);
+    SimpleInboundEventSource<Pod> source = watch.events("test", (pod, change) -> Set.of());
+    source.start();
+    try {
+      admin.resource(new PodBuilder()
+          .withNewMetadata().withNamespace(w.factory()).withName("host").endMetadata()
+          .withNewSpec().withNodeName(w.node(3)).withHostNetwork(true)
+          .addNewContainer().withName("c").withImage("toolbox").endContainer().endSpec()
+          .build()).create();
+      pod(w.factory(), "plain", w.node(3), Map.of()); // after "host": once it is watched, "host" would have been
+      ip(w.factory(), "plain");
+      Cluster.await().untilAsserted(() -> assertThat(watch.list().map(p -> p.getMetadata().getName()))
+          .contains("plain").doesNotContain("host"));
+
+      againOnConflict(() -> admin.pods().inNamespace(w.factory()).withName("plain").editStatus(p -> {
+        p.getStatus().setPhase("Succeeded");
+        return p;
+      }));
+      Cluster.await().untilAsserted(() -> assertThat(watch.list().map(p -> p.getMetadata().getName()))
+          .doesNotContain("plain", "host"));
+    } finally {
+      source.stop();
+    }
   }
 
   @Test

@@ -113,8 +113,9 @@ class ProportionalWritesIT {
   }
 
   /**
-   * Every pod of the cluster reaches the operator once (the watch the node policies and the access reports share) and
-   * the gate agents' pods once more (the GatePeers' own watch, of the operator's namespace).
+   * Every pod that may be let in reaches the operator once (the watch the node policies and the access reports share,
+   * which leaves out hostNetwork and finished pods) and the gate agents' pods once (the GatePeers' own watch, of the
+   * operator's namespace).
    */
   @Test
   @Order(0)
