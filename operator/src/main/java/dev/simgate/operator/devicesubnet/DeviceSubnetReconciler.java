@@ -29,6 +29,7 @@ import dev.simgate.operator.status.Informers;
 import dev.simgate.operator.status.ReconcileErrors;
 import dev.simgate.operator.status.StatusPatch;
 import dev.simgate.operator.validation.CrossChecks;
+import dev.simgate.operator.validation.DeviceChecks;
 import dev.simgate.operator.validation.Problem;
 import dev.simgate.operator.validation.Selectors;
 import dev.simgate.operator.vpg.EffectiveVpg;
@@ -175,6 +176,7 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
 
     Optional<Problem> problem = pending.isPresent() ? Optional.empty()
         : CrossChecks.deviceSubnet(subnet, vpg, namespaceLabels, gatePeers)
+            .or(() -> DeviceChecks.devices(subnet.getSpec()))
             .or(() -> cluster.collision("spec.cidrs:", cidrs(subnet)));
     // What to publish: spec.devices and, with spec.soracom, the SIMs read (or last read) from SORACOM. Their names must
     // be free before anything is claimed or written.

@@ -9,6 +9,8 @@ public record Problem(String reason, String message) {
   public static final String CIDR_OVERLAP = "CIDROverlap";
   public static final String NAMESPACE_NOT_ALLOWED = "NamespaceNotAllowed";
   public static final String INVALID_SPEC = "InvalidSpec";
+  /** spec.devices holds a name or an address twice, or an address outside spec.cidrs ({@link DeviceChecks}). */
+  public static final String INVALID_DEVICES = "InvalidDevices";
   public static final String AGENT_IMAGE_NOT_ALLOWED = "AgentImageNotAllowed";
   /** A CIDR (or the VPG's deviceSubnet) overlaps a pod or Service range of the cluster. */
   public static final String CLUSTER_RANGE_OVERLAP = "ClusterRangeOverlap";

@@ -222,6 +222,47 @@ class DeviceNamesIT {
     assertThat(DeviceNames.resolvable(admin, ns, "meters")).isEqualTo(names(devices));
   }
 
+  /**
+   * Names and addresses unique, each address inside spec.cidrs: the operator's rules (not CEL rules of the CRD, which
+   * would run at every write of the whole list). A list that breaks them is refused whole, the names published before
+   * stay, and the status names the devices at fault.
+   */
+  @Test
+  void aDeviceListThatBreaksItsRulesIsRefusedWholeAndTheNamesBeforeItStay() {
+    String ns = namespace("rules");
+    List<Device> good = devices("pump", 30, 3);
+    admin.resource(subnet(ns, "line", 30, good)).create();
+    startOperator();
+    Cluster.await().untilAsserted(() -> {
+      Statuses.assertReady(admin, DeviceSubnet.class, ns, "line");
+      assertThat(DeviceNames.resolvable(admin, ns, "line")).isEqualTo(names(good));
+    });
+
+    admin.resources(DeviceSubnet.class).inNamespace(ns).withName("line").edit(d -> {
+      d.getSpec().devices = new ArrayList<>(good);
+      d.getSpec().devices.add(new Device("pump-0", "10.158.0.9")); // pump-0 twice
+      d.getSpec().devices.add(new Device("valve", good.get(1).address)); // pump-1's address
+      d.getSpec().devices.add(new Device("drifter", "10.200.0.1")); // outside spec.cidrs
+      d.getSpec().devices.add(new Device("meter", "10.158.0.10")); // fine, and not published either
+      return d;
+    });
+    Statuses.assertStalled(admin, DeviceSubnet.class, ns, "line", "InvalidDevices");
+    assertThat(Statuses.ready(get(ns, "line").getStatus().conditions).getMessage()).isEqualTo(
+        "spec.devices[3].name 'pump-0' is also spec.devices[0]'s (and 2 more device problems)");
+    assertThat(DeviceNames.resolvable(admin, ns, "line")).as("nothing of the refused list").isEqualTo(names(good));
+
+    admin.resources(DeviceSubnet.class).inNamespace(ns).withName("line").edit(d -> {
+      d.getSpec().devices.removeIf(device -> List.of("valve", "drifter").contains(device.name));
+      d.getSpec().devices.removeIf(device -> device.address.equals("10.158.0.9"));
+      return d;
+    });
+    Cluster.await().untilAsserted(() -> {
+      Statuses.assertReady(admin, DeviceSubnet.class, ns, "line");
+      assertThat(DeviceNames.resolvable(admin, ns, "line")).containsKeys("pump-0", "pump-1", "pump-2", "meter")
+          .hasSize(4);
+    });
+  }
+
   @Test
   void aServiceOfTheDeviceSubnetsNameThatIsSomeoneElsesIsNotTakenOver() {
     String ns = namespace("taken");

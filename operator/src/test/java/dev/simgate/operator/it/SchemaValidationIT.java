@@ -168,25 +168,22 @@ class SchemaValidationIT {
 
   @Test
   void devices(KubernetesClient client) {
-    var duplicateNames = Fixtures.deviceSubnet("factory", name(), "vpg");
-    duplicateNames.getSpec().devices = List.of(new Device("pump-1", "10.128.0.1"), new Device("pump-1", "10.128.0.2"));
-    assertRejected(client, duplicateNames, "spec.devices", "name must be unique");
-
-    var duplicateAddresses = Fixtures.deviceSubnet("factory", name(), "vpg");
-    duplicateAddresses.getSpec().devices = List.of(new Device("a", "10.128.0.1"), new Device("b", "10.128.0.1"));
-    assertRejected(client, duplicateAddresses, "spec.devices", "address must be unique");
-
     var badAddress = Fixtures.deviceSubnet("factory", name(), "vpg");
     badAddress.getSpec().devices = List.of(new Device("a", "10.128.0.256"));
-    assertRejected(client, badAddress, "spec.devices[0].address", "IPv4 address");
-
-    var outside = Fixtures.deviceSubnet("factory", name(), "vpg");
-    outside.getSpec().devices = List.of(new Device("a", "10.200.0.1"));
-    assertRejected(client, outside, "spec.devices", "inside one of spec.cidrs");
+    assertRejected(client, badAddress, "spec.devices[0].address", "should match");
+    var leadingZero = Fixtures.deviceSubnet("factory", name(), "vpg");
+    leadingZero.getSpec().devices = List.of(new Device("a", "10.128.0.01"));
+    assertRejected(client, leadingZero, "spec.devices[0].address", "should match");
 
     var badName = Fixtures.deviceSubnet("factory", name(), "vpg");
     badName.getSpec().devices = List.of(new Device("Pump_1", "10.128.0.1"));
     assertRejected(client, badName, "spec.devices[0].name");
+
+    // The rules over the whole list are the operator's (DeviceChecks): no CEL runs over it at each write.
+    var duplicates = Fixtures.deviceSubnet("factory", name(), "vpg");
+    duplicates.getSpec().devices = List.of(new Device("a", "10.128.0.1"), new Device("a", "10.128.0.1"),
+        new Device("b", "10.200.0.1"));
+    assertThat(client.resource(duplicates).create().getSpec().devices).hasSize(3);
   }
 
   /** The largest DeviceSubnet the schema allows must pass the CEL rules within the API server's runtime cost limit. */
