@@ -29,7 +29,12 @@ final class Cluster {
   private Cluster() {}
 
   static void installCrds(KubernetesClient client) throws IOException {
-    try (var files = Files.list(CRDS)) {
+    installCrds(client, CRDS);
+  }
+
+  /** The CRDs of {@code dir} (another revision's, for a benchmark's baseline). */
+  static void installCrds(KubernetesClient client, Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
         try (InputStream in = Files.newInputStream(file)) {
           var crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();

@@ -77,19 +77,24 @@ class ScaleBenchmark {
     String baselineJar = System.getProperty("simgate.bench.baselineJar", "");
     OperatorProcess.Jvm baselineJvm = new OperatorProcess.Jvm(
         System.getProperty("simgate.bench.baselineHeap", "-Xmx384m"), Map.of());
+    // The baseline's own CRDs: their validation is part of what each write costs the API server.
+    String baselineCrds = System.getProperty("simgate.bench.baselineCrds", "");
+    Path baselineCrdsDir = baselineCrds.isBlank() ? Cluster.CRDS : Path.of(baselineCrds);
     Files.deleteIfExists(RESULTS);
     report("operator " + String.join(" ", operatorArgs) + " (" + OperatorProcess.Jvm.CHART + ", SerialGC); components"
         + " at --kube-api-qps=" + componentQps + "; " + perSubnet + " devices per DeviceSubnet; load "
         + Files.readString(Path.of("/proc/loadavg")).trim());
     for (Size size : sizes) {
-      Figures build = run(size, perSubnet, componentQps, jar, OperatorProcess.Jvm.CHART, operatorArgs, "this build");
+      Figures build = run(size, perSubnet, componentQps, jar, Cluster.CRDS, OperatorProcess.Jvm.CHART, operatorArgs,
+          "this build");
       if (Boolean.parseBoolean(System.getProperty("simgate.bench.floor", "true"))) {
         report(String.format("%,d / %,d, this build / the floor in the same run: all Ready %.2f", size.nodes(),
             size.devices(), build.allReadySeconds() / floor(size, perSubnet, componentQps)));
       }
       if (!baselineJar.isBlank()) {
         // The same machine, minutes apart: the ratio holds where the absolute figures move with the machine's load.
-        Figures baseline = run(size, perSubnet, componentQps, Path.of(baselineJar), baselineJvm, operatorArgs,
+        Figures baseline = run(size, perSubnet, componentQps, Path.of(baselineJar), baselineCrdsDir, baselineJvm,
+            operatorArgs,
             "baseline " + System.getProperty("simgate.bench.baselineLabel", baselineJar) + " (" + baselineJvm + ")");
         report(String.format("%,d / %,d, this build / baseline in the same run: all Ready %.2f, peak RSS %.2f,"
                 + " operator CPU %.2f", size.nodes(), size.devices(),
@@ -110,8 +115,8 @@ class ScaleBenchmark {
   }
 
   /** The CRDs, the operator's namespace and the fleet's namespaces. */
-  private static void prepare(KubernetesClient admin) throws IOException {
-    Cluster.installCrds(admin);
+  private static void prepare(KubernetesClient admin, Path crds) throws IOException {
+    Cluster.installCrds(admin, crds);
     admin.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
     for (int n = 0; n < NAMESPACES; n++) {
       admin.resource(new NamespaceBuilder().withNewMetadata().withName("fleet-" + n)
@@ -129,7 +134,7 @@ class ScaleBenchmark {
     try (KubeControlPlane plane = KubeControlPlane.start(plane("floor", size, componentQps))) {
       double benchmarkCpu = ownCpu();
       KubernetesClient admin = plane.client();
-      prepare(admin);
+      prepare(admin, Cluster.CRDS);
       ApiServerLoad loadBefore = ApiServerLoad.read(admin);
       long start = System.nanoTime();
       apply(admin, size, Math.ceilDiv(size.devices(), perSubnet), perSubnet, () -> {
@@ -153,12 +158,12 @@ class ScaleBenchmark {
     }
   }
 
-  private Figures run(Size size, int perSubnet, int componentQps, Path jar, OperatorProcess.Jvm jvm,
+  private Figures run(Size size, int perSubnet, int componentQps, Path jar, Path crds, OperatorProcess.Jvm jvm,
       List<String> operatorArgs, String label) throws Exception {
     try (KubeControlPlane plane = KubeControlPlane.start(plane("scale", size, componentQps))) {
       double benchmarkCpu = ownCpu();
       KubernetesClient admin = plane.client();
-      prepare(admin);
+      prepare(admin, crds);
       int subnets = Math.ceilDiv(size.devices(), perSubnet);
       try (OperatorProcess operator = new OperatorProcess(jar, jvm, plane.kubeconfig(), NS, plane.logDir(),
               operatorArgs);
