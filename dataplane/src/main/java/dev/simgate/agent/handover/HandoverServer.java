@@ -112,13 +112,14 @@ public final class HandoverServer implements AutoCloseable {
     Handover.Fds fds = donor.release();
     try {
       successor.send("fds", fds.tap(), fds.socket());
+      // Logged before the count down: the agent exits as soon as it sees it, and this line would be lost.
+      log.atInfo().addKeyValue("interface", interfaceName).log("handed the interface and socket over to a successor");
     } finally {
       // Sent or not, this agent has stopped: should the successor fail, the persistent TAP and the host state wait
       // for the next agent to adopt them, and this one, when told to stop, must not tear them down.
       handedOver.countDown();
       donor.released();
     }
-    log.atInfo().addKeyValue("interface", interfaceName).log("handed the interface and socket over to a successor");
   }
 
   private String alias() {

@@ -86,8 +86,10 @@ public final class IpCommandHostNetwork implements HostNetwork {
         links.add(name);
         boolean ours = line.contains(" alias " + TAG) || line.contains(" alias simgate-handover-");
         if (ours && !keep.contains(name) && detached(name)) {
-          deleteLink(name);
+          // The table first: the link is how a leftover is found, so one interrupted here is found again, and once the
+          // link is gone nothing of it is left.
           nft(NftablesRules.removeScript(name));
+          deleteLink(name);
           removed.add("link " + name);
           links.remove(name);
         }
