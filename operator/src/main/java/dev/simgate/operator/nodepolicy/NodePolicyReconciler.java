@@ -172,9 +172,14 @@ public class NodePolicyReconciler implements Reconciler<Node> {
     ConfigMap cached = written.get(new ResourceID(NodePolicy.configMapName(name), settings.namespace())).orElse(null);
     ConfigMap cachedTable = written.get(new ResourceID(NodePolicy.TABLE_CONFIG_MAP, settings.namespace())).orElse(null);
     if (Informers.named(context, GatePeer.class, PolicySources.GATE_PEERS).list().findAny().isEmpty()) {
-      // no GatePeer, no node agents: nothing to tell the nodes
+      // no GatePeer, no node agents: nothing to tell the nodes. The last GatePeer's going wakes the planner alone,
+      // which wakes the nodes that still have a document.
       documents.delete(NodePolicy.configMapName(name), cached);
       documents.delete(NodePolicy.TABLE_CONFIG_MAP, cachedTable);
+      if (planner(context.getPrimaryCache()).contains(ResourceID.fromResource(node))) {
+        written.list().map(PolicyDocuments::nodeOf).flatMap(Optional::stream).filter(n -> !n.equals(name))
+            .forEach(n -> replan.propagateEvent(new ResourceID(n)));
+      }
       return UpdateControl.noUpdate();
     }
     Set<ResourceID> planner = planner(context.getPrimaryCache());

@@ -23,9 +23,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
- * One table of address and CIDR texts, judged by the Java rules ({@link Ipv4}, {@link Cidr}) and by the CRDs' CEL rules
- * on a real kube-apiserver (a server dry-run create per field and input): both must give the table's verdict. Every
- * input fits its field's length limits, and a rejection must carry the field's CEL message, so it is CEL that judged.
+ * One table of address and CIDR texts, judged by the Java rules ({@link Ipv4}, {@link Cidr}) and by the CRDs' rules on a
+ * real kube-apiserver (CEL, or a pattern for a device's address; a server dry-run create per field and input): both
+ * must give the table's verdict. Every input fits its field's length limits, and a rejection must carry the field's
+ * rule's message, so it is that rule that judged.
  */
 @WithKubeControlPlane
 class AddressRulesAgreeIT {
@@ -67,7 +68,7 @@ class AddressRulesAgreeIT {
       check(c, text -> accepted(client, vpg(v -> v.getSpec().peers = List.of(text)), "peers must be IPv4 addresses"),
           disagreements, "VirtualPrivateGateway spec.peers");
       check(c, text -> accepted(client, subnet(List.of("0.0.0.0/0"), List.of(new Device("d", text))),
-          "devices[].address must be an IPv4 address"), disagreements, "DeviceSubnet spec.devices[].address");
+          "spec.devices[0].address in body should match"), disagreements, "DeviceSubnet spec.devices[].address");
     }
     assertThat(disagreements).isEmpty();
   }
@@ -91,20 +92,20 @@ class AddressRulesAgreeIT {
     }
   }
 
-  private static void check(Case c, Predicate<String> cel, List<String> disagreements, String field) {
-    if (cel.test(c.text()) != c.valid()) {
-      disagreements.add("CEL of " + field + ": '" + c.text() + "' should be " + (c.valid() ? "accepted" : "rejected"));
+  private static void check(Case c, Predicate<String> server, List<String> disagreements, String field) {
+    if (server.test(c.text()) != c.valid()) {
+      disagreements.add("the rule of " + field + ": '" + c.text() + "' should be " + (c.valid() ? "accepted" : "rejected"));
     }
   }
 
-  /** Whether a dry-run create succeeds; a rejection must be for {@code celMessage}. */
-  private static boolean accepted(KubernetesClient client, HasMetadata object, String celMessage) {
+  /** Whether a dry-run create succeeds; a rejection must be for {@code ruleMessage}. */
+  private static boolean accepted(KubernetesClient client, HasMetadata object, String ruleMessage) {
     try {
       client.resource(object).dryRun().create();
       return true;
     } catch (KubernetesClientException e) {
       assertThat(e.getCode()).as("rejected as invalid: %s", e.getMessage()).isEqualTo(422);
-      assertThat(e.getMessage()).as("rejected by the CEL rule, not the schema's bounds").contains(celMessage);
+      assertThat(e.getMessage()).as("rejected by the field's rule, not the schema's bounds").contains(ruleMessage);
       return false;
     }
   }
