@@ -176,7 +176,7 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
 
     Optional<Problem> problem = pending.isPresent() ? Optional.empty()
         : CrossChecks.deviceSubnet(subnet, vpg, namespaceLabels, gatePeers)
-            .or(() -> DeviceChecks.devices(subnet.getSpec()))
+            .or(() -> DeviceChecks.devices(subnet.getSpec().devices, cidrs(subnet)))
             .or(() -> cluster.collision("spec.cidrs:", cidrs(subnet)));
     // What to publish: spec.devices and, with spec.soracom, the SIMs read (or last read) from SORACOM. Their names must
     // be free before anything is claimed or written.
@@ -258,9 +258,7 @@ public class DeviceSubnetReconciler implements Reconciler<DeviceSubnet> {
     List<PublishedDevice> devices = new ArrayList<>();
     subnet.getSpec().devices.forEach(d -> devices.add(new PublishedDevice(d, true)));
     if (sims != null) {
-      List<Cidr> cidrs = subnet.getSpec().cidrs.stream().map(Cidr::parseOrNull).filter(Objects::nonNull)
-          .map(Cidr::network).toList();
-      for (SimDevice sim : SimDevicePlanner.stillValid(sims.devices, cidrs, subnet.getSpec().devices)) {
+      for (SimDevice sim : SimDevicePlanner.stillValid(sims.devices, cidrs(subnet), subnet.getSpec().devices)) {
         Device device = new Device(sim.name(), sim.address());
         device.imsi = sim.imsi();
         devices.add(new PublishedDevice(device, sim.resolvable()));

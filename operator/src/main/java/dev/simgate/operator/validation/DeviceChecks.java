@@ -4,13 +4,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 import dev.simgate.contract.net.Cidr;
 import dev.simgate.contract.net.Ipv4;
 import dev.simgate.operator.api.v1alpha1.Device;
-import dev.simgate.operator.api.v1alpha1.DeviceSubnetSpec;
 
 /**
  * The rules over a DeviceSubnet's whole device list: names and addresses unique, each address inside one of
@@ -22,14 +20,17 @@ import dev.simgate.operator.api.v1alpha1.DeviceSubnetSpec;
 public final class DeviceChecks {
   private DeviceChecks() {}
 
-  /** @return the problem with spec.devices, or empty; spec.cidrs must already have parsed (CrossChecks) */
-  public static Optional<Problem> devices(DeviceSubnetSpec spec) {
-    List<Cidr> cidrs = spec.cidrs.stream().map(Cidr::parseOrNull).filter(Objects::nonNull).map(Cidr::network).toList();
+  /**
+   * @param devices spec.devices
+   * @param cidrs spec.cidrs as networks (they must already have parsed: CrossChecks)
+   * @return the problem with spec.devices, or empty
+   */
+  public static Optional<Problem> devices(List<Device> devices, List<Cidr> cidrs) {
     Map<String, Integer> names = new HashMap<>();
     Map<Ipv4, Integer> addresses = new HashMap<>();
     List<String> faults = new ArrayList<>();
-    for (int i = 0; i < spec.devices.size(); i++) {
-      Device device = spec.devices.get(i);
+    for (int i = 0; i < devices.size(); i++) {
+      Device device = devices.get(i);
       Integer sameName = names.putIfAbsent(device.name, i);
       if (sameName != null) {
         faults.add(at(i) + ".name '" + device.name + "' is also " + at(sameName) + "'s");
@@ -42,7 +43,7 @@ public final class DeviceChecks {
       Integer sameAddress = addresses.putIfAbsent(address, i);
       if (sameAddress != null) {
         faults.add(at(i) + ".address " + address + " ('" + device.name + "') is also " + at(sameAddress) + "'s ('"
-            + spec.devices.get(sameAddress).name + "')");
+            + devices.get(sameAddress).name + "')");
       } else if (cidrs.stream().noneMatch(c -> c.contains(address))) {
         faults.add(at(i) + ".address " + address + " ('" + device.name + "') is inside none of spec.cidrs " + cidrs);
       }

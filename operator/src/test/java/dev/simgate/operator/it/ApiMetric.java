@@ -36,12 +36,4 @@ record ApiMetric(String name, Map<String, String> labels, double value) {
     return labels.getOrDefault("resource", labels.getOrDefault("kind", "?"))
         + (subresource.isEmpty() ? "" : "/" + subresource);
   }
-
-  /** Watches of {@code resource} open now. */
-  static long watches(KubernetesClient admin, String resource) {
-    return read(admin).stream()
-        .filter(s -> s.name().equals("apiserver_longrunning_requests") && "WATCH".equals(s.labels().get("verb"))
-            && resource.equals(s.labels().get("resource")))
-        .mapToLong(s -> Math.round(s.value())).sum();
-  }
 }

@@ -21,8 +21,8 @@ record ApiServerLoad(Map<String, double[]> requests, Map<String, double[]> watch
     for (ApiMetric sample : ApiMetric.read(admin)) {
       String verb = sample.labels().get("verb");
       String request = verb + " " + sample.resource();
-      // A watch's duration is how long it stayed open: not time spent.
       switch (sample.name()) {
+        // A watch's duration is how long it stayed open: not time spent.
         case "apiserver_request_duration_seconds_sum" -> {
           if (!"WATCH".equals(verb)) {
             add(requests, request, 0, sample.value());
