@@ -1,13 +1,11 @@
 package dev.simgate.operator;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
-import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
+import dev.simgate.operator.api.v1alpha1.Kinds;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -33,7 +31,7 @@ public final class Preflight {
     }
     // Discovery, not a list: it needs no RBAC, and logs no warning about the v1alpha1 version.
     Set<String> served = served(client, HasMetadata.getApiVersion(GatePeer.class));
-    for (Class<? extends HasMetadata> kind : List.of(VirtualPrivateGateway.class, GatePeer.class, DeviceSubnet.class)) {
+    for (Class<? extends HasMetadata> kind : Kinds.ALL) {
       if (!served.contains(HasMetadata.getPlural(kind))) {
         return Optional.of("the CustomResourceDefinition " + HasMetadata.getPlural(kind) + "." + HasMetadata.getGroup(kind)
             + " is not installed on " + server + ": install the CRDs with kubectl apply --server-side -f crds/"

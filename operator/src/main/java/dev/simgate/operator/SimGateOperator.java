@@ -3,6 +3,7 @@ package dev.simgate.operator;
 import java.time.Duration;
 import java.util.function.Consumer;
 
+import dev.simgate.operator.api.v1alpha1.Kinds;
 import dev.simgate.operator.devicesubnet.DeviceSubnetAccessReconciler;
 import dev.simgate.operator.devicesubnet.DeviceSubnetReconciler;
 import dev.simgate.operator.devicesubnet.SoracomSimSync;
@@ -52,6 +53,7 @@ public final class SimGateOperator implements AutoCloseable {
   /** @param soracom how the SORACOM API is called (tests inject clients with their own time) */
   public SimGateOperator(KubernetesClient client, OperatorSettings settings, Metrics metrics,
       LeaderElectionConfiguration leaderElection, SoracomOptions soracom) {
+    Kinds.registerWith(client.getKubernetesSerialization());
     operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withMetrics(metrics)

@@ -30,6 +30,7 @@ import dev.simgate.operator.policy.SteeringLedger;
 import dev.simgate.testkit.KubeControlPlane;
 import dev.simgate.testkit.WithKubeControlPlane;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
@@ -54,6 +55,7 @@ class ProportionalWritesIT {
   static final List<List<Device>> lines = new ArrayList<>();
   /** Pod watches of the control plane's own components (the controllers, the scheduler, kwok). */
   static long componentPodWatches;
+  static KubernetesClient operatorClient;
 
   @BeforeAll
   static void fleet(KubeControlPlane plane) throws IOException {
@@ -66,7 +68,8 @@ class ProportionalWritesIT {
     String user = Cluster.installOperatorRbac(admin, NS, "simgate-operator");
     Cluster.await().untilAsserted(() -> admin.resources(DeviceSubnet.class).inAnyNamespace().list());
     componentPodWatches = watches("pods");
-    operator = new SimGateOperator(plane.clientAs(user),
+    operatorClient = plane.clientAs(user);
+    operator = new SimGateOperator(operatorClient,
         new OperatorSettings(NS, Clock.systemUTC()).withLimits(Limits.DEFAULT.withEndpointsPerSlice(100)),
         new ReconcileMetrics(new PrometheusRegistry())).start();
     for (int n = 1; n <= 3; n++) {
@@ -102,19 +105,28 @@ class ProportionalWritesIT {
     return delta;
   }
 
-  /**
-   * Each DeviceSubnet event (hundreds of devices) reaches the operator three times: the two controllers whose primary
-   * it is, and the one watch every other controller shares ({@code DeviceSubnetWatch}), counted by the API server.
-   */
   /** Watches of {@code resource} open now, counted by the API server. */
   static long watches(String resource) {
     return ApiServerLoad.read(admin).watches().getOrDefault(resource, 0L);
   }
 
+  /**
+   * Each DeviceSubnet event (hundreds of devices) reaches the operator three times: the two controllers whose primary
+   * it is, and the one watch every other controller shares ({@code DeviceSubnetWatch}), counted by the API server.
+   */
   @Test
   @Order(0)
   void deviceSubnetsAreWatchedThreeTimesNotOncePerController() {
     assertThat(watches("devicesubnets")).isEqualTo(3);
+  }
+
+  /** ... and each is read once, as a DeviceSubnet: not as a generic resource converted again ({@code Kinds}). */
+  @Test
+  @Order(0)
+  void theOperatorsClientReadsDeviceSubnetsAsThemselves() {
+    assertThat(operatorClient.getKubernetesSerialization().getRegisteredKubernetesResource(
+        HasMetadata.getApiVersion(DeviceSubnet.class), HasMetadata.getKind(DeviceSubnet.class)))
+        .isEqualTo(DeviceSubnet.class);
   }
 
   /**
