@@ -52,6 +52,9 @@ public final class NodePolicyPlanner {
   }
 
   static List<Access> access(String node, Collection<PodAddress> podsOnNode, PolicyView view) {
+    if (podsOnNode.isEmpty()) {
+      return List.of(); // most nodes of a fleet: no need to go through every DeviceSubnet
+    }
     Map<String, TreeSet<Ipv4>> sources = new TreeMap<>();
     Map<String, TreeSet<Cidr>> destinations = new TreeMap<>();
     for (AcceptedSubnet subnet : view.subnets()) {
@@ -91,10 +94,7 @@ public final class NodePolicyPlanner {
 
   static List<Exposure> exposures(String node, PolicyView view) {
     List<Exposure> exposures = new ArrayList<>();
-    for (GateNode gate : view.gates()) {
-      if (!gate.node().equals(node)) {
-        continue;
-      }
+    for (GateNode gate : view.gatesOn(node)) {
       for (AcceptedSubnet subnet : view.subnets()) {
         if (!subnet.vpg().equals(gate.vpg()) || subnet.cidrs().isEmpty()) {
           continue;

@@ -3,6 +3,7 @@ package dev.simgate.operator.policy;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import dev.simgate.contract.net.Cidr;
 import dev.simgate.operator.routes.RangeClaims.Exposure;
@@ -23,6 +24,9 @@ public final class PolicyView {
   private final SteeringPlan steering;
   private final ExposureTargets targets;
   private final Map<Cidr, String> carriers;
+  /** Gates by node and by VPG: each of a thousand documents and reports looks up its own, not through a scan. */
+  private final Map<String, List<GateNode>> gatesByNode;
+  private final Map<String, List<GateNode>> gatesByVpg;
 
   public PolicyView(List<AcceptedSubnet> subnets, List<GateNode> gates, SteeringPlan steering,
       ExposureTargets targets) {
@@ -31,6 +35,8 @@ public final class PolicyView {
     this.steering = steering;
     this.targets = targets;
     this.carriers = carriers(this.subnets);
+    this.gatesByNode = this.gates.stream().collect(Collectors.groupingBy(GateNode::node));
+    this.gatesByVpg = this.gates.stream().collect(Collectors.groupingBy(GateNode::vpg));
   }
 
   public List<AcceptedSubnet> subnets() {
@@ -49,9 +55,14 @@ public final class PolicyView {
     return targets;
   }
 
+  /** The gates on {@code node} (one per VPG it serves), in the order of {@link #gates}. */
+  public List<GateNode> gatesOn(String node) {
+    return gatesByNode.getOrDefault(node, List.of());
+  }
+
   /** The gate nodes of a VPG, sorted by node. */
   public List<GateNode> gatesOf(String vpg) {
-    return gates.stream().filter(g -> g.vpg().equals(vpg)).toList();
+    return gatesByVpg.getOrDefault(vpg, List.of());
   }
 
   /** Which VPG carries each routable CIDR, sorted by CIDR (see {@link #carriers(List)}). */

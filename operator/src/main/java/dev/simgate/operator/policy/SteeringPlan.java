@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import dev.simgate.contract.net.Cidr;
 import dev.simgate.contract.net.Ipv4;
@@ -16,16 +17,37 @@ import dev.simgate.operator.gatepeer.GatePeerPlanner;
 import dev.simgate.operator.routes.ClusterRanges;
 import io.fabric8.kubernetes.api.model.Node;
 
-/**
- * The members of the steering VXLAN: every node with an underlay address and a steering address. Pure.
- *
- * @param members sorted by name
- * @param problem why no node steers (the pool overlaps a range it must not), or null
- */
-public record SteeringPlan(PolicySettings settings, List<SteeringNode> members, String problem) {
+/** The members of the steering VXLAN: every node with an underlay address and a steering address. Pure. */
+public final class SteeringPlan {
+  private final PolicySettings settings;
+  private final List<SteeringNode> members;
+  private final String problem;
+  /** Every node's document looks itself up: by name, not by a scan of a thousand members each. */
+  private final Map<String, SteeringNode> byName;
 
-  public SteeringPlan {
-    members = members.stream().sorted(Comparator.comparing(SteeringNode::name)).toList();
+  /**
+   * @param members in any order
+   * @param problem why no node steers (the pool overlaps a range it must not), or null
+   */
+  public SteeringPlan(PolicySettings settings, List<SteeringNode> members, String problem) {
+    this.settings = settings;
+    this.members = members.stream().sorted(Comparator.comparing(SteeringNode::name)).toList();
+    this.problem = problem;
+    this.byName = this.members.stream().collect(Collectors.toUnmodifiableMap(SteeringNode::name, m -> m, (first, same) -> first));
+  }
+
+  public PolicySettings settings() {
+    return settings;
+  }
+
+  /** Sorted by name. */
+  public List<SteeringNode> members() {
+    return members;
+  }
+
+  /** Why no node steers, or null. */
+  public String problem() {
+    return problem;
   }
 
   /**
@@ -74,7 +96,7 @@ public record SteeringPlan(PolicySettings settings, List<SteeringNode> members, 
     if (problem != null) {
       return null;
     }
-    return members.stream().filter(m -> m.name().equals(node)).findFirst()
+    return Optional.ofNullable(byName.get(node))
         .map(self -> new Steering(settings.vni(), settings.port(), settings.mtu(), self.underlay(),
             new Cidr(self.address(), settings.steeringPool().prefix()), List.of(), List.of()))
         .orElse(null);
@@ -82,6 +104,6 @@ public record SteeringPlan(PolicySettings settings, List<SteeringNode> members, 
 
   /** Whether {@code node} is on the steering VXLAN. */
   public boolean steers(String node) {
-    return problem == null && members.stream().anyMatch(m -> m.name().equals(node));
+    return problem == null && byName.containsKey(node);
   }
 }
