@@ -11,9 +11,8 @@
 #   bash e2e/bench/operator-scale.sh [SIZES] [OPERATOR_ARGS]
 #   SIZES: comma-separated NODESxDEVICES, default 100x10000,1000x100000
 #   OPERATOR_ARGS: extra options of the operator, e.g. "--reconcile-threads 16 --kube-api-qps 100"
-# Env SIMGATE_BENCH_BASELINE: a git revision whose operator runs each size too, right after this build's, with the heap
-# its chart gave (SIMGATE_BENCH_BASELINE_HEAP, -Xmx384m) and on its own CRDs; the ratios of the two come from one run on
-# one machine.
+# Env SIMGATE_BENCH_BASELINE: a git revision whose operator runs each size too, right after this build's, on its own CRDs
+# and as its own chart runs it (JVM options, memory limit); the ratios of the two come from one run on one machine.
 # Env SIMGATE_BENCH_OPERATOR_JVM: extra JVM options of the operator (e.g. -XX:NativeMemoryTracking=summary).
 # Env SIMGATE_BENCH_DEVICES_PER_SUBNET (400) and SIMGATE_BENCH_COMPONENT_QPS (100: the --kube-api-qps of the DaemonSet
 # controller and the scheduler; their defaults, 20 and 50, alone take 50 s to create 1,000 agent pods).
@@ -30,14 +29,13 @@ others() {
 }
 others
 baseline_jar=""
-baseline_crds=""
+baseline_tree=""
 if [ -n "${SIMGATE_BENCH_BASELINE:-}" ]; then
   baseline_tree="$(mktemp -d)"
   trap 'git worktree remove --force "$baseline_tree" >/dev/null 2>&1 || true' EXIT
   git worktree add -q --detach "$baseline_tree" "$SIMGATE_BENCH_BASELINE"
   (cd "$baseline_tree" && mvn -B -ntp -q -pl operator -am package -DskipTests >/dev/null)
   baseline_jar="$baseline_tree/operator/target/simgate-operator.jar"
-  baseline_crds="$baseline_tree/crds"
 fi
 mvn -B -ntp -q -pl operator -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=ScaleBenchmark -Dfailsafe.failIfNoSpecifiedTests=false \
@@ -45,9 +43,8 @@ mvn -B -ntp -q -pl operator -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedT
   -Dsimgate.bench.devicesPerSubnet="${SIMGATE_BENCH_DEVICES_PER_SUBNET:-400}" \
   -Dsimgate.bench.componentQps="${SIMGATE_BENCH_COMPONENT_QPS:-100}" \
   -Dsimgate.bench.operatorJvm="${SIMGATE_BENCH_OPERATOR_JVM:-}" -Dsimgate.bench.floor="${SIMGATE_BENCH_FLOOR:-true}" \
-  -Dsimgate.bench.baselineJar="$baseline_jar" -Dsimgate.bench.baselineCrds="$baseline_crds" \
-  -Dsimgate.bench.baselineLabel="${SIMGATE_BENCH_BASELINE:-}" \
-  -Dsimgate.bench.baselineHeap="${SIMGATE_BENCH_BASELINE_HEAP:--Xmx384m}" >/dev/null || {
+  -Dsimgate.bench.baselineJar="$baseline_jar" -Dsimgate.bench.baselineTree="$baseline_tree" \
+  -Dsimgate.bench.baselineLabel="${SIMGATE_BENCH_BASELINE:-}" >/dev/null || {
     echo "operator-scale.sh: the benchmark failed; see operator/target/failsafe-reports" >&2; exit 1; }
 echo
 cat operator/target/scale-benchmark.txt

@@ -1,6 +1,7 @@
 package dev.simgate.operator.it;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,23 +18,50 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
 /**
  * The operator as it runs in its pod: {@code java -jar simgate-operator.jar} in a process of its own, with the heap the
  * chart gives it (62.5% of the 512 MiB limit, and the serial collector a JVM picks in such a container), so that its
  * memory is measured apart from the benchmark's own client.
  */
 final class OperatorProcess implements AutoCloseable {
-  /** How the operator's JVM runs: its heap, and its environment beyond the kubeconfig. */
-  record Jvm(String heap, Map<String, String> env) {
+  /** How the operator's JVM runs: its options, and its environment beyond the kubeconfig. */
+  record Jvm(List<String> options, Map<String, String> env) {
+    /** As this checkout's chart runs it. */
+    static final Jvm CHART = ofChart(Path.of("../charts/simgate/values.yaml"));
+
     /**
-     * As the chart runs it: operator.resources.limits.memory (512Mi) times operator.jvmOptions' MaxRAMPercentage
-     * (62.5), and MALLOC_ARENA_MAX=2 as its Deployment sets it.
+     * As a chart's Deployment runs it: operator.jvmOptions (JAVA_TOOL_OPTIONS) in a container limited to
+     * operator.resources.limits.memory, which {@code -XX:MaxRAM} stands for (the heap is a percentage of it), and
+     * MALLOC_ARENA_MAX=2 as the Deployment sets it.
      */
-    static final Jvm CHART = new Jvm("-Xmx320m", Map.of("MALLOC_ARENA_MAX", "2"));
+    static Jvm ofChart(Path values) {
+      try {
+        Map<String, Object> operator = child(new KubernetesSerialization().unmarshal(Files.readString(values), Map.class),
+            "operator");
+        List<String> options = new ArrayList<>();
+        Object limit = child(child(operator, "resources"), "limits").get("memory");
+        if (limit instanceof String mebibytes && mebibytes.endsWith("Mi")) {
+          options.add("-XX:MaxRAM=" + mebibytes.substring(0, mebibytes.length() - 2) + "m");
+        }
+        Arrays.stream(String.valueOf(operator.getOrDefault("jvmOptions", "")).split(" "))
+            .filter(option -> !option.isBlank()).forEach(options::add);
+        return new Jvm(List.copyOf(options), Map.of("MALLOC_ARENA_MAX", "2"));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the chart's values " + values, e);
+      }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> child(Object parent, String key) {
+      Object child = parent instanceof Map<?, ?> map ? map.get(key) : null;
+      return child instanceof Map<?, ?> ? (Map<String, Object>) child : Map.of();
+    }
 
     @Override
     public String toString() {
-      return heap + (env.isEmpty() ? "" : " " + env);
+      return String.join(" ", options) + (env.isEmpty() ? "" : " " + env);
     }
   }
   private static final Pattern AFTER_GC = Pattern.compile("->(\\d+)M\\(");
@@ -47,8 +75,9 @@ final class OperatorProcess implements AutoCloseable {
     httpPort = freePort();
     gcLog = logDir.resolve("operator-gc.log");
     List<String> command = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse("java"), jvm.heap(), "-XX:+UseSerialGC",
-        "-Xlog:gc:file=" + gcLog));
+        ProcessHandle.current().info().command().orElse("java")));
+    command.addAll(jvm.options());
+    command.addAll(List.of("-XX:+UseSerialGC", "-Xlog:gc:file=" + gcLog));
     // e.g. -XX:NativeMemoryTracking=summary or -XX:StartFlightRecording=..., to look inside a run
     command.addAll(Arrays.stream(System.getProperty("simgate.bench.operatorJvm", "").split(" "))
         .filter(option -> !option.isBlank()).toList());

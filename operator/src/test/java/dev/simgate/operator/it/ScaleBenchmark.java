@@ -75,11 +75,12 @@ class ScaleBenchmark {
         .filter(a -> !a.isBlank()).toList();
     Path jar = Path.of("target/simgate-operator.jar");
     String baselineJar = System.getProperty("simgate.bench.baselineJar", "");
-    OperatorProcess.Jvm baselineJvm = new OperatorProcess.Jvm(
-        System.getProperty("simgate.bench.baselineHeap", "-Xmx384m"), Map.of());
-    // The baseline's own CRDs: their validation is part of what each write costs the API server.
-    String baselineCrds = System.getProperty("simgate.bench.baselineCrds", "");
-    Path baselineCrdsDir = baselineCrds.isBlank() ? Cluster.CRDS : Path.of(baselineCrds);
+    // The baseline's own CRDs (their validation is part of what each write costs the API server) and chart (how its
+    // JVM runs).
+    String baselineTree = System.getProperty("simgate.bench.baselineTree", "");
+    Path baselineCrdsDir = baselineTree.isBlank() ? Cluster.CRDS : Path.of(baselineTree, "crds");
+    OperatorProcess.Jvm baselineJvm = baselineTree.isBlank() ? OperatorProcess.Jvm.CHART
+        : OperatorProcess.Jvm.ofChart(Path.of(baselineTree, "charts/simgate/values.yaml"));
     Files.deleteIfExists(RESULTS);
     report("operator " + String.join(" ", operatorArgs) + " (" + OperatorProcess.Jvm.CHART + ", SerialGC); components"
         + " at --kube-api-qps=" + componentQps + "; " + perSubnet + " devices per DeviceSubnet; load "
