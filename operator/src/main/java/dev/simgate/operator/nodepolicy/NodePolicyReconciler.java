@@ -198,6 +198,11 @@ public class NodePolicyReconciler implements Reconciler<Node> {
       planner.forEach(replan::propagateEvent); // the planner makes the first view, then wakes every node
       return UpdateControl.noUpdate();
     }
+    if (!latest.nodes().contains(name)) {
+      // A view made before this node came has no steering address for it: the node's arrival changed the view, and
+      // the planner wakes the node once the next one has it (one write of its document, not two).
+      return UpdateControl.noUpdate();
+    }
     documents.apply(node, NodePolicyCodec.write(ownDocument(context, name, latest.view())), cached);
     return UpdateControl.noUpdate();
   }
@@ -242,10 +247,12 @@ public class NodePolicyReconciler implements Reconciler<Node> {
     List<Node> nodes = Informers.named(context, Node.class, NODES).list().toList();
     PolicyView fresh = PolicySources.view(context, deviceSubnets, cluster,
         (vpgSubnets, gateNodes) -> steering(context, nodes, gateNodes, cluster, vpgSubnets));
-    return new CachedView(fresh, PolicyDocuments.Table.of(fresh.steering().members(), NodePolicyPlanner.routes(fresh)));
+    return new CachedView(fresh, PolicyDocuments.Table.of(fresh.steering().members(), NodePolicyPlanner.routes(fresh)),
+        nodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toUnmodifiableSet()));
   }
 
-  private record CachedView(PolicyView view, PolicyDocuments.Table table) {}
+  /** @param nodes the nodes the view was made with */
+  private record CachedView(PolicyView view, PolicyDocuments.Table table, Set<String> nodes) {}
 
   /** The steering plan, after giving every node with an underlay address a steering address. */
   private SteeringPlan steering(Context<Node> context, List<Node> nodes, Set<String> gateNodes, ClusterRanges cluster,

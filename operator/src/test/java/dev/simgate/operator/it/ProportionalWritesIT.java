@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.simgate.contract.nodepolicy.NodePolicy;
+import dev.simgate.contract.nodepolicy.NodePolicyCodec;
 import dev.simgate.operator.Fixtures;
 import dev.simgate.operator.Limits;
 import dev.simgate.operator.OperatorSettings;
@@ -27,6 +29,7 @@ import dev.simgate.operator.api.v1alpha1.DeviceSubnet;
 import dev.simgate.operator.api.v1alpha1.GatePeer;
 import dev.simgate.operator.api.v1alpha1.VirtualPrivateGateway;
 import dev.simgate.operator.policy.SteeringLedger;
+import dev.simgate.operator.policy.ViewCache;
 import dev.simgate.testkit.KubeControlPlane;
 import dev.simgate.testkit.WithKubeControlPlane;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -216,6 +219,37 @@ class ProportionalWritesIT {
         .containsEntry("MODIFIED " + SteeringLedger.NAME, 1);
     assertThat(configMapChanges.get("MODIFIED " + NodePolicy.TABLE_CONFIG_MAP)).isBetween(1, 2);
     assertThat(configMapChanges).hasSize(4);
+  }
+
+  /**
+   * A node joining has its document written once, with its steering address: not first from a view made before it came
+   * (without one), then again.
+   */
+  @Test
+  @Order(5)
+  void aNodeJoiningHasItsDocumentWrittenOnce() throws Exception {
+    String document = NodePolicy.configMapName("plain-1");
+    List<String> writes = new CopyOnWriteArrayList<>();
+    try (Watch watch = admin.configMaps().inNamespace(NS).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, ConfigMap map) {
+        if (map.getMetadata().getName().equals(document)) {
+          writes.add(action + " " + map.getData().get(NodePolicy.KEY));
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    })) {
+      admin.resource(Fixtures.node("plain-1", "192.0.2.50", false)).create();
+      Cluster.await().untilAsserted(() -> {
+        assertThat(writes).isNotEmpty();
+        String last = writes.getLast();
+        assertThat(NodePolicyCodec.parse(last.substring(last.indexOf(' ') + 1)).steering()).isNotNull();
+      });
+      Thread.sleep(2 * ViewCache.INTERVAL.toMillis() + 500); // a second write would come within the next views
+    }
+    assertThat(writes).as("the document's writes").hasSize(1).allMatch(w -> w.startsWith("ADDED "));
   }
 
   /**
