@@ -3,6 +3,7 @@ package dev.simgate.operator.policy;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import dev.simgate.contract.net.Cidr;
@@ -35,8 +36,12 @@ public final class PolicyView {
     this.steering = steering;
     this.targets = targets;
     this.carriers = carriers(this.subnets);
-    this.gatesByNode = this.gates.stream().collect(Collectors.groupingBy(GateNode::node));
-    this.gatesByVpg = this.gates.stream().collect(Collectors.groupingBy(GateNode::vpg));
+    this.gatesByNode = by(this.gates, GateNode::node);
+    this.gatesByVpg = by(this.gates, GateNode::vpg);
+  }
+
+  private static Map<String, List<GateNode>> by(List<GateNode> gates, Function<GateNode, String> key) {
+    return gates.stream().collect(Collectors.groupingBy(key, Collectors.toUnmodifiableList()));
   }
 
   public List<AcceptedSubnet> subnets() {

@@ -33,7 +33,8 @@ public final class SteeringPlan {
     this.settings = settings;
     this.members = members.stream().sorted(Comparator.comparing(SteeringNode::name)).toList();
     this.problem = problem;
-    this.byName = this.members.stream().collect(Collectors.toUnmodifiableMap(SteeringNode::name, m -> m, (first, same) -> first));
+    this.byName = this.members.stream()
+        .collect(Collectors.toUnmodifiableMap(SteeringNode::name, m -> m, (first, same) -> first));
   }
 
   public PolicySettings settings() {

@@ -38,8 +38,8 @@ final class OperatorProcess implements AutoCloseable {
      */
     static Jvm ofChart(Path values) {
       try {
-        Map<String, Object> operator = child(new KubernetesSerialization().unmarshal(Files.readString(values), Map.class),
-            "operator");
+        Map<?, ?> chart = new KubernetesSerialization().unmarshal(Files.readString(values), Map.class);
+        Map<String, Object> operator = child(chart, "operator");
         List<String> options = new ArrayList<>();
         Object limit = child(child(operator, "resources"), "limits").get("memory");
         if (limit instanceof String mebibytes && mebibytes.endsWith("Mi")) {
