@@ -191,7 +191,7 @@ public class NodePolicyReconciler implements Reconciler<Node> {
       if (fresh.view().steering().problem() == null) {
         documents.applyTable(fresh.table(), cachedTable);
       }
-      wakeChanged(context, fresh.view(), name);
+      wakeChanged(context, fresh, name);
     }
     CachedView latest = views.latest();
     if (latest == null) {
@@ -228,10 +228,15 @@ public class NodePolicyReconciler implements Reconciler<Node> {
     return chosen == null ? Set.of() : Set.of(chosen);
   }
 
-  /** Wakes every other node whose own document differs under {@code view} from the one written. */
-  private void wakeChanged(Context<Node> context, PolicyView view, String planner) {
+  /**
+   * Wakes every other node whose own document differs under {@code fresh} from the one written; not the nodes the view
+   * was made without, which would not write from it (the view that has them wakes them).
+   */
+  private void wakeChanged(Context<Node> context, CachedView fresh, String planner) {
     var written = Informers.named(context, ConfigMap.class, DOCUMENTS);
-    context.getPrimaryCache().list().map(n -> n.getMetadata().getName()).filter(n -> !n.equals(planner))
+    PolicyView view = fresh.view();
+    context.getPrimaryCache().list().map(n -> n.getMetadata().getName())
+        .filter(n -> !n.equals(planner) && fresh.nodes().contains(n))
         .filter(n -> documents.differs(NodePolicy.configMapName(n), NodePolicyCodec.write(ownDocument(context, n, view)),
             written.get(new ResourceID(NodePolicy.configMapName(n), settings.namespace())).orElse(null)))
         .forEach(n -> replan.propagateEvent(new ResourceID(n)));
